@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Builds the renderer (Vite) and the main side (esbuild: Node ESM bundles with every package
+// kept external, plus the sandboxed preload as one CommonJS file, which Electron requires).
+import { build as viteBuild } from 'vite';
+import { build as esbuild } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const t0 = Date.now();
+await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+
+const mainEntries = ['src-main/entry-node.ts', 'src-main/entry-electron.ts'];
+// Worker entries run in their own threads and must be separate files.
+for (const w of ['src-main/lake/lake-worker.ts']) if (fs.existsSync(path.join(root, w))) mainEntries.push(w);
+await esbuild({
+  absWorkingDir: root,
+  entryPoints: mainEntries,
+  outdir: 'dist/main',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+  // Bundled ESM has no `require`; some dependencies are CommonJS-only.
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+await esbuild({
+  absWorkingDir: root,
+  entryPoints: ['src-main/electron/preload.ts'],
+  outfile: 'dist/main/preload.cjs',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['electron'],
+  logLevel: 'warning',
+});
+console.log(`built dist/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

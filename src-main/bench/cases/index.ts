@@ -1,0 +1,5 @@
+import type { BenchCase } from '../bench-case';
+import apiRoundtrip from './api-roundtrip';
+
+/** Every `retrace bench` case, in run order. Capabilities add theirs here. */
+export const BENCH_CASES: readonly BenchCase[] = [apiRoundtrip];

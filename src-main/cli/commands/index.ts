@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+import { registerBenchCommand } from './bench';
+import { registerOpenCommand } from './open';
+import { registerServeCommand } from './serve';
+
+/**
+ * Every capability's CLI registrar, in `--help` order. A capability adds one line here;
+ * commands not yet built are stubbed by not-built.ts.
+ */
+export const COMMAND_REGISTRARS: readonly ((program: Command) => void)[] = [registerOpenCommand, registerServeCommand, registerBenchCommand];

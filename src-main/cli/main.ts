@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { AppError } from '../../shared/errors';
+import { RETRACE_VERSION } from '../version';
+import { CliExit } from './cli-io';
+import { COMMAND_REGISTRARS } from './commands';
+import { registerPendingCommands } from './commands/not-built';
+
+/** Builds the `retrace` program. Each capability registers its own subcommands. */
+export function buildProgram(): Command {
+  const program = new Command('retrace')
+    .description('Explore machine-learning pipelines: lineage, time travel, footprints, impact and reproducibility.')
+    .version(RETRACE_VERSION)
+    .showHelpAfterError('(run "retrace --help" for usage)')
+    .exitOverride();
+  for (const register of COMMAND_REGISTRARS) register(program);
+  registerPendingCommands(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code (errors are printed as one sentence). */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CliExit) {
+      if (err.message) process.stderr.write(`error: ${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof CommanderError) {
+      // commander already printed its message (usage errors); help/version exit 0.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof AppError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return err.code === 'INVALID_ARGUMENT' ? 2 : 1;
+    }
+    process.stderr.write(`error: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}

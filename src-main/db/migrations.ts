@@ -1,0 +1,25 @@
+/**
+ * Ordered schema migrations of the metadata DB. Append only: a released migration is never
+ * edited, a change is a new entry. `id` is the 1-based position and is checked at startup.
+ *
+ * The DB is a derived index (DESIGN §1): `retrace ingest --rebuild` may always drop it and
+ * replay the logs, so migrations may be simple and need no down-steps.
+ */
+export interface Migration {
+  readonly id: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const CORE_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'workspace-meta',
+    sql: `
+      CREATE TABLE workspace_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+];

@@ -1,0 +1,47 @@
+import { useApp } from '../state/use-app';
+
+export function TopBar() {
+  const status = useApp((s) => s.status);
+  const theme = useApp((s) => s.theme);
+  const setTheme = useApp((s) => s.setTheme);
+  const live = useApp((s) => s.snapshot === null);
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <svg className="brand-mark" viewBox="0 0 24 24" aria-hidden="true">
+          <circle cx="5" cy="6" r="2.6" />
+          <circle cx="5" cy="18" r="2.6" />
+          <circle cx="19" cy="12" r="3.2" />
+          <path d="M7.4 6.8 L16 11 M7.4 17.2 L16 13" />
+        </svg>
+        <span className="brand-name">Retrace</span>
+      </div>
+      <div className="workspace" title={status?.workspace}>
+        {status ? status.workspace : '…'}
+      </div>
+      <div className="topbar-stats" data-testid="counts">
+        {status && (
+          <>
+            <span><b>{status.counts.runs}</b> runs</span>
+            <span><b>{status.counts.artifacts}</b> artifacts</span>
+            {status.counts.rejectedLines > 0 && (
+              <span className="warn" title="Log lines that could not be read">
+                <b>{status.counts.rejectedLines}</b> rejected lines
+              </span>
+            )}
+          </>
+        )}
+      </div>
+      <span className={live ? 'pill pill-live' : 'pill'}>{live ? '● Live' : 'Time travel'}</span>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'}
+        title={theme === 'dark' ? 'Light theme' : 'Dark theme'}
+        onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+      >
+        {theme === 'dark' ? '☀' : '☾'}
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,117 @@
+import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
+import elk from 'cytoscape-elk';
+import type { Disposable } from '../../../shared/disposable';
+import type { Theme } from '../../state/app-store';
+import type { CyElement } from '../elements';
+import { layeredPositions } from '../layered-layout';
+import { CLS, CY_OPTIONS, lineageStylesheet } from './style';
+
+cytoscape.use(elk);
+
+/** Up to this many nodes ELK lays out the graph; past it, the linear layered layout does. */
+const ELK_MAX_NODES = 150;
+
+/** The only owner of the Cytoscape instance. React mounts a div once and calls these. */
+export interface GraphView extends Disposable {
+  setElements(next: readonly CyElement[]): void;
+  setSelected(id: string | null): void;
+  setTheme(theme: Theme): void;
+  fit(): void;
+  /** For tests and the benchmark: element counts as drawn. */
+  stats(): { nodes: number; edges: number };
+}
+
+export function createGraphView(container: HTMLElement, h: { onSelect(id: string | null): void; theme: Theme }): GraphView {
+  const cy: Core = cytoscape({ container, style: lineageStylesheet(h.theme), ...CY_OPTIONS, boxSelectionEnabled: false });
+  cy.on('tap', 'node', (e) => h.onSelect(e.target.id()));
+  cy.on('tap', (e) => {
+    if (e.target === cy) h.onSelect(null);
+  });
+  let layoutRun: cytoscape.Layouts | null = null;
+
+  function relayout(): void {
+    layoutRun?.stop();
+    const nodes = cy.nodes();
+    if (nodes.length === 0) return;
+    if (nodes.length <= ELK_MAX_NODES) {
+      layoutRun = cy.layout({
+        name: 'elk',
+        fit: true,
+        padding: 40,
+        animate: false,
+        nodeDimensionsIncludeLabels: true,
+        elk: {
+          algorithm: 'layered',
+          'elk.direction': 'RIGHT',
+          'elk.layered.spacing.nodeNodeBetweenLayers': 90,
+          'elk.spacing.nodeNode': 40,
+          'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+        },
+      } as cytoscape.LayoutOptions);
+    } else {
+      const pos = layeredPositions({
+        ids: nodes.map((n) => n.id()),
+        edges: cy.edges().map((e) => ({ source: e.source().id(), target: e.target().id() })),
+      });
+      layoutRun = cy.layout({ name: 'preset', positions: (n: cytoscape.NodeSingular) => pos.get(n.id()) ?? { x: 0, y: 0 }, fit: true, padding: 40 } as cytoscape.LayoutOptions);
+    }
+    layoutRun.run();
+  }
+
+  return {
+    setElements(next) {
+      // Id-keyed diff inside one batch: remove what left, add what came, patch changed data.
+      const wanted = new Map(next.map((e) => [e.data.id, e]));
+      let topologyChanged = false;
+      cy.batch(() => {
+        cy.elements().forEach((ele) => {
+          if (!wanted.has(ele.id())) {
+            ele.remove();
+            topologyChanged = true;
+          }
+        });
+        const toAdd: ElementDefinition[] = [];
+        for (const e of next) {
+          const existing = cy.getElementById(e.data.id);
+          if (existing.empty()) {
+            toAdd.push({ group: e.group, data: { ...e.data }, classes: e.classes });
+          } else {
+            existing.data({ ...e.data });
+            existing.classes(e.classes + (existing.hasClass(CLS.selected) ? ` ${CLS.selected}` : ''));
+          }
+        }
+        if (toAdd.length) {
+          cy.add(toAdd);
+          topologyChanged = true;
+        }
+      });
+      if (topologyChanged) relayout();
+      // What Cytoscape actually holds, readable by people inspecting the DOM and by e2e tests.
+      container.dataset.drawnNodes = String(cy.nodes().length);
+      container.dataset.drawnEdges = String(cy.edges().length);
+    },
+    setSelected(id) {
+      cy.batch(() => {
+        cy.elements().removeClass([CLS.selected, CLS.neighbour, CLS.dimmed]);
+        if (!id) return;
+        const node = cy.getElementById(id);
+        if (node.empty()) return;
+        const hood = node.closedNeighborhood();
+        node.addClass(CLS.selected);
+        hood.edges().addClass(CLS.neighbour);
+        cy.elements().not(hood).addClass(CLS.dimmed);
+      });
+    },
+    setTheme(theme) {
+      cy.style(lineageStylesheet(theme));
+    },
+    fit() {
+      cy.fit(undefined, 40);
+    },
+    stats: () => ({ nodes: cy.nodes().length, edges: cy.edges().length }),
+    dispose() {
+      layoutRun?.stop();
+      cy.destroy();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { RetraceClient } from '../../shared/api';
+import type { GraphDto, SnapshotDto, StatusDto } from '../../shared/dto';
+import { AppError } from '../../shared/errors';
+
+export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
+export type Theme = 'light' | 'dark';
+
+/** Everything the views read. Topology (graph) is kept apart from display state (selection). */
+export interface AppState {
+  status: StatusDto | null;
+  graph: GraphDto | null;
+  snapshots: SnapshotDto[];
+  /** null = follow the newest snapshot (live). */
+  snapshot: number | null;
+  loadState: LoadState;
+  error: { code: string; message: string } | null;
+  selectedId: string | null;
+  theme: Theme;
+  /** Bumped by live updates so views can show "updated" without a reload. */
+  liveUpdates: number;
+
+  load(): Promise<void>;
+  setSnapshot(seq: number | null): Promise<void>;
+  select(id: string | null): void;
+  setTheme(theme: Theme): void;
+  /** Subscribes to the core's events; returns the unsubscribe function. */
+  connectLive(): () => void;
+}
+
+/**
+ * The one store, built from the API client it is given, so tests drive it with any client
+ * (direct, HTTP, fake IPC) and no React. Newer loads supersede older ones (sequence number).
+ */
+export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dark'): StoreApi<AppState> {
+  let loadSeq = 0;
+  return createStore<AppState>()((set, get) => {
+    async function fetchGraph(snapshot: number | null): Promise<void> {
+      const seq = ++loadSeq;
+      set({ loadState: get().graph ? get().loadState : 'loading', error: null });
+      try {
+        const [status, snapshots, graph] = await Promise.all([
+          client.getStatus({}),
+          client.listSnapshots({}),
+          client.getGraph(snapshot === null ? {} : { snapshot }),
+        ]);
+        if (seq !== loadSeq) return; // a newer request won
+        const selectedId = get().selectedId;
+        set({
+          status,
+          snapshots,
+          graph,
+          loadState: 'ready',
+          selectedId: selectedId && graph.nodes.some((n) => n.id === selectedId) ? selectedId : null,
+        });
+      } catch (err) {
+        if (seq !== loadSeq) return;
+        const e = err instanceof AppError ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: String(err) };
+        set({ loadState: 'error', error: e });
+      }
+    }
+
+    return {
+      status: null,
+      graph: null,
+      snapshots: [],
+      snapshot: null,
+      loadState: 'idle',
+      error: null,
+      selectedId: null,
+      theme: initialTheme,
+      liveUpdates: 0,
+
+      load: () => fetchGraph(get().snapshot),
+      setSnapshot: async (seq) => {
+        set({ snapshot: seq });
+        await fetchGraph(seq);
+      },
+      select: (id) => set({ selectedId: id }),
+      setTheme: (theme) => set({ theme }),
+      connectLive: () =>
+        client.on('onGraphChanged', () => {
+          set({ liveUpdates: get().liveUpdates + 1 });
+          // Only a live view follows new history; a pinned snapshot stays where the user put it.
+          if (get().snapshot === null) void fetchGraph(null);
+          else void client.listSnapshots({}).then((snapshots) => set({ snapshots }));
+        }),
+    };
+  });
+}

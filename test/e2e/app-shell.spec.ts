@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { createCore, type Core } from '../../src-main/api/create-core';
+import { rendererDir } from '../../src-main/cli/commands/serve';
+import { startServer, type RunningServer } from '../../src-main/server/http-server';
+import { REPO_ROOT, startRetraceServer } from '../support/cli';
+import { fixtureLineage } from '../support/fixture-lineage';
+import { launchChromium } from './browser';
+
+/**
+ * The served app in a real Chromium: `retrace serve` as a user runs it (empty workspace), and the
+ * same UI over a fixture graph (time travel, selection, themes). Screenshots go to test-results/.
+ */
+const shots = path.join(REPO_ROOT, 'test-results');
+
+/** Waits until Cytoscape holds `n` nodes (the graph view mirrors its counts on the container). */
+function drawnNodes(page: Page, n: number): Promise<unknown> {
+  return page.waitForFunction((want) => document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-drawn-nodes') === String(want), n);
+}
+let browser: Browser;
+
+before(async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  browser = await launchChromium();
+});
+after(async () => browser?.close());
+
+describe('retrace serve on an empty workspace', () => {
+  let ws: string;
+  let srv: Awaited<ReturnType<typeof startRetraceServer>>;
+  before(async () => {
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-e2e-'));
+    srv = await startRetraceServer(['serve', ws, '--port', '0', '--no-open']);
+  });
+  after(async () => {
+    await srv?.stop();
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  test('the printed URL opens the app, which explains the empty workspace', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(srv.url);
+    assert.ok(!page.url().includes('token='), 'the token is dropped from the address bar');
+    await page.getByTestId('empty-state').waitFor();
+    assert.match(await page.getByTestId('empty-state').innerText(), /No provenance yet/);
+    assert.match(await page.locator('.workspace').innerText(), new RegExp(path.basename(ws)));
+    assert.equal(await page.locator('[data-testid=lineage-graph] canvas').count() > 0, true, 'Cytoscape drew its canvas');
+    await page.screenshot({ path: path.join(shots, 'empty-workspace.png') });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('without the token the page and the API are refused', async () => {
+    const origin = new URL(srv.url).origin;
+    const page = await browser.newPage();
+    const res = await page.goto(origin + '/');
+    assert.equal(res?.status(), 401);
+    const api = await page.evaluate(async () => (await fetch('/api/ping', { method: 'POST', headers: { 'x-retrace-request': '1' } })).status);
+    assert.equal(api, 401);
+    await page.close();
+  });
+});
+
+describe('the app over a fixture graph', () => {
+  let dir: string;
+  let core: Core;
+  let server: RunningServer;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-e2e-fx-'));
+    core = createCore({ workspaceRoot: dir, lineage: () => fixtureLineage() });
+    const ui = rendererDir();
+    assert.ok(ui, 'the renderer is built (npm test builds it first)');
+    server = await startServer({ api: core.api, events: core.events, staticDir: ui });
+  });
+  after(async () => {
+    await server?.close();
+    core?.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('draws the graph, travels back in time, switches theme', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: 'dark' });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    const graph = page.getByTestId('lineage-graph');
+    await drawnNodes(page, 7);
+    assert.equal(await graph.getAttribute('data-drawn-edges'), '6');
+    assert.match(await page.getByTestId('counts').innerText(), /2\s*runs/);
+    assert.match(await page.getByTestId('details-panel').innerText(), /Model\s*1/);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(shots, 'app-shell-dark.png') });
+
+    // Time travel: the slider's first position is snapshot 1, whose graph has 3 nodes.
+    const slider = page.locator('#as-of');
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await drawnNodes(page, 3);
+    assert.match(await page.getByTestId('time-slider').innerText(), /#1/);
+    await page.getByRole('button', { name: 'Live' }).click();
+    await drawnNodes(page, 7);
+
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(shots, 'app-shell-light.png') });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a live event updates the open app without a reload', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await drawnNodes(page, 7);
+    await page.waitForTimeout(200); // the event socket connects after the first load
+    const navigations: string[] = [];
+    page.on('framenavigated', (f) => navigations.push(f.url()));
+    core.events.emit('onGraphChanged', { newRuns: 1, newArtifacts: 0, newVersions: 0, at: new Date().toISOString() });
+    await page.waitForFunction(() => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/getGraph')).length >= 2);
+    assert.deepEqual(navigations, [], 'no reload');
+    await page.close();
+  });
+});
