@@ -17,6 +17,9 @@ export const API_ARG_SCHEMAS = {
     })
     .strict(),
   listSnapshots: empty,
+  listRejected: z
+    .object({ limit: z.number().int().min(1).max(10_000).optional(), offset: z.number().int().nonnegative().optional() })
+    .strict(),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 /** Returns the parsed argument or a one-sentence description of what is wrong. */

@@ -3,6 +3,7 @@ import type {
   GraphDto,
   IngestProgressDto,
   PingDto,
+  RejectedPageDto,
   SnapshotDto,
   StatusDto,
 } from './dto';
@@ -19,6 +20,8 @@ export interface RetraceApi {
   /** The lineage graph at snapshot `snapshot` (or as of `asOf`), newest when neither is given. */
   getGraph(req: { snapshot?: number; asOf?: string }): Promise<GraphDto>;
   listSnapshots(req: Record<string, never>): Promise<SnapshotDto[]>;
+  /** Log lines ingestion could not place, with file, line number and reason, oldest first. */
+  listRejected(req: { limit?: number; offset?: number }): Promise<RejectedPageDto>;
 }
 
 /** Events the core pushes to every connected UI. Names are `on<Noun>`. */
@@ -38,6 +41,7 @@ export const API_METHODS = {
   getStatus: true,
   getGraph: true,
   listSnapshots: true,
+  listRejected: true,
 } as const satisfies Record<ApiMethod, true>;
 
 export const API_EVENTS = {

@@ -90,3 +90,17 @@ export interface PingDto {
   readonly echo: string;
   readonly at: string;
 }
+
+/** A log line that could not be placed (DESIGN §3): kept, listed, never fatal. */
+export interface RejectedLineDto {
+  readonly file: string;
+  readonly line: number;
+  readonly reason: string;
+  /** The first characters of the line, control characters replaced. */
+  readonly excerpt: string;
+}
+
+export interface RejectedPageDto {
+  readonly total: number;
+  readonly items: readonly RejectedLineDto[];
+}

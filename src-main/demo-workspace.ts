@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureWorkspace } from './workspace';
+import { buildDemoWorkspace } from './capture/demo';
 
 /**
  * Where `npm start` keeps the demo workspace: `RETRACE_DEMO_DIR`, else a folder in the user's
@@ -12,11 +11,9 @@ export function demoWorkspaceDir(): string {
 }
 
 /**
- * Builds the demo workspace on first start. The demo pipeline comes with the capture work;
- * until then the workspace is created empty and the app shows its empty state.
+ * Builds the demo workspace on first start (the example pipeline run through `retrace run`, or
+ * the recorded copy where python3 or strace is missing); later starts reuse it.
  */
 export async function ensureDemoWorkspace(dir: string, log: (m: string) => void = (m) => process.stderr.write(m + '\n')): Promise<void> {
-  if (fs.existsSync(path.join(dir, '.retrace', 'demo-built'))) return;
-  log(`Preparing the demo workspace in ${dir} …`);
-  ensureWorkspace(dir);
+  await buildDemoWorkspace(dir, { onProgress: (m) => log(`demo: ${m}`) });
 }

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { CanvasOverlay } from './components/CanvasOverlay';
 import { DetailsPanel } from './components/DetailsPanel';
+import { RejectedPanel } from './components/RejectedPanel';
 import { TimeSlider } from './components/TimeSlider';
 import { TopBar } from './components/TopBar';
 import { LineageGraph } from './graph/LineageGraph';
@@ -10,6 +11,7 @@ export function App() {
   const theme = useApp((s) => s.theme);
   const load = useApp((s) => s.load);
   const connectLive = useApp((s) => s.connectLive);
+  const panel = useApp((s) => s.panel);
   useEffect(() => {
     void load();
     return connectLive();
@@ -30,7 +32,7 @@ export function App() {
           <LineageGraph />
           <CanvasOverlay />
         </section>
-        <DetailsPanel />
+        {panel === 'rejected' ? <RejectedPanel /> : <DetailsPanel />}
       </main>
       <TimeSlider />
     </div>

@@ -1,5 +1,5 @@
 import type { RetraceApi } from '../../shared/api';
-import type { GraphDto, PingDto, SnapshotDto, StatusDto } from '../../shared/dto';
+import type { GraphDto, PingDto, RejectedPageDto, SnapshotDto, StatusDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
 import type { LineageReader } from '../lineage/lineage-reader';
 import { RETRACE_VERSION } from '../version';
@@ -7,6 +7,8 @@ import { RETRACE_VERSION } from '../version';
 export interface CoreApiDeps {
   readonly workspaceRoot: string;
   readonly lineage: LineageReader;
+  readonly counts: () => StatusDto['counts'];
+  readonly rejected: (page: { limit: number; offset: number }) => RejectedPageDto;
   readonly clock?: () => number;
 }
 
@@ -24,7 +26,7 @@ export class CoreApi implements RetraceApi {
   }
 
   async getStatus(): Promise<StatusDto> {
-    return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, counts: this.deps.lineage.counts() };
+    return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, counts: this.deps.counts() };
   }
 
   async getGraph(req: { snapshot?: number; asOf?: string }): Promise<GraphDto> {
@@ -50,5 +52,9 @@ export class CoreApi implements RetraceApi {
 
   async listSnapshots(): Promise<SnapshotDto[]> {
     return this.deps.lineage.listSnapshots();
+  }
+
+  async listRejected(req: { limit?: number; offset?: number }): Promise<RejectedPageDto> {
+    return this.deps.rejected({ limit: req.limit ?? 200, offset: req.offset ?? 0 });
   }
 }

@@ -11,6 +11,8 @@ export function buildProgram(): Command {
     .description('Explore machine-learning pipelines: lineage, time travel, footprints, impact and reproducibility.')
     .version(RETRACE_VERSION)
     .showHelpAfterError('(run "retrace --help" for usage)')
+    // Options after a subcommand belong to it, so `retrace run -- cmd --flag` passes --flag on.
+    .enablePositionalOptions()
     .exitOverride();
   for (const register of COMMAND_REGISTRARS) register(program);
   registerPendingCommands(program);

@@ -5,6 +5,8 @@
  * The DB is a derived index (DESIGN §1): `retrace ingest --rebuild` may always drop it and
  * replay the logs, so migrations may be simple and need no down-steps.
  */
+import { PROVENANCE_MIGRATIONS } from '../provenance/schema';
+
 export interface Migration {
   readonly id: number;
   readonly name: string;
@@ -22,4 +24,6 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  // Provenance domain (issue 3); ids continue after the core ones.
+  ...PROVENANCE_MIGRATIONS.map((m, i) => ({ ...m, id: 2 + i })),
 ];

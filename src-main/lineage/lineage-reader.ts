@@ -5,8 +5,11 @@ import type { GraphDto, SnapshotDto } from '../../shared/dto';
  * the API only knows this interface, so the engine can keep in-memory indexes behind it.
  */
 export interface LineageReader {
-  /** The graph after snapshot `seq` (newest when undefined), built from history up to it. */
-  graphAt(seq: number | undefined): GraphDto;
+  /**
+   * The graph after snapshot `seq` (newest when undefined), built from history up to it.
+   * `granularity` (optional for implementations): `job` (default) or `run` (runs as nodes).
+   */
+  graphAt(seq: number | undefined, opts?: { readonly granularity?: 'job' | 'run' }): GraphDto;
   /** The snapshot in force at time `atMs` (the last one at or before it), or null if none. */
   snapshotAsOf(atMs: number): number | null;
   listSnapshots(): SnapshotDto[];

@@ -5,6 +5,8 @@ export function TopBar() {
   const theme = useApp((s) => s.theme);
   const setTheme = useApp((s) => s.setTheme);
   const live = useApp((s) => s.snapshot === null);
+  const showPanel = useApp((s) => s.showPanel);
+  const ingest = useApp((s) => s.ingest);
   return (
     <header className="topbar">
       <div className="brand">
@@ -22,17 +24,22 @@ export function TopBar() {
       <div className="topbar-stats" data-testid="counts">
         {status && (
           <>
-            <span><b>{status.counts.runs}</b> runs</span>
-            <span><b>{status.counts.artifacts}</b> artifacts</span>
+            <span><b>{status.counts.runs}</b> {plural(status.counts.runs, 'run')}</span>
+            <span><b>{status.counts.artifacts}</b> {plural(status.counts.artifacts, 'artifact')}</span>
             {status.counts.rejectedLines > 0 && (
-              <span className="warn" title="Log lines that could not be read">
-                <b>{status.counts.rejectedLines}</b> rejected lines
-              </span>
+              <button type="button" className="link-button warn" title="Log lines that could not be read: show them" onClick={() => void showPanel('rejected')}>
+                <b>{status.counts.rejectedLines}</b> rejected {plural(status.counts.rejectedLines, 'line')}
+              </button>
             )}
           </>
         )}
       </div>
       <span className={live ? 'pill pill-live' : 'pill'}>{live ? '● Live' : 'Time travel'}</span>
+      {ingest && (
+        <div className="ingest-progress" role="progressbar" aria-label="Reading provenance logs" aria-valuenow={Math.round((100 * ingest.bytesRead) / Math.max(1, ingest.bytesTotal))}>
+          <div style={{ width: `${(100 * ingest.bytesRead) / Math.max(1, ingest.bytesTotal)}%` }} />
+        </div>
+      )}
       <button
         type="button"
         className="icon-button"
@@ -45,3 +52,5 @@ export function TopBar() {
     </header>
   );
 }
+
+const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);

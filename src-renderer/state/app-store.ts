@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RetraceClient } from '../../shared/api';
-import type { GraphDto, SnapshotDto, StatusDto } from '../../shared/dto';
+import type { GraphDto, IngestProgressDto, RejectedPageDto, SnapshotDto, StatusDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
 
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
@@ -19,11 +19,17 @@ export interface AppState {
   theme: Theme;
   /** Bumped by live updates so views can show "updated" without a reload. */
   liveUpdates: number;
+  /** The newest ingest progress report while a backlog is being read; null when idle. */
+  ingest: IngestProgressDto | null;
+  /** Which side panel is open. */
+  panel: 'details' | 'rejected';
+  rejected: RejectedPageDto | null;
 
   load(): Promise<void>;
   setSnapshot(seq: number | null): Promise<void>;
   select(id: string | null): void;
   setTheme(theme: Theme): void;
+  showPanel(panel: 'details' | 'rejected'): Promise<void>;
   /** Subscribes to the core's events; returns the unsubscribe function. */
   connectLive(): () => void;
 }
@@ -70,6 +76,9 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
       selectedId: null,
       theme: initialTheme,
       liveUpdates: 0,
+      ingest: null,
+      panel: 'details',
+      rejected: null,
 
       load: () => fetchGraph(get().snapshot),
       setSnapshot: async (seq) => {
@@ -78,13 +87,30 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
       },
       select: (id) => set({ selectedId: id }),
       setTheme: (theme) => set({ theme }),
-      connectLive: () =>
-        client.on('onGraphChanged', () => {
+      showPanel: async (panel) => {
+        set({ panel });
+        if (panel === 'rejected') {
+          try {
+            set({ rejected: await client.listRejected({ limit: 500 }) });
+          } catch (err) {
+            set({ error: { code: err instanceof AppError ? err.code : 'INTERNAL', message: String((err as Error).message ?? err) } });
+          }
+        }
+      },
+      connectLive: () => {
+        const offGraph = client.on('onGraphChanged', () => {
           set({ liveUpdates: get().liveUpdates + 1 });
           // Only a live view follows new history; a pinned snapshot stays where the user put it.
           if (get().snapshot === null) void fetchGraph(null);
           else void client.listSnapshots({}).then((snapshots) => set({ snapshots }));
-        }),
+          if (get().panel === 'rejected') void get().showPanel('rejected');
+        });
+        const offProgress = client.on('onIngestProgress', (p) => set({ ingest: p.done ? null : p }));
+        return () => {
+          offGraph();
+          offProgress();
+        };
+      },
     };
   });
 }

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import fs from 'node:fs';
+import path from 'node:path';
 import { AppError } from '../../shared/errors';
+import { ingestOnce } from '../../src-main/provenance';
 import { fixtureLineage } from '../support/fixture-lineage';
 import { openHarness, TRANSPORTS, type Harness, type TransportName } from '../support/clients';
 
@@ -76,6 +79,20 @@ for (const transport of TRANSPORTS) {
       assert.match(e1.message, /snapshots run from 1 to 3/);
       const e2 = await expectError(h.client.getGraph({ asOf: '2020-01-01T00:00:00Z' }), 'NOT_FOUND');
       seen.push(e1, e2);
+    });
+
+    test('rejected log lines are listed with file, line and reason', async () => {
+      const log = path.join(h.core.paths.logsDir, 'broken.jsonl');
+      fs.writeFileSync(log, '{"not": "an event"}\nthis is not json\n');
+      ingestOnce({ paths: h.core.paths, db: h.core.db });
+      const page = await h.client.listRejected({});
+      assert.equal(page.total, 2);
+      assert.deepEqual(page.items.map((r) => [path.basename(r.file), r.line]), [['broken.jsonl', 1], ['broken.jsonl', 2]]);
+      for (const r of page.items) assert.match(r.reason, /\.$/, 'a one-sentence reason');
+      const second = await h.client.listRejected({ offset: 1, limit: 1 });
+      assert.deepEqual(second.items.map((r) => r.line), [2]);
+      await expectError(h.client.listRejected({ limit: 0 }), 'INVALID_ARGUMENT');
+      seen.push(page.items.map((r) => ({ ...r, file: path.basename(r.file) })), second.total);
     });
 
     test('events reach the client and unsubscribe stops them', async () => {

@@ -57,6 +57,32 @@ describe('retrace serve on an empty workspace', () => {
     await page.close();
   });
 
+  test('an event appended to a tailed log appears without a reload; a bad line is listed', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await page.goto(srv.url);
+    await page.getByTestId('empty-state').waitFor();
+    const navigations: string[] = [];
+    page.on('framenavigated', (f) => navigations.push(f.url()));
+    const event = {
+      eventType: 'COMPLETE',
+      eventTime: new Date().toISOString(),
+      producer: 'https://example.com/e2e',
+      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/definitions/RunEvent',
+      run: { runId: '0190b1f2-0000-7000-8000-00000000e2e1' },
+      job: { namespace: 'e2e', name: 'train' },
+      inputs: [{ namespace: 'file', name: path.join(ws, 'data/train.csv') }],
+      outputs: [{ namespace: 'file', name: path.join(ws, 'models/model.pkl') }],
+    };
+    fs.appendFileSync(path.join(ws, '.retrace/logs/e2e.jsonl'), JSON.stringify(event) + '\n{"truncated": \n');
+    await page.waitForFunction(() => /1\s*run\b/.test(document.querySelector('[data-testid=counts]')?.textContent ?? ''), null, { timeout: 10_000 });
+    assert.deepEqual(navigations, [], 'no reload');
+    await page.getByRole('button', { name: /1 rejected line/ }).click();
+    const panel = page.getByTestId('rejected-panel');
+    await panel.getByText('e2e.jsonl:2').waitFor();
+    await page.screenshot({ path: path.join(shots, 'rejected-lines.png') });
+    await page.close();
+  });
+
   test('without the token the page and the API are refused', async () => {
     const origin = new URL(srv.url).origin;
     const page = await browser.newPage();

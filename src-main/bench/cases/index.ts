@@ -1,5 +1,7 @@
 import type { BenchCase } from '../bench-case';
 import apiRoundtrip from './api-roundtrip';
+import capture from './capture';
+import ingest from './ingest';
 
 /** Every `retrace bench` case, in run order. Capabilities add theirs here. */
-export const BENCH_CASES: readonly BenchCase[] = [apiRoundtrip];
+export const BENCH_CASES: readonly BenchCase[] = [apiRoundtrip, ingest, capture];

@@ -1,10 +1,20 @@
 import type { Command } from 'commander';
 import { registerBenchCommand } from './bench';
+import { registerDemoCommand } from './demo';
+import { registerIngestCommands } from './ingest';
 import { registerOpenCommand } from './open';
+import { registerRunCommand } from './run';
 import { registerServeCommand } from './serve';
 
 /**
  * Every capability's CLI registrar, in `--help` order. A capability adds one line here;
  * commands not yet built are stubbed by not-built.ts.
  */
-export const COMMAND_REGISTRARS: readonly ((program: Command) => void)[] = [registerOpenCommand, registerServeCommand, registerBenchCommand];
+export const COMMAND_REGISTRARS: readonly ((program: Command) => void)[] = [
+  registerOpenCommand,
+  registerServeCommand,
+  registerDemoCommand,
+  registerRunCommand,
+  registerIngestCommands,
+  registerBenchCommand,
+];

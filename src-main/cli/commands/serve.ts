@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors';
 import { createCore } from '../../api/create-core';
 import { startServer } from '../../server/http-server';
+import { lineageIntakeRoute } from '../../server/lineage-intake-route';
 import { openInBrowser } from '../../server/open-browser';
 import { parseIntArg, resolveWorkspace } from '../cli-io';
 
@@ -34,8 +35,15 @@ export async function serveWorkspace(opts: ServeOptions): Promise<void> {
   if (opts.host !== '127.0.0.1' && opts.host !== 'localhost' && opts.host !== '::1') {
     process.stderr.write(`warning: listening on ${opts.host}: anyone who can reach this address and has the token can read this workspace's lineage.\n`);
   }
-  const core = createCore({ workspaceRoot: opts.workspace, live: true });
-  const server = await startServer({ api: core.api, events: core.events, staticDir: ui, host: opts.host, port: opts.port });
+  const core = createCore({ workspaceRoot: opts.workspace, live: true, onError: (m) => process.stderr.write(`warning: ${m}\n`) });
+  const server = await startServer({
+    api: core.api,
+    events: core.events,
+    staticDir: ui,
+    host: opts.host,
+    port: opts.port,
+    routes: [lineageIntakeRoute(core.paths)],
+  });
   process.stdout.write(`READY ${server.url}\n`);
   process.stderr.write(`Retrace is serving ${core.paths.root}. Press Ctrl-C to stop.\n`);
   if (opts.open) openInBrowser(server.url);

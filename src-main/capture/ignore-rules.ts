@@ -1,0 +1,78 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Which traced paths are noise: the system, interpreters and their packages, caches, and
+ * Retrace's own folder. A run's footprint should show the user's data and code, not the 400
+ * stdlib modules Python imports on start. Users add globs in `.retrace/config.json`
+ * (`{"capture": {"ignore": ["data/scratch/**"]}}`); globs match the absolute path and the
+ * workspace-relative path.
+ */
+export const DEFAULT_IGNORED_PREFIXES = [
+  '/usr/', '/lib/', '/lib32/', '/lib64/', '/libx32/', '/bin/', '/sbin/', '/etc/',
+  '/proc/', '/sys/', '/dev/', '/run/', '/var/cache/', '/var/lib/', '/snap/', '/nix/store/',
+];
+
+export const DEFAULT_IGNORED_GLOBS = [
+  '**/site-packages/**', '**/dist-packages/**', '**/__pycache__/**', '**/*.pyc',
+  '**/.cache/**', '**/node_modules/**', '**/.git/**', '**/.pyenv/**', '**/.nvm/**',
+  '**/.npm/**', '**/.local/lib/**', '**/lib/python3*/**', '**/.ipynb_checkpoints/**',
+  '**/.venv/**', '**/.tox/**', '**/.mypy_cache/**', '**/.pytest_cache/**',
+];
+
+export interface IgnoreRules {
+  /** True when a path (absolute) is dropped from footprints. */
+  ignores(absPath: string): boolean;
+}
+
+/** Compiles a glob (`*`, `**`, `?`) into an anchored regular expression. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        // `**/` matches zero or more whole segments; a trailing `**` matches anything.
+        if (glob[i + 2] === '/') {
+          re += '(?:.*/)?';
+          i += 2;
+        } else {
+          re += '.*';
+          i += 1;
+        }
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+export function buildIgnoreRules(opts: {
+  workspaceRoot: string;
+  /** Extra globs from config. */
+  extraGlobs?: readonly string[];
+  /** Interpreter prefixes found at run time (sys.prefix, the node install). */
+  extraPrefixes?: readonly string[];
+}): IgnoreRules {
+  const root = path.resolve(opts.workspaceRoot);
+  const prefixes = [
+    ...DEFAULT_IGNORED_PREFIXES,
+    path.join(root, '.retrace') + '/',
+    // tsx and other tools keep compile caches in the temp folder.
+    path.join(os.tmpdir(), 'tsx-'),
+    ...(opts.extraPrefixes ?? []).filter((p) => p && p !== '/' && !root.startsWith(withSlash(p))).map(withSlash),
+  ];
+  const globs = [...DEFAULT_IGNORED_GLOBS, ...(opts.extraGlobs ?? [])].map(globToRegExp);
+  return {
+    ignores(absPath: string): boolean {
+      if (prefixes.some((p) => absPath.startsWith(p))) return true;
+      const rel = path.relative(root, absPath);
+      const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+      return globs.some((g) => g.test(absPath) || (inside && g.test(rel)));
+    },
+  };
+}
+
+function withSlash(p: string): string {
+  return p.endsWith('/') ? p : p + '/';
+}

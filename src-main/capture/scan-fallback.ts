@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ClassifiedOp } from './footprint';
+import type { IgnoreRules } from './ignore-rules';
+
+/**
+ * Capture without strace: list the workspace before and after the command and diff. It sees
+ * creates, modifies and deletes of files that exist at one end of the run, never reads and never
+ * temp files — so runs captured this way are marked partial.
+ */
+export type WorkspaceListing = Map<string, { size: number; mtimeMs: number; ino: number }>;
+
+/** Folders never descended into: they are either ours or not the user's artifacts. */
+const SKIP_DIRS = new Set(['.retrace', '.git', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache', '.pytest_cache']);
+
+export function listWorkspace(root: string, rules: IgnoreRules, limit = 200_000): WorkspaceListing {
+  const out: WorkspaceListing = new Map();
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (out.size >= limit) return;
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !rules.ignores(abs + '/')) walk(abs);
+      } else if (e.isFile() && !rules.ignores(abs)) {
+        try {
+          const st = fs.statSync(abs);
+          out.set(abs, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+        } catch {
+          // vanished while listing
+        }
+      }
+    }
+  };
+  walk(path.resolve(root));
+  return out;
+}
+
+export function diffListings(before: WorkspaceListing, after: WorkspaceListing, atMs: number): ClassifiedOp[] {
+  const ops: ClassifiedOp[] = [];
+  for (const [p, a] of after) {
+    const b = before.get(p);
+    if (!b) ops.push({ path: p, op: 'CREATE', atMs });
+    else if (b.size !== a.size || b.mtimeMs !== a.mtimeMs || b.ino !== a.ino) ops.push({ path: p, op: 'MODIFY', atMs });
+  }
+  for (const p of before.keys()) if (!after.has(p)) ops.push({ path: p, op: 'DELETE', atMs });
+  return ops.sort((x, y) => x.path.localeCompare(y.path));
+}

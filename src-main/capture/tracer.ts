@@ -1,0 +1,169 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { StraceLineParser } from './strace-parse';
+import { SyscallOpsBuilder, TRACED_SYSCALLS, type RawOp } from './syscall-ops';
+
+/**
+ * Runs a command unchanged — no shell, stdio inherited, exit status and signals passed through —
+ * either under strace or bare. strace writes its trace to a private temp file (`-o`), never to
+ * the user's stderr.
+ */
+export interface TracerSupport {
+  available: boolean;
+  seccomp: boolean;
+  binary: string;
+  /** Why tracing is unavailable, for the one warning the user sees. */
+  reason?: string;
+}
+
+let cachedSupport: TracerSupport | null = null;
+const PROBE_COMMAND = fs.existsSync('/bin/true') ? ['/bin/true'] : [process.execPath, '-e', '0'];
+
+/** Probes once per process whether strace exists, may ptrace here, and supports --seccomp-bpf. */
+export function detectStrace(env: NodeJS.ProcessEnv = process.env): TracerSupport {
+  const binary = env.RETRACE_STRACE || 'strace';
+  if (cachedSupport && cachedSupport.binary === binary) return cachedSupport;
+  const probe = (extra: string[]): { ok: boolean; stderr: string; missing: boolean } => {
+    // A tiny program keeps the probe cheap (it runs before every `retrace run`).
+    const r = spawnSync(binary, [...extra, '-f', '-qq', '-o', '/dev/null', '-e', 'trace=execve', '--', ...PROBE_COMMAND], { encoding: 'utf8', timeout: 10_000 });
+    return { ok: r.status === 0, stderr: r.stderr ?? '', missing: (r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' };
+  };
+  const withSeccomp = probe(['--seccomp-bpf']);
+  if (withSeccomp.missing) cachedSupport = { available: false, seccomp: false, binary, reason: `${binary} is not installed` };
+  else if (withSeccomp.ok && !/seccomp/i.test(withSeccomp.stderr)) cachedSupport = { available: true, seccomp: true, binary };
+  else {
+    const plain = probe([]);
+    cachedSupport = plain.ok
+      ? { available: true, seccomp: false, binary }
+      : { available: false, seccomp: false, binary, reason: `${binary} cannot trace here (${firstLine(plain.stderr) || 'ptrace refused'})` };
+  }
+  return cachedSupport;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n').find((l) => l.trim())?.trim() ?? '';
+}
+
+export function _resetStraceProbeForTests(): void {
+  cachedSupport = null;
+}
+
+export interface ExitStatus {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+
+/**
+ * Waits for `child`, forwarding signals sent to this process. `target()` names the pid that
+ * should receive them (under strace: the traced command, since strace with `-o` blocks fatal
+ * signals). A Ctrl-C typed in a terminal already reaches the whole foreground process group, so
+ * SIGINT is forwarded only when stdin is not a terminal — otherwise the command would see it twice.
+ */
+export function waitWithSignals(child: ChildProcess, target: () => number | undefined): Promise<ExitStatus> {
+  const handlers = new Map<NodeJS.Signals, () => void>();
+  for (const sig of FORWARDED) {
+    const h = (): void => {
+      if (sig === 'SIGINT' && process.stdin.isTTY) return;
+      const pid = target();
+      if (pid) {
+        try {
+          process.kill(pid, sig);
+        } catch {
+          // already gone
+        }
+      }
+    };
+    handlers.set(sig, h);
+    process.on(sig, h);
+  }
+  return new Promise((resolve, reject) => {
+    child.once('error', (err) => {
+      for (const [sig, h] of handlers) process.off(sig, h);
+      reject(err);
+    });
+    child.once('exit', (code, signal) => {
+      for (const [sig, h] of handlers) process.off(sig, h);
+      resolve({ exitCode: code, signal });
+    });
+  });
+}
+
+/** The first child of a process (the command strace started), from /proc. */
+function firstChildPid(pid: number): number | undefined {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    const first = Number(text.split(/\s+/)[0]);
+    return Number.isFinite(first) && first > 0 ? first : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `inherit`: the user's terminal (retrace run); `quiet`: no output (the demo builder, the bench). */
+export type StdioChoice = 'inherit' | 'quiet';
+
+function stdioOf(choice: StdioChoice = 'inherit'): 'inherit' | 'ignore' {
+  return choice === 'quiet' ? 'ignore' : 'inherit';
+}
+
+export interface TracedResult extends ExitStatus {
+  rawOps: RawOp[];
+  /** Set when strace itself failed before the command could start. */
+  traceFailed?: string;
+}
+
+export async function runTraced(opts: {
+  argv: readonly string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  support: TracerSupport;
+  stdio?: StdioChoice;
+  onSpawn?(): void;
+}): Promise<TracedResult> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-trace-'));
+  const traceFile = path.join(tmp, 'trace.txt');
+  try {
+    const args = [
+      '-f', '-qq', '-ttt', '-y',
+      ...(opts.support.seccomp ? ['--seccomp-bpf'] : []),
+      '-e', `trace=${TRACED_SYSCALLS.join(',')}`,
+      '-e', 'signal=none',
+      '-o', traceFile,
+      '--', ...opts.argv,
+    ];
+    const child = spawn(opts.support.binary, args, { cwd: opts.cwd, env: opts.env, stdio: stdioOf(opts.stdio) });
+    opts.onSpawn?.();
+    let tracee: number | undefined;
+    const status = await waitWithSignals(child, () => {
+      tracee ??= child.pid !== undefined ? firstChildPid(child.pid) : undefined;
+      return tracee ?? child.pid;
+    });
+    const builder = new SyscallOpsBuilder(opts.cwd);
+    const parser = new StraceLineParser();
+    let sawExec = false;
+    if (fs.existsSync(traceFile)) {
+      const rl = readline.createInterface({ input: fs.createReadStream(traceFile, { encoding: 'utf8' }), crlfDelay: Infinity });
+      for await (const line of rl) {
+        const rec = parser.push(line);
+        if (!rec) continue;
+        if (rec.name === 'execve' && rec.errno === undefined) sawExec = true;
+        builder.push(rec);
+      }
+    }
+    return { ...status, rawOps: builder.ops, ...(sawExec ? {} : { traceFailed: 'the command never started under strace' }) };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Runs the command without tracing (scan fallback, pipeline runs). */
+export async function runBare(opts: { argv: readonly string[]; cwd: string; env: NodeJS.ProcessEnv; stdio?: StdioChoice; onSpawn?(): void }): Promise<ExitStatus> {
+  const child = spawn(opts.argv[0]!, opts.argv.slice(1), { cwd: opts.cwd, env: opts.env, stdio: stdioOf(opts.stdio) });
+  opts.onSpawn?.();
+  return waitWithSignals(child, () => child.pid);
+}

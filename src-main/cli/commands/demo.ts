@@ -1,0 +1,15 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { buildDemoWorkspace } from '../../capture/demo';
+
+/** `retrace demo [DIR]`: builds the demo workspace (DESIGN §2, §8); default folder `retrace-demo`. */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo [dir]')
+    .description('Build the demo workspace: the example churn pipeline run through retrace run over six simulated days.')
+    .action(async (dir: string | undefined) => {
+      const target = path.resolve(dir ?? 'retrace-demo');
+      const { recorded } = await buildDemoWorkspace(target, { onProgress: (m) => process.stderr.write(`${m}\n`) });
+      process.stdout.write(`${recorded ? 'Copied the recorded demo' : 'Built the demo'} workspace at ${target}\n`);
+    });
+}

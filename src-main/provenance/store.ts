@@ -1,0 +1,436 @@
+/**
+ * The write side of the provenance DB. Entities (jobs, runs, artifacts, versions) live in
+ * in-memory caches while a batch is applied and are written once per batch, inside the same
+ * transaction as the batch's events and source offsets (exactly-once). If a commit throws,
+ * the caches no longer match the DB: the store marks itself broken and must be recreated.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { RunState } from '../../shared/dto';
+import { AppError } from '../../shared/errors';
+import type { WritableDb } from '../db/open-db';
+import type { Facets, WarningKind } from './records';
+
+export interface SourceState {
+  id: number;
+  readonly path: string;
+  readonly format: 'lines' | 'document';
+  dev: number;
+  ino: number;
+  size: number;
+  offset: number;
+  nextLine: number;
+  /** Event time of the last accepted event (counts lines out of time order across restarts). */
+  lastEventAt: number | null;
+  /** The offset as this process last saw it in the DB (null: no row yet); see `commit`. */
+  committedOffset: number | null;
+  /** Hash of the file's first `length` bytes as read, to detect a rewrite in place. */
+  head: { length: number; hash: string } | null;
+}
+
+export interface RunEntity {
+  readonly id: number;
+  readonly uuid: string;
+  readonly origin: 'openlineage' | 'hopsworks';
+  /** Not yet in the DB (inserted, not updated, at the next commit). */
+  isNew: boolean;
+  jobId: number | null;
+  /** "namespace name" of the job, for the search index (not a column). */
+  jobLabel: string | null;
+  state: RunState;
+  stateAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  lastEventAt: number;
+  user: string | null;
+  host: string | null;
+  parentRunUuid: string | null;
+  command: string | null;
+  cwd: string | null;
+  exitCode: number | null;
+  errorMessage: string | null;
+  codeVersionId: number | null;
+  environmentId: number | null;
+  facets: Facets;
+  firstSeq: number;
+  lastSeq: number;
+  endSeq: number | null;
+  /** Access keys already recorded for this run (inputs/outputs accumulate without doubles). */
+  accessKeys: Set<string> | null;
+  hadDatasets: boolean;
+  /** artifact id → the version this run last read or wrote (in memory only; lets dataset lists reuse footprint hashes). */
+  touched: Map<number, number>;
+  /** Artifacts this run created (in memory only). */
+  created: Set<number>;
+}
+
+export interface ArtifactEntity {
+  readonly id: number;
+  readonly namespace: string;
+  readonly name: string;
+  readonly path: string | null;
+  kind: string;
+  tags: string[];
+  rollupId: number | null;
+  currentVersionId: number | null;
+  facets: Facets;
+  facetsJson: string;
+  readonly firstSeq: number;
+  isNew: boolean;
+  /** version label → id; null until loaded from the DB. */
+  versions: Map<string, number> | null;
+}
+
+export interface JobEntity {
+  readonly id: number;
+  readonly namespace: string;
+  readonly name: string;
+  facets: Facets;
+  facetsJson: string;
+  isNew: boolean;
+}
+
+export interface BatchSummary {
+  events: number;
+  newRuns: number;
+  newArtifacts: number;
+  newVersions: number;
+  accesses: number;
+  rejected: number;
+  duplicates: number;
+}
+
+type Stmt = BetterSqlite3.Statement<unknown[], unknown>;
+
+export class ProvenanceStore {
+  readonly seenHashes = new Set<string>();
+  private readonly knownRuns = new Set<string>();
+  private readonly knownArtifacts = new Set<string>();
+  private readonly knownHashes = new Set<string>();
+  readonly sources = new Map<string, SourceState>();
+  nextSeq: number;
+  nextEndSeq: number;
+  private nextIds: Record<'run' | 'artifact' | 'version' | 'job' | 'access' | 'source' | 'code' | 'env', number>;
+  private readonly runs = new Map<string, RunEntity>();
+  private readonly artifacts = new Map<string, ArtifactEntity>();
+  private readonly jobs = new Map<string, JobEntity>();
+  private readonly codeIds = new Map<string, number>();
+  private readonly envIds = new Map<string, number>();
+  readonly dirtyRuns = new Set<RunEntity>();
+  readonly dirtyArtifacts = new Set<ArtifactEntity>();
+  readonly dirtyJobs = new Set<JobEntity>();
+  readonly dirtySources = new Set<SourceState>();
+  readonly warnings = new Map<WarningKind, number>();
+  /** Rows queued for the current batch, flushed by `commit`. */
+  readonly pending = {
+    events: [] as unknown[][],
+    accesses: [] as unknown[][],
+    versions: [] as unknown[][],
+    versionStats: [] as unknown[][],
+    endings: [] as unknown[][],
+    rejected: [] as unknown[][],
+    codes: [] as unknown[][],
+    envs: [] as unknown[][],
+    packages: [] as unknown[][],
+  };
+  summary: BatchSummary = emptySummary();
+  private broken = false;
+  private readonly s: Record<string, Stmt>;
+
+  constructor(readonly db: WritableDb) {
+    const max = (t: string, c = 'id') => (db.prepare(`SELECT coalesce(max(${c}), 0) AS m FROM ${t}`).get() as { m: number }).m + 1;
+    this.nextSeq = max('events', 'seq');
+    this.nextEndSeq = max('run_endings', 'seq');
+    this.nextIds = {
+      run: max('runs'), artifact: max('artifacts'), version: max('artifact_versions'), job: max('jobs'),
+      access: max('accesses'), source: max('prov_sources'), code: max('code_versions'), env: max('environments'),
+    };
+    for (const r of db.prepare('SELECT hash FROM events').raw().iterate() as Iterable<[string]>) this.seenHashes.add(r[0]);
+    // Keys that exist in the DB: a key not in these sets is new, and costs no SELECT (most keys
+    // in a fresh log are new, and a missed index lookup per entity was a tenth of ingest time).
+    for (const [u] of db.prepare('SELECT run_uuid FROM runs').raw().iterate() as Iterable<[string]>) this.knownRuns.add(u);
+    for (const [n, m] of db.prepare('SELECT namespace, name FROM artifacts').raw().iterate() as Iterable<[string, string]>) this.knownArtifacts.add(n + '\u0000' + m);
+    for (const [h] of db.prepare('SELECT hash FROM code_versions UNION ALL SELECT hash FROM environments').raw().iterate() as Iterable<[string]>) this.knownHashes.add(h);
+    for (const r of db.prepare('SELECT * FROM prov_sources').all() as Record<string, unknown>[]) {
+      this.sources.set(r.path as string, {
+        id: r.id as number, path: r.path as string, format: r.format as 'lines' | 'document', dev: r.dev as number,
+        ino: r.ino as number, size: r.size as number, offset: r.offset as number, nextLine: r.next_line as number,
+        lastEventAt: r.last_event_at as number | null, committedOffset: r.offset as number,
+        head: r.head_hash ? { length: r.head_length as number, hash: r.head_hash as string } : null,
+      });
+    }
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      event: p('INSERT INTO events (seq, source_id, line, byte_offset, hash, kind, event_type, event_time, run_id) VALUES (?,?,?,?,?,?,?,?,?)'),
+      access: p('INSERT INTO accesses (id, run_id, artifact_id, version_id, op, raw_op, origin, at, seq, renamed_from_id) VALUES (?,?,?,?,?,?,?,?,?,?)'),
+      version: p('INSERT INTO artifact_versions (id, artifact_id, version, version_kind, size, row_count, producing_run_id, created_at, seq) VALUES (?,?,?,?,?,?,?,?,?)'),
+      versionStats: p('UPDATE artifact_versions SET size = coalesce(?, size), row_count = coalesce(?, row_count) WHERE id = ?'),
+      ending: p('INSERT INTO run_endings (seq, run_id, state, at, event_seq) VALUES (?,?,?,?,?)'),
+      rejected: p('INSERT INTO prov_rejected (source_id, file, line, reason, excerpt) VALUES (?,?,?,?,?)'),
+      code: p('INSERT INTO code_versions (id, hash, git_sha, repo_url, url, path, branch, dirty_diff_hash, files) VALUES (?,?,?,?,?,?,?,?,?)'),
+      env: p('INSERT INTO environments (id, hash, os, arch, interpreter, interpreter_version, engine, engine_version, variables) VALUES (?,?,?,?,?,?,?,?,?)'),
+      pkg: p('INSERT INTO environment_packages (environment_id, name, version) VALUES (?,?,?) ON CONFLICT DO NOTHING'),
+      runInsert: p(`INSERT INTO runs (id, run_uuid, origin, job_id, state, started_at, ended_at, last_event_at, user, host, parent_run_uuid,
+        command, cwd, exit_code, error_message, code_version_id, environment_id, facets, first_seq, last_seq, end_seq)
+        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
+      runUpdate: p(`UPDATE runs SET job_id=?, state=?, started_at=?, ended_at=?, last_event_at=?, user=?, host=?, parent_run_uuid=?,
+        command=?, cwd=?, exit_code=?, error_message=?, code_version_id=?, environment_id=?, facets=?, last_seq=?, end_seq=? WHERE id=?`),
+      runGet: p(`SELECT runs.*, jobs.namespace || ' ' || jobs.name AS job_label FROM runs LEFT JOIN jobs ON jobs.id = runs.job_id
+        WHERE run_uuid = ?`),
+      runAccessKeys: p('SELECT origin, artifact_id, op, version_id FROM accesses WHERE run_id = ? ORDER BY id'),
+      artInsert: p('INSERT INTO artifacts (id, namespace, name, path, kind, tags, rollup_id, current_version_id, facets, first_seq) VALUES (?,?,?,?,?,?,?,?,?,?)'),
+      artUpdate: p('UPDATE artifacts SET kind=?, tags=?, rollup_id=?, current_version_id=?, facets=? WHERE id=?'),
+      artGet: p('SELECT * FROM artifacts WHERE namespace = ? AND name = ?'),
+      artVersions: p('SELECT id, version FROM artifact_versions WHERE artifact_id = ?'),
+      jobInsert: p('INSERT INTO jobs (id, namespace, name, facets) VALUES (?,?,?,?)'),
+      jobUpdate: p('UPDATE jobs SET facets = ? WHERE id = ?'),
+      jobGet: p('SELECT * FROM jobs WHERE namespace = ? AND name = ?'),
+      codeGet: p('SELECT id FROM code_versions WHERE hash = ?'),
+      envGet: p('SELECT id FROM environments WHERE hash = ?'),
+      source: p(`INSERT OR REPLACE INTO prov_sources (id, path, format, dev, ino, size, offset, next_line, last_event_at, head_length, head_hash)
+        VALUES (?,?,?,?,?,?,?,?,?,?,?)`),
+      sourceGet: p('SELECT id, offset FROM prov_sources WHERE path = ?'),
+      warn: p('INSERT INTO prov_warnings (kind, count) VALUES (?, ?) ON CONFLICT(kind) DO UPDATE SET count = count + excluded.count'),
+      ftsDelete: p('DELETE FROM prov_search WHERE rowid = ?'),
+      ftsInsert: p('INSERT INTO prov_search (rowid, name, path, job, command, user, tags, facets) VALUES (?,?,?,?,?,?,?,?)'),
+    };
+  }
+
+  source(path: string, format: 'lines' | 'document'): SourceState {
+    let s = this.sources.get(path);
+    if (!s) {
+      s = { id: this.nextIds.source++, path, format, dev: 0, ino: 0, size: 0, offset: 0, nextLine: 1, lastEventAt: null, committedOffset: null, head: null };
+      this.sources.set(path, s);
+    }
+    return s;
+  }
+
+  warn(kind: WarningKind, n = 1): void {
+    this.warnings.set(kind, (this.warnings.get(kind) ?? 0) + n);
+  }
+
+  newId(kind: 'access' | 'version'): number {
+    return this.nextIds[kind]++;
+  }
+
+  job(namespace: string, name: string): JobEntity {
+    const key = namespace + '\u0000' + name;
+    let j = this.jobs.get(key);
+    if (j) return j;
+    const row = this.s.jobGet!.get(namespace, name) as { id: number; facets: string } | undefined;
+    j = row
+      ? { id: row.id, namespace, name, facets: JSON.parse(row.facets) as Facets, facetsJson: row.facets, isNew: false }
+      : { id: this.nextIds.job++, namespace, name, facets: {}, facetsJson: '{}', isNew: true };
+    if (j.isNew) this.dirtyJobs.add(j);
+    this.jobs.set(key, j);
+    return j;
+  }
+
+  /** The cached run, loading it from the DB on first use; `undefined` when unknown. */
+  findRun(uuid: string): RunEntity | undefined {
+    const hit = this.runs.get(uuid);
+    if (hit) return hit;
+    if (!this.knownRuns.has(uuid)) return undefined;
+    const r = this.s.runGet!.get(uuid) as Record<string, unknown> | undefined;
+    if (!r) return undefined;
+    const run: RunEntity = {
+      id: r.id as number, uuid, origin: r.origin as RunEntity['origin'], isNew: false, jobId: r.job_id as number | null,
+      jobLabel: r.job_label as string | null,
+      state: r.state as RunState, stateAt: r.last_event_at as number, startedAt: r.started_at as number | null,
+      endedAt: r.ended_at as number | null, lastEventAt: r.last_event_at as number, user: r.user as string | null,
+      host: r.host as string | null, parentRunUuid: r.parent_run_uuid as string | null, command: r.command as string | null,
+      cwd: r.cwd as string | null, exitCode: r.exit_code as number | null, errorMessage: r.error_message as string | null,
+      codeVersionId: r.code_version_id as number | null, environmentId: r.environment_id as number | null,
+      facets: JSON.parse(r.facets as string) as Facets, firstSeq: r.first_seq as number, lastSeq: r.last_seq as number,
+      endSeq: r.end_seq as number | null, accessKeys: null, hadDatasets: false, touched: new Map(), created: new Set(),
+    };
+    this.runs.set(uuid, run);
+    return run;
+  }
+
+  createRun(uuid: string, origin: RunEntity['origin'], seq: number, at: number, state: RunState): RunEntity {
+    const run: RunEntity = {
+      id: this.nextIds.run++, uuid, origin, isNew: true, jobId: null, jobLabel: null, state, stateAt: at, startedAt: null, endedAt: null,
+      lastEventAt: at, user: null, host: null, parentRunUuid: null, command: null, cwd: null, exitCode: null,
+      errorMessage: null, codeVersionId: null, environmentId: null, facets: {}, firstSeq: seq, lastSeq: seq, endSeq: null,
+      accessKeys: new Set(), hadDatasets: false, touched: new Map(), created: new Set(),
+    };
+    this.runs.set(uuid, run);
+    this.knownRuns.add(uuid);
+    this.summary.newRuns++;
+    return run;
+  }
+
+  accessKeys(run: RunEntity): Set<string> {
+    if (!run.accessKeys) {
+      run.accessKeys = new Set();
+      // Rebuild the run's in-memory fold state from its accesses, so a run continued after a
+      // restart (or a cache eviction) folds exactly as if the process had never stopped.
+      for (const [origin, a, op, v] of this.s.runAccessKeys!.raw().iterate(run.id) as Iterable<[string, number, string, number]>) {
+        if (origin === 'file_op') continue;
+        run.accessKeys.add(accessKey(origin, a, op, v));
+        if (origin === 'input' || origin === 'output') run.hadDatasets = true;
+        if (op !== 'DELETE') run.touched.set(a, v);
+        if (op === 'CREATE') run.created.add(a);
+      }
+    }
+    return run.accessKeys;
+  }
+
+  artifact(namespace: string, name: string, init: () => { path: string | null; kind: string; rollupId: number | null }, seq: number): ArtifactEntity {
+    const key = namespace + '\u0000' + name;
+    let a = this.artifacts.get(key);
+    if (a) return a;
+    const row = this.knownArtifacts.has(key) ? (this.s.artGet!.get(namespace, name) as Record<string, unknown> | undefined) : undefined;
+    if (row) {
+      a = {
+        id: row.id as number, namespace, name, path: row.path as string | null, kind: row.kind as string,
+        tags: JSON.parse(row.tags as string) as string[], rollupId: row.rollup_id as number | null,
+        currentVersionId: row.current_version_id as number | null, facets: JSON.parse(row.facets as string) as Facets,
+        facetsJson: row.facets as string, firstSeq: row.first_seq as number, isNew: false, versions: null,
+      };
+    } else {
+      const i = init();
+      a = { id: this.nextIds.artifact++, namespace, name, path: i.path, kind: i.kind, tags: [], rollupId: i.rollupId,
+        currentVersionId: null, facets: {}, facetsJson: '{}', firstSeq: seq, isNew: true, versions: new Map() };
+      this.dirtyArtifacts.add(a);
+      this.knownArtifacts.add(key);
+      this.summary.newArtifacts++;
+    }
+    this.artifacts.set(key, a);
+    return a;
+  }
+
+  versionsOf(a: ArtifactEntity): Map<string, number> {
+    if (!a.versions) {
+      a.versions = new Map();
+      for (const [id, v] of this.s.artVersions!.raw().iterate(a.id) as Iterable<[number, string]>) a.versions.set(v, id);
+    }
+    return a.versions;
+  }
+
+  codeVersionId(hash: string, row: () => unknown[]): number {
+    let id = this.codeIds.get(hash) ?? (this.knownHashes.has(hash) ? (this.s.codeGet!.get(hash) as { id: number } | undefined)?.id : undefined);
+    if (id === undefined) {
+      id = this.nextIds.code++;
+      this.pending.codes.push([id, hash, ...row()]);
+    }
+    this.codeIds.set(hash, id);
+    return id;
+  }
+
+  environmentId(hash: string, row: () => unknown[], packages: readonly { name: string; version: string }[]): number {
+    let id = this.envIds.get(hash) ?? (this.knownHashes.has(hash) ? (this.s.envGet!.get(hash) as { id: number } | undefined)?.id : undefined);
+    if (id === undefined) {
+      id = this.nextIds.env++;
+      this.pending.envs.push([id, hash, ...row()]);
+      for (const p of packages) this.pending.packages.push([id, p.name, p.version]);
+    }
+    this.envIds.set(hash, id);
+    return id;
+  }
+
+  /** Writes everything queued since the last commit, plus the offsets, in one transaction. */
+  commit(ftsDocs: () => FtsDoc[]): BatchSummary {
+    if (this.broken) throw new AppError('INTERNAL', 'The provenance store failed earlier in this process; open a new one.');
+    const summary = this.summary;
+    try {
+      this.db.transaction(() => {
+        const s = this.s;
+        const p = this.pending;
+        // Exactly-once holds for one writer. If another process (a second `retrace tail`, an
+        // `ingest --rebuild`) moved an offset since we read it, our caches are stale: give up
+        // this batch; the caller reopens the store from what is committed.
+        for (const src of this.dirtySources) {
+          const row = s.sourceGet!.get(src.path) as { id: number; offset: number } | undefined;
+          const now = row ? row.offset : null;
+          if (now !== src.committedOffset || (row && row.id !== src.id)) {
+            throw new AppError('CONFLICT', `Another process is ingesting ${src.path} at the same time; this pass stopped and will resume from the committed offset.`);
+          }
+        }
+        for (const r of p.codes) s.code!.run(r);
+        for (const r of p.envs) s.env!.run(r);
+        for (const r of p.packages) s.pkg!.run(r);
+        for (const j of this.dirtyJobs) {
+          if (j.isNew) s.jobInsert!.run(j.id, j.namespace, j.name, j.facetsJson);
+          else s.jobUpdate!.run(j.facetsJson, j.id);
+        }
+        for (const r of this.dirtyRuns) {
+          const facets = JSON.stringify(r.facets);
+          if (r.isNew) {
+            s.runInsert!.run(r.id, r.uuid, r.origin, r.jobId, r.state, r.startedAt, r.endedAt, r.lastEventAt, r.user, r.host,
+              r.parentRunUuid, r.command, r.cwd, r.exitCode, r.errorMessage, r.codeVersionId, r.environmentId, facets, r.firstSeq, r.lastSeq, r.endSeq);
+          } else {
+            s.runUpdate!.run(r.jobId, r.state, r.startedAt, r.endedAt, r.lastEventAt, r.user, r.host, r.parentRunUuid, r.command,
+              r.cwd, r.exitCode, r.errorMessage, r.codeVersionId, r.environmentId, facets, r.lastSeq, r.endSeq, r.id);
+          }
+        }
+        for (const a of this.dirtyArtifacts) {
+          const tags = JSON.stringify(a.tags);
+          if (a.isNew) {
+            s.artInsert!.run(a.id, a.namespace, a.name, a.path, a.kind, tags, a.rollupId, a.currentVersionId, a.facetsJson, a.firstSeq);
+          } else s.artUpdate!.run(a.kind, tags, a.rollupId, a.currentVersionId, a.facetsJson, a.id);
+        }
+        for (const r of p.versions) s.version!.run(r);
+        for (const r of p.versionStats) s.versionStats!.run(r);
+        for (const r of p.events) s.event!.run(r);
+        for (const r of p.accesses) s.access!.run(r);
+        for (const r of p.endings) s.ending!.run(r);
+        for (const r of p.rejected) s.rejected!.run(r);
+        for (const [k, n] of this.warnings) s.warn!.run(k, n);
+        for (const d of ftsDocs()) {
+          if (!d.isNew) s.ftsDelete!.run(d.rowid);
+          s.ftsInsert!.run(d.rowid, d.name, d.path, d.job, d.command, d.user, d.tags, d.facets);
+        }
+        for (const src of this.dirtySources) s.source!.run(src.id, src.path, src.format, src.dev, src.ino, src.size, src.offset, src.nextLine, src.lastEventAt,
+          src.head?.length ?? null, src.head?.hash ?? null);
+      })();
+    } catch (err) {
+      this.broken = true;
+      throw err;
+    }
+    for (const r of this.dirtyRuns) r.isNew = false;
+    for (const a of this.dirtyArtifacts) a.isNew = false;
+    for (const j of this.dirtyJobs) j.isNew = false;
+    for (const src of this.dirtySources) src.committedOffset = src.offset;
+    this.dirtyRuns.clear();
+    this.dirtyArtifacts.clear();
+    this.dirtyJobs.clear();
+    this.dirtySources.clear();
+    this.warnings.clear();
+    for (const k of Object.keys(this.pending) as (keyof typeof this.pending)[]) this.pending[k] = [];
+    this.summary = emptySummary();
+    // Bounded memory on long tails: runs are reloaded (cheaply, by unique key) when seen again.
+    if (this.runs.size > 20_000) this.runs.clear();
+    if (this.artifacts.size > 200_000) this.artifacts.clear();
+    return summary;
+  }
+
+  get hasPending(): boolean {
+    return this.pending.events.length > 0 || this.pending.rejected.length > 0 || this.dirtySources.size > 0;
+  }
+}
+
+/** One search document; `rowid` = entity id * 4 + kind code (1 run, 2 artifact, 3 job). */
+export interface FtsDoc {
+  readonly rowid: number;
+  readonly isNew: boolean;
+  readonly name: string;
+  readonly path: string;
+  readonly job: string;
+  readonly command: string;
+  readonly user: string;
+  readonly tags: string;
+  readonly facets: string;
+}
+
+/**
+ * Identity of an access within one run, so that re-emitted inputs/outputs accumulate without
+ * doubles: datasets by (origin, artifact, op), footprint ops also by version.
+ */
+export function accessKey(origin: string, artifactId: number, op: string, versionId: number): string {
+  return origin === 'footprint' ? `${origin}|${artifactId}|${op}|${versionId}` : `${origin}|${artifactId}|${op}`;
+}
+
+function emptySummary(): BatchSummary {
+  return { events: 0, newRuns: 0, newArtifacts: 0, newVersions: 0, accesses: 0, rejected: 0, duplicates: 0 };
+}

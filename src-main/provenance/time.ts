@@ -1,0 +1,47 @@
+/**
+ * ISO-8601 parsing that is exact about what it assumed. `Date.parse` treats a zone-less
+ * date-time as *local* time and its handling of 7–9 fraction digits varies, so we parse
+ * ourselves: any number of fraction digits (truncated to ms), zone-less = UTC (reported).
+ */
+const ISO_RE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+export interface ParsedTime {
+  readonly ms: number;
+  /** True when the text had no zone and UTC was assumed. */
+  readonly assumedUtc: boolean;
+}
+
+export function parseIsoTime(text: string): ParsedTime | null {
+  const m = ISO_RE.exec(text.trim());
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h ?? 0);
+  const minute = Number(mi ?? 0);
+  const second = Number(s ?? 0);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return null;
+  const ms = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
+  let t = Date.UTC(Number(y), month - 1, day, hour, minute, second, ms);
+  if (zone && zone !== 'Z' && zone !== 'z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const offMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0');
+    t -= sign * offMin * 60_000;
+  }
+  if (!Number.isFinite(t) || Math.abs(t) > MAX_TIME_MS) return null;
+  return { ms: t, assumedUtc: !zone };
+}
+
+/** Epoch ms or seconds as a number, or a numeric string; null when not a plausible time. */
+/** The largest time a JS Date can hold; beyond it a "time" is garbage (and not an SQLite integer). */
+const MAX_TIME_MS = 8.64e15;
+
+export function parseEpoch(v: unknown): number | null {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
+  if (!Number.isFinite(n) || n < 0) return null;
+  // Below 1e11 it is seconds (before 1973 in ms is implausible for provenance).
+  const ms = n < 1e11 ? Math.round(n * 1000) : Math.round(n);
+  return ms <= MAX_TIME_MS ? ms : null;
+}
