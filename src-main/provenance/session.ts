@@ -93,7 +93,8 @@ export class IngestSession {
       else this.readDocument(src, st);
     }
     if (this.store.hasPending && !this.totals.conflict) this.commit();
-    opts.onProgress?.({ ...this.progress, events: this.totals.events, done: true });
+    // A pass that found nothing new says nothing: the tailer polls every second.
+    if (this.progress.bytesTotal > 0) opts.onProgress?.({ ...this.progress, events: this.totals.events, done: true });
     return this.totals;
   }
 
@@ -292,7 +293,7 @@ export class IngestSession {
     this.totals.rejectedLines.push(...this.batchRejected);
     this.batchRejected = [];
     this.opts.onCommit?.(s);
-    if (this.opts.onProgress && this.lastCommit - this.lastProgress >= 100) {
+    if (this.opts.onProgress && this.progress.bytesTotal > 0 && this.lastCommit - this.lastProgress >= 100) {
       this.lastProgress = this.lastCommit;
       this.opts.onProgress({ ...this.progress, events: this.totals.events, done: false });
     }

@@ -74,7 +74,7 @@ describe('retrace serve on an empty workspace', () => {
       outputs: [{ namespace: 'file', name: path.join(ws, 'models/model.pkl') }],
     };
     fs.appendFileSync(path.join(ws, '.retrace/logs/e2e.jsonl'), JSON.stringify(event) + '\n{"truncated": \n');
-    await page.waitForFunction(() => /1\s*run\b/.test(document.querySelector('[data-testid=counts]')?.textContent ?? ''), null, { timeout: 10_000 });
+    await page.waitForFunction(() => /\b1\s*run(?!s)/.test(document.querySelector('[data-testid=counts]')?.textContent ?? ''), null, { timeout: 10_000 });
     assert.deepEqual(navigations, [], 'no reload');
     await page.getByRole('button', { name: /1 rejected line/ }).click();
     const panel = page.getByTestId('rejected-panel');

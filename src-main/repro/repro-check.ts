@@ -1,0 +1,161 @@
+import type { ReadableDb } from '../db/open-db';
+import type { CurrentState } from './current-state';
+import { diffPackages, summarizeChanges } from './env-diff';
+import { latestRunOfJob, readRecordedRun, type RecordedInput, type RecordedRun } from './recorded-run';
+
+export type ReproCode = 'CODE_CHANGED' | 'INPUT_DATA_CHANGED' | 'INPUT_MISSING' | 'ENVIRONMENT_CHANGED';
+/** Per axis: nothing changed, something changed, or the run recorded too little to tell. */
+export type AxisVerdict = 'same' | 'changed' | 'unknown';
+
+export interface ReproWarningDto {
+  readonly code: ReproCode;
+  /** One human sentence ("numpy 1.26.4 → 2.1.0"). */
+  readonly message: string;
+  readonly details: Record<string, unknown>;
+}
+
+export interface ReproReportDto {
+  readonly run: string;
+  readonly job: string | null;
+  readonly state: string;
+  /** The three-axis verdict: code, data, environment. */
+  readonly axes: { readonly code: AxisVerdict; readonly data: AxisVerdict; readonly environment: AxisVerdict };
+  readonly warnings: ReproWarningDto[];
+  /** What a re-run would execute (never through a shell). */
+  readonly command: { readonly argv: string[]; readonly cwd: string } | null;
+}
+
+/**
+ * Compares a recorded run with the current setup (DESIGN §4 reproducibility warnings): code
+ * (git sha, uncommitted diff, code-file hashes), input data (newer content or table commits
+ * after the pinned version; missing inputs) and environment (packages, interpreter, OS).
+ */
+export async function checkReproducibility(db: ReadableDb, runId: number, now: CurrentState): Promise<ReproReportDto> {
+  const rec = readRecordedRun(db, runId);
+  const warnings: ReproWarningDto[] = [];
+  const code = await checkCode(rec, now, warnings);
+  const data = await checkData(rec.inputs, now, warnings);
+  const environment = await checkEnvironment(db, runId, rec, now, warnings);
+  return {
+    run: rec.runUuid,
+    job: rec.job ? rec.job.name : null,
+    state: rec.state,
+    axes: { code, data, environment },
+    warnings,
+    command: rec.argv ? { argv: rec.argv, cwd: rec.cwd ?? '.' } : null,
+  };
+}
+
+async function checkCode(rec: RecordedRun, now: CurrentState, out: ReproWarningDto[]): Promise<AxisVerdict> {
+  if (!rec.code) return 'unknown';
+  const reasons: string[] = [];
+  const details: Record<string, unknown> = {};
+  const git = now.git();
+  if (rec.code.gitSha && git) {
+    if (git.sha !== rec.code.gitSha) {
+      reasons.push(`git ${rec.code.gitSha.slice(0, 7)} → ${git.sha.slice(0, 7)}`);
+      details.gitSha = { recorded: rec.code.gitSha, now: git.sha };
+    }
+    if ((rec.code.dirtyDiffHash ?? null) !== (git.dirtyDiffHash ?? null)) {
+      reasons.push(
+        !rec.code.dirtyDiffHash
+          ? 'the working tree now has uncommitted changes'
+          : git.dirtyDiffHash
+            ? 'the uncommitted changes differ from the run\'s'
+            : 'the uncommitted changes the run had are gone',
+      );
+      details.dirtyDiff = { recorded: rec.code.dirtyDiffHash, now: git.dirtyDiffHash };
+    }
+  }
+  const files: { path: string; change: 'modified' | 'missing' }[] = [];
+  for (const f of rec.code.files) {
+    if (!f.hash) continue;
+    const v = await now.hash(f.path);
+    if (!v) files.push({ path: f.path, change: 'missing' });
+    else if (v.hash !== f.hash) files.push({ path: f.path, change: 'modified' });
+  }
+  if (files.length) {
+    reasons.push(files.slice(0, 3).map((f) => `${f.path} ${f.change}`).join(', ') + (files.length > 3 ? ` and ${files.length - 3} more` : ''));
+    details.files = files;
+  }
+  if (reasons.length === 0) return rec.code.gitSha || rec.code.files.length ? 'same' : 'unknown';
+  out.push({ code: 'CODE_CHANGED', message: `Code changed since the run: ${reasons.join('; ')}.`, details });
+  return 'changed';
+}
+
+async function checkData(inputs: readonly RecordedInput[], now: CurrentState, out: ReproWarningDto[]): Promise<AxisVerdict> {
+  let verdict: AxisVerdict = inputs.length ? 'same' : 'unknown';
+  const dataInputs = inputs.filter((i) => i.kind !== 'code');
+  if (inputs.length && !dataInputs.length) return 'same';
+  for (const i of dataInputs) {
+    const tableNow = i.path ? now.deltaVersion(i.path) : null;
+    if (tableNow !== null && /^\d+$/.test(i.version)) {
+      const pinned = Number(i.version);
+      if (tableNow > pinned) {
+        const n = tableNow - pinned;
+        out.push({ code: 'INPUT_DATA_CHANGED', message: `${i.label} has ${n} ${n === 1 ? 'commit' : 'commits'} after the pinned version ${pinned} (now ${tableNow}).`, details: { artifact: i.label, pinned, now: tableNow } });
+        verdict = 'changed';
+      }
+      continue;
+    }
+    if (i.path && i.versionKind === 'hash') {
+      if (!now.exists(i.path)) {
+        out.push({ code: 'INPUT_MISSING', message: `${i.label} no longer exists (the run read ${short(i.version)}).`, details: { artifact: i.label, recorded: i.version } });
+        verdict = 'changed';
+        continue;
+      }
+      const v = await now.hash(i.path);
+      if (v && v.hash !== i.version) {
+        out.push({ code: 'INPUT_DATA_CHANGED', message: `${i.label} changed since the run (${short(i.version)} → ${short(v.hash)}).`, details: { artifact: i.label, recorded: i.version, now: v.hash } });
+        verdict = 'changed';
+      }
+      continue;
+    }
+    // Not a file we can look at (a warehouse table, a path we never hashed): the newest
+    // version Retrace has seen stands for "now".
+    if (i.path && !i.path.startsWith('/') && !now.exists(i.path) && i.kind !== 'dataset') {
+      out.push({ code: 'INPUT_MISSING', message: `${i.label} no longer exists.`, details: { artifact: i.label } });
+      verdict = 'changed';
+    } else if (i.currentVersionId !== null && i.currentVersionId !== i.versionId) {
+      out.push({ code: 'INPUT_DATA_CHANGED', message: `${i.label} has a newer version ${short(i.currentVersion ?? '')} (the run read ${short(i.version)}).`, details: { artifact: i.label, recorded: i.version, now: i.currentVersion } });
+      verdict = 'changed';
+    }
+  }
+  return verdict;
+}
+
+async function checkEnvironment(db: ReadableDb, runId: number, rec: RecordedRun, now: CurrentState, out: ReproWarningDto[]): Promise<AxisVerdict> {
+  const env = rec.environment;
+  if (!env) return 'unknown';
+  const reasons: string[] = [];
+  const details: Record<string, unknown> = {};
+  const plat = now.platform();
+  if (env.os && env.os !== plat.os) reasons.push(`OS ${env.os} → ${plat.os}`);
+  if (env.arch && env.arch !== plat.arch) reasons.push(`architecture ${env.arch} → ${plat.arch}`);
+  if (env.executable) {
+    // A re-run uses the stage's current configuration: this machine, plus the interpreter paths
+    // the stage's newest run set (PYTHONPATH, a virtualenv), which is how the demo's package
+    // appears through a .dist-info folder.
+    const latest = latestRunOfJob(db, runId);
+    const vars = latest !== null ? readRecordedRun(db, latest).environment?.variables ?? [] : env.variables;
+    const overlay = Object.fromEntries(vars.filter((v) => /^(PYTHONPATH|VIRTUAL_ENV|CONDA_PREFIX|PYTHONHOME)$/.test(v.name)).map((v) => [v.name, v.value]));
+    const probe = await now.python(env.executable, { ...process.env, ...overlay });
+    if (!probe) {
+      reasons.push(`the interpreter ${env.executable} is gone`);
+    } else {
+      if (env.interpreterVersion && probe.version !== env.interpreterVersion) reasons.push(`Python ${env.interpreterVersion} → ${probe.version}`);
+      const changes = diffPackages(env.packages, probe.packages);
+      if (changes.length) {
+        reasons.push(summarizeChanges(changes));
+        details.packages = changes;
+      }
+    }
+  } else if (env.packages.length === 0 && !env.os) {
+    return 'unknown';
+  }
+  if (reasons.length === 0) return 'same';
+  out.push({ code: 'ENVIRONMENT_CHANGED', message: `Environment changed since the run: ${reasons.join('; ')}.`, details });
+  return 'changed';
+}
+
+const short = (v: string) => (v.length > 19 ? v.slice(0, 19) + '…' : v);
