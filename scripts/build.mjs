@@ -3,16 +3,18 @@
 // kept external, plus the sandboxed preload as one CommonJS file, which Electron requires).
 import { build as viteBuild } from 'vite';
 import { build as esbuild } from 'esbuild';
-import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const t0 = Date.now();
 await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
 
-const mainEntries = ['src-main/entry-node.ts', 'src-main/entry-electron.ts'];
-// Worker entries run in their own threads and must be separate files.
-for (const w of ['src-main/lake/lake-worker.ts']) if (fs.existsSync(path.join(root, w))) mainEntries.push(w);
+// Flat output names: a worker must sit beside the bundle that starts it (`./lake-worker.js`).
+const mainEntries = {
+  'entry-node': 'src-main/entry-node.ts',
+  'entry-electron': 'src-main/entry-electron.ts',
+  'lake-worker': 'src-main/lake/lake-worker.ts',
+};
 await esbuild({
   absWorkingDir: root,
   entryPoints: mainEntries,

@@ -1,10 +1,12 @@
 import type { RetraceApi } from '../../shared/api';
 import { DisposableStore, toDisposable, type Disposable } from '../../shared/disposable';
 import { openDb, type WritableDb } from '../db/open-db';
-import { EMPTY_LINEAGE, type LineageReader } from '../lineage/lineage-reader';
+import type { LineageEngine } from '../lineage';
+import type { LineageReader } from '../lineage/lineage-reader';
 import { listRejected, provenanceCounts, startTailer } from '../provenance';
 import { ensureWorkspace, type WorkspacePaths } from '../workspace';
 import { CoreApi } from './core-api';
+import { openWorkspaceEngine } from './workspace-engine';
 import { EventHub } from './event-hub';
 import { withValidation } from './validating-api';
 
@@ -14,6 +16,8 @@ export interface Core extends Disposable {
   readonly events: EventHub;
   readonly paths: WorkspacePaths;
   readonly db: WritableDb;
+  /** The lineage engine over the DB (absent when a test injected a fixture reader). */
+  readonly engine: LineageEngine | null;
 }
 
 export interface CreateCoreOptions {
@@ -37,7 +41,17 @@ export function createCore(opts: CreateCoreOptions): Core {
   const db = openDb(paths.dbFile);
   store.add(toDisposable(() => db.close()));
   const events = new EventHub();
-  const lineage: LineageReader = opts.lineage ? opts.lineage(db) : EMPTY_LINEAGE;
+  const engine = opts.lineage ? null : openWorkspaceEngine(db, paths);
+  // The index is saved for the next cold start: on close, and at most every 30 s while live.
+  let lastSave = Date.now();
+  const saveIndex = (force: boolean) => {
+    if (engine?.dirty && (force || Date.now() - lastSave > 30_000)) {
+      engine.save();
+      lastSave = Date.now();
+    }
+  };
+  if (engine) store.add(toDisposable(() => saveIndex(true)));
+  const lineage: LineageReader = opts.lineage ? opts.lineage(db) : engine!;
   const impl = new CoreApi({
     workspaceRoot: paths.root,
     lineage,
@@ -50,11 +64,16 @@ export function createCore(opts: CreateCoreOptions): Core {
       startTailer({
         paths,
         db,
-        onBatch: (summary) => events.emit('onGraphChanged', summary),
+        onBatch: (summary) => {
+          engine?.refresh();
+          engine?.invalidateSnapshots(); // a batch may carry new table versions too
+          saveIndex(false);
+          events.emit('onGraphChanged', summary);
+        },
         onProgress: (p) => events.emit('onIngestProgress', p),
         onError: (err) => opts.onError?.(err.message),
       }),
     );
   }
-  return { api, events, paths, db, dispose: () => store.dispose() };
+  return { api, events, paths, db, engine, dispose: () => store.dispose() };
 }

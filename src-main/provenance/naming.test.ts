@@ -21,6 +21,10 @@ test('Hopsworks naming conventions and ML defaults give artifact kinds and roll-
   assert.equal(k('requirements.txt'), 'environment');
   assert.equal(k('src/train.py'), 'code');
   assert.equal(k('notes.txt'), 'file');
+  // The artifact folder named by itself (a captured table op names the table folder).
+  assert.equal(k('Churn_featurestore.db/customer_features_1'), 'feature_group');
+  assert.equal(k('/Projects/p/Models/mnist/3'), 'model');
+  assert.equal(k('/Projects/p/p_Training_Datasets/code'), 'file');
 });
 
 test('globs and paths', () => {

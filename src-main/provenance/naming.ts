@@ -73,6 +73,12 @@ export class ArtifactClassifier {
         if (c.re.test(prefix)) return { kind: 'file', rollup: { path: prefix, kind: c.rule.kind } };
       }
     }
+    // The folder itself (a table op names the table folder, not its files): it is the artifact.
+    for (const c of this.compiled) {
+      if (c.rule.scope !== 'folder' || c.rule.marker !== undefined) continue;
+      if (c.rule.exclude?.includes(segs[segs.length - 1]!)) continue;
+      if (c.re.test(path)) return { kind: c.rule.kind, rollup: null };
+    }
     for (const c of this.compiled) {
       if (c.rule.scope === 'folder') continue;
       if (c.rule.exclude?.includes(segs[segs.length - 1]!)) continue;

@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import { registerBenchCommand } from './bench';
 import { registerDemoCommand } from './demo';
 import { registerIngestCommands } from './ingest';
+import { registerLineageCommands } from './lineage';
 import { registerOpenCommand } from './open';
 import { registerRunCommand } from './run';
 import { registerServeCommand } from './serve';
+import { registerTableCommand } from './table';
 
 /**
  * Every capability's CLI registrar, in `--help` order. A capability adds one line here;
@@ -16,5 +18,7 @@ export const COMMAND_REGISTRARS: readonly ((program: Command) => void)[] = [
   registerDemoCommand,
   registerRunCommand,
   registerIngestCommands,
+  registerLineageCommands,
+  registerTableCommand,
   registerBenchCommand,
 ];

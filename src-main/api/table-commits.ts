@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ReadableDb } from '../db/open-db';
+import { tableHistory } from '../lake';
+import type { TableCommitSnapshot } from '../lineage';
+
+/**
+ * Table commits as snapshots (DESIGN §4): every commit of every Delta table the workspace's
+ * provenance knows becomes one. A commit a captured run made is placed at the event that
+ * recorded that table version; a commit by an outside writer (Spark, delta-rs) at the last
+ * event before its commit time. Histories are cached per table until its log grows.
+ */
+export function tableCommitSource(db: ReadableDb, workspaceRoot: string): () => TableCommitSnapshot[] {
+  const cache = new Map<string, { newest: string; commits: TableCommitSnapshot[] }>();
+  const versionSeq = db.prepare('SELECT seq FROM artifact_versions WHERE artifact_id = ? AND version = ? ORDER BY seq LIMIT 1').pluck();
+  const seqBefore = db.prepare('SELECT coalesce(max(seq), 0) FROM events WHERE event_time <= ?').pluck();
+  return () => {
+    const tables = db.prepare("SELECT id, path FROM artifacts WHERE path IS NOT NULL AND rollup_id IS NULL AND kind <> 'file'").all() as { id: number; path: string }[];
+    const out: TableCommitSnapshot[] = [];
+    for (const t of tables) {
+      const dir = path.isAbsolute(t.path) ? t.path : path.join(workspaceRoot, t.path);
+      const log = path.join(dir, '_delta_log');
+      let newest: string;
+      try {
+        newest = fs.readdirSync(log).filter((n) => n.endsWith('.json')).sort().at(-1) ?? '';
+      } catch {
+        continue; // not a Delta table (or not on this machine)
+      }
+      const hit = cache.get(dir);
+      if (hit && hit.newest === newest) {
+        out.push(...hit.commits);
+        continue;
+      }
+      let commits: TableCommitSnapshot[];
+      try {
+        commits = tableHistory(dir).map((c) => {
+          const at = Date.parse(c.timestamp);
+          const seq = (versionSeq.get(t.id, String(c.version)) as number | undefined) ?? (seqBefore.get(at) as number);
+          return { at, eventSeq: seq, label: `${path.basename(dir)} v${c.version} (${c.operation})` };
+        });
+      } catch {
+        continue; // a damaged or unsupported table must not break the snapshot list
+      }
+      cache.set(dir, { newest, commits });
+      out.push(...commits);
+    }
+    return out;
+  };
+}

@@ -1,0 +1,201 @@
+import type { Table as ArrowTable } from 'apache-arrow';
+import { AppError } from '../../shared/errors';
+import { vectorToValues } from './arrow-read';
+import { loadDeletionVector } from './deletion-vectors';
+import { type AddAction, type Snapshot, dataFilePath } from './delta-log';
+import { type DeltaField, type DeltaType, type Row, coerceValue, compareValues, keyString, parsePartitionValue, toMicros } from './delta-types';
+import { readParquetSlice } from './parquet-io';
+import { readInt96Columns } from './int96';
+
+/**
+ * Reads the rows of a snapshot: prunes files by partition values and `stats`, reads only the
+ * needed columns (and row groups when the caller knows them) with parquet-wasm, applies deletion
+ * vectors, and fills columns missing from older files with null (schema evolution).
+ */
+export interface EqualsFilter { readonly column: string; readonly value: unknown }
+
+export interface ScanOptions {
+  readonly columns?: readonly string[];
+  readonly where?: readonly EqualsFilter[];
+  /** Scan these files instead of all live files (e.g. after key-index pruning). */
+  readonly files?: readonly AddAction[];
+  /** Row groups per file path, when an index already knows where the rows are. */
+  readonly rowGroups?: ReadonlyMap<string, readonly number[]>;
+}
+
+export function outputFields(snapshot: Snapshot, columns?: readonly string[]): DeltaField[] {
+  const fields = snapshot.schema.fields;
+  if (!columns) return [...fields];
+  return columns.map((c) => {
+    const f = fields.find((x) => x.name === c);
+    if (!f) throw new AppError('INVALID_ARGUMENT', `Column "${c}" does not exist in table ${snapshot.tableDir} at version ${snapshot.version}.`);
+    return f;
+  });
+}
+
+export interface FileStats {
+  numRecords?: number;
+  minValues?: Record<string, unknown>;
+  maxValues?: Record<string, unknown>;
+  nullCount?: Record<string, unknown>;
+}
+
+export function parseStats(add: AddAction): FileStats | null {
+  if (!add.stats) return null;
+  try {
+    return JSON.parse(add.stats) as FileStats;
+  } catch {
+    return null;
+  }
+}
+
+/** False only when the file certainly holds no row with `column = value`. */
+export function fileMayMatch(snapshot: Snapshot, add: AddAction, where: readonly EqualsFilter[]): boolean {
+  const partitionColumns = snapshot.metadata.partitionColumns;
+  const stats = parseStats(add);
+  for (const { column, value } of where) {
+    const field = snapshot.schema.fields.find((f) => f.name === column);
+    if (!field) continue;
+    const wanted = coerceValue(value, field.type, column);
+    if (partitionColumns.includes(column)) {
+      if (keyString(parsePartitionValue(add.partitionValues[column], field.type)) !== keyString(wanted)) return false;
+      continue;
+    }
+    if (!stats || typeof field.type !== 'string' || field.type === 'binary') continue;
+    if (wanted === null) {
+      if (stats.nullCount && stats.nullCount[column] === 0) return false;
+      continue;
+    }
+    const min = stats.minValues?.[column], max = stats.maxValues?.[column];
+    if (min === undefined || max === undefined || min === null || max === null) continue;
+    try {
+      if (compareValues(wanted, coerceValue(min, field.type, column), field.type) < 0) return false;
+      const upper = coerceValue(max, field.type, column);
+      if (field.type === 'timestamp' || field.type === 'timestamp_ntz') {
+        // Writers truncate timestamp bounds to milliseconds, so the true max may be up to 999 µs above.
+        if (toMicros(wanted) > toMicros(upper) + 999n) return false;
+      } else if (compareValues(wanted, upper, field.type) > 0) return false;
+    } catch {
+      // Bounds we cannot interpret never prune.
+    }
+  }
+  return true;
+}
+
+/**
+ * One data file (or some of its row groups) decoded to Arrow, with values converted to JS only
+ * when asked: a point lookup converts the key column, then just the matching rows.
+ */
+export interface DataSlice {
+  readonly numRows: number;
+  /** JS values of one output column (converted once, then cached). */
+  column(name: string): readonly unknown[];
+  /** False for rows removed by the file's deletion vector. */
+  isLive(i: number): boolean;
+  row(i: number): Row;
+  /** Raw Arrow data (columnar consumers; no conversion). */
+  readonly table: ArrowTable;
+}
+
+export async function readDataSlice(snapshot: Snapshot, add: AddAction, fields: readonly DeltaField[], rowGroups?: readonly number[]): Promise<DataSlice> {
+  const partitionColumns = new Set(snapshot.metadata.partitionColumns);
+  const dataFields = fields.filter((f) => !partitionColumns.has(f.name));
+  const file = dataFilePath(snapshot.tableDir, add.path);
+  const slice = await readParquetSlice(file, { columns: dataFields.map((f) => f.name), ...(rowGroups ? { rowGroups } : {}) });
+  const n = slice.table.numRows;
+  const int96 = dataFields.filter((f) => slice.table.getChild(f.name)?.type.toString() === 'Timestamp<NANOSECOND>');
+  // parquet-wasm decodes INT96 into int64 nanoseconds, which wraps for years after 2262.
+  const int96Values = int96.length > 0 ? await readInt96Columns(file, int96.map((f) => f.name), rowGroups) : null;
+  const converted = new Map<string, readonly unknown[]>();
+  const column = (name: string): readonly unknown[] => {
+    let values = converted.get(name);
+    if (values) return values;
+    const f = fields.find((x) => x.name === name);
+    if (!f) throw new AppError('INTERNAL', `Column "${name}" was not read from ${file}.`);
+    if (partitionColumns.has(name)) values = new Array<unknown>(n).fill(parsePartitionValue(add.partitionValues?.[name], f.type as DeltaType));
+    else {
+      const vec = slice.table.getChild(name);
+      values = int96Values?.get(name) ?? (vec ? vectorToValues(vec, f.type) : new Array<unknown>(n).fill(null));
+    }
+    converted.set(name, values);
+    return values;
+  };
+  // One value without converting its whole column (a point lookup needs one row of thousands).
+  const valueAt = (f: DeltaField, i: number): unknown => {
+    const done = converted.get(f.name);
+    if (done) return done[i];
+    if (partitionColumns.has(f.name) || int96Values?.has(f.name)) return column(f.name)[i];
+    const vec = slice.table.getChild(f.name);
+    return vec ? vectorToValues(vec.slice(i, i + 1), f.type)[0] : null;
+  };
+  const deleted = add.deletionVector ? loadDeletionVector(snapshot.tableDir, add.deletionVector) : null;
+  return {
+    numRows: n,
+    table: slice.table,
+    column,
+    isLive: (i) => !deleted || !deleted.has(slice.rowIndexOf(i)),
+    row: (i) => {
+      const r: Row = {};
+      for (const f of fields) r[f.name] = valueAt(f, i);
+      return r;
+    },
+  };
+}
+
+/** Reads one data file into rows shaped by `fields` (deletion vectors applied). */
+export async function readDataFile(snapshot: Snapshot, add: AddAction, fields: readonly DeltaField[], rowGroups?: readonly number[]): Promise<Row[]> {
+  const slice = await readDataSlice(snapshot, add, fields, rowGroups);
+  const cols = fields.map((f) => slice.column(f.name));
+  const rows: Row[] = [];
+  for (let i = 0; i < slice.numRows; i++) {
+    if (!slice.isLive(i)) continue;
+    const row: Row = {};
+    for (let k = 0; k < fields.length; k++) row[fields[k]!.name] = cols[k]![i];
+    rows.push(row);
+  }
+  return rows;
+}
+
+function rowMatches(row: Row, where: readonly { column: string; key: string }[]): boolean {
+  for (const w of where) if (keyString(row[w.column]) !== w.key) return false;
+  return true;
+}
+
+/** Streams the snapshot's rows file by file (callers may stop early). */
+export async function* scanSnapshot(snapshot: Snapshot, opts: ScanOptions = {}): AsyncGenerator<Row[]> {
+  const fields = outputFields(snapshot, opts.columns);
+  const where = opts.where ?? [];
+  const wanted = where.map((w) => {
+    const f = snapshot.schema.fields.find((x) => x.name === w.column);
+    if (!f) throw new AppError('INVALID_ARGUMENT', `Column "${w.column}" does not exist in table ${snapshot.tableDir} at version ${snapshot.version}.`);
+    return { column: w.column, key: keyString(coerceValue(w.value, f.type, w.column)) };
+  });
+  // Filter columns must be read even when not shown.
+  const readFields = [...fields];
+  for (const w of where) if (!readFields.some((f) => f.name === w.column)) readFields.push(outputFields(snapshot, [w.column])[0]!);
+  const files = (opts.files ?? snapshot.files).filter((f) => fileMayMatch(snapshot, f, where));
+  for (const add of files) {
+    let rows = await readDataFile(snapshot, add, readFields, opts.rowGroups?.get(add.path));
+    if (wanted.length > 0) rows = rows.filter((r) => rowMatches(r, wanted));
+    if (readFields.length !== fields.length) {
+      rows = rows.map((r) => Object.fromEntries(fields.map((f) => [f.name, r[f.name]])));
+    }
+    if (rows.length > 0) yield rows;
+  }
+}
+
+/** All rows of a snapshot (for small tables and tests; prefer scanSnapshot for big ones). */
+export async function readAllRows(snapshot: Snapshot, opts: ScanOptions = {}): Promise<Row[]> {
+  const out: Row[] = [];
+  for await (const rows of scanSnapshot(snapshot, opts)) for (const r of rows) out.push(r);
+  return out;
+}
+
+/**
+ * Columnar scan: each live file decoded to Arrow (deletion vectors exposed via `isLive`), with no
+ * per-value conversion — for bulk consumers (exports, aggregates) that do not need JSON rows.
+ */
+export async function* scanSlices(snapshot: Snapshot, opts: { columns?: readonly string[] } = {}): AsyncGenerator<{ add: AddAction; slice: DataSlice }> {
+  const fields = outputFields(snapshot, opts.columns);
+  for (const add of snapshot.files) yield { add, slice: await readDataSlice(snapshot, add, fields) };
+}

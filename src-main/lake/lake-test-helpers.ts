@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSnapshot } from './delta-log';
+import { readAllRows } from './delta-scan';
+import type { Row } from './delta-types';
+
+/** Test-only helpers shared by the lake test files. */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The upstream tables (read-only); CI keeps `../shared` beside the repo. */
+export const EXTERNAL = path.resolve(repoRoot, '../shared/testdata/external');
+export const ext = (rel: string): string => path.join(EXTERNAL, rel);
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-lake-'));
+}
+
+/** Copies an upstream table somewhere writable (mtimes, writes). Files come out writable. */
+export function copyTable(rel: string, into: string = tempDir()): string {
+  const dest = path.join(into, path.basename(rel));
+  fs.cpSync(ext(rel), dest, { recursive: true });
+  for (const entry of fs.readdirSync(dest, { recursive: true, withFileTypes: true })) {
+    fs.chmodSync(path.join(entry.parentPath, entry.name), entry.isDirectory() ? 0o755 : 0o644);
+  }
+  fs.chmodSync(dest, 0o755);
+  return dest;
+}
+
+export function setMtime(file: string, iso: string | number): void {
+  const t = new Date(iso);
+  fs.utimesSync(file, t, t);
+}
+
+export async function rowsAt(dir: string, version?: number, columns?: string[]): Promise<Row[]> {
+  const snap = await loadSnapshot(dir, version);
+  return readAllRows(snap, columns ? { columns } : {});
+}
+
+/** Sorted numeric values of one column. */
+export async function sortedColumn(dir: string, column: string, version?: number): Promise<number[]> {
+  const rows = await rowsAt(dir, version, [column]);
+  return rows.map((r) => Number(r[column])).sort((a, b) => a - b);
+}
+
+export const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+export const sortNum = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);

@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import * as pw from 'parquet-wasm';
+import {
+  type Table as ArrowTable, Table as ArrowTableClass, RecordBatch, Schema, Struct, makeData, tableFromIPC, tableToIPC,
+} from 'apache-arrow';
+import { AppError } from '../../shared/errors';
+
+/**
+ * The only module that talks to parquet-wasm. Reads go through `ParquetFile` over a file-backed
+ * Blob, because that path honours `columns` and `rowGroups` (the sync `readParquet` ignores
+ * `columns`; see notes/table-formats.md §3.1).
+ */
+export interface ParquetSlice {
+  /** Arrow table with only the requested columns that exist in the file. */
+  readonly table: ArrowTable;
+  /** Physical row index in the file of each row of `table`, in order (for deletion vectors). */
+  readonly rowIndexOf: (i: number) => number;
+  /** Column names present in the file (top level). */
+  readonly fileColumns: readonly string[];
+}
+
+export interface ParquetReadOptions {
+  readonly columns?: readonly string[];
+  readonly rowGroups?: readonly number[];
+}
+
+export interface ParquetLayout {
+  readonly columns: readonly string[];
+  /** Rows per row group, in order. */
+  readonly rowGroupRows: readonly number[];
+  readonly numRows: number;
+}
+
+async function open(path: string): Promise<pw.ParquetFile> {
+  if (!fs.existsSync(path)) throw new AppError('NOT_FOUND', `Data file ${path} is missing.`);
+  try {
+    return await pw.ParquetFile.fromFile(await fs.openAsBlob(path));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AppError('NOT_FOUND', `Data file ${path} is missing.`);
+    throw new AppError('STORE_CORRUPT', `Data file ${path} is not a readable Parquet file (${(err as Error).message}).`);
+  }
+}
+
+function layoutOf(file: pw.ParquetFile): ParquetLayout {
+  const schema = tableFromIPC(file.schema().intoIPCStream()).schema;
+  const meta = file.metadata();
+  const rowGroupRows = meta.rowGroups().map((rg) => rg.numRows());
+  return { columns: schema.fields.map((f) => f.name), rowGroupRows, numRows: meta.fileMetadata().numRows() };
+}
+
+/** Column names and row-group sizes of a Parquet file (footer only). */
+export async function readParquetLayout(path: string): Promise<ParquetLayout> {
+  const file = await open(path);
+  try {
+    return layoutOf(file);
+  } finally {
+    file.free();
+  }
+}
+
+/** Reads the requested columns and row groups of one file into an apache-arrow table. */
+export async function readParquetSlice(path: string, opts: ParquetReadOptions = {}): Promise<ParquetSlice> {
+  const file = await open(path);
+  try {
+    const layout = layoutOf(file);
+    const present = new Set(layout.columns);
+    const wanted = opts.columns ? opts.columns.filter((c) => present.has(c)) : undefined;
+    // Asking for every column by name costs more than asking for none (no projection).
+    const columns = wanted && wanted.length === layout.columns.length ? undefined : wanted;
+    const rowGroups = opts.rowGroups ? [...opts.rowGroups].sort((a, b) => a - b) : undefined;
+    let table: ArrowTable;
+    if (columns && columns.length === 0) {
+      table = emptyTableOfRows(rowGroups, layout);
+    } else {
+      const wasmTable = await file.read({
+        ...(columns ? { columns } : {}),
+        ...(rowGroups ? { rowGroups } : {}),
+      });
+      table = tableFromIPC(wasmTable.intoIPCStream());
+    }
+    return { table, rowIndexOf: rowIndexMapper(rowGroups, layout.rowGroupRows), fileColumns: layout.columns };
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('STORE_CORRUPT', `Data file ${path} could not be read (${(err as Error).message}).`);
+  } finally {
+    file.free();
+  }
+}
+
+// A table with the right row count and no columns, for reads that need only partition columns.
+function emptyTableOfRows(rowGroups: readonly number[] | undefined, layout: ParquetLayout): ArrowTable {
+  const n = rowGroups ? rowGroups.reduce((s, g) => s + (layout.rowGroupRows[g] ?? 0), 0) : layout.numRows;
+  const batch = new RecordBatch(new Schema([]), makeData({ type: new Struct([]), length: n, nullCount: 0, children: [] }));
+  return new ArrowTableClass([batch]);
+}
+
+function rowIndexMapper(rowGroups: readonly number[] | undefined, rowGroupRows: readonly number[]): (i: number) => number {
+  if (!rowGroups) return (i) => i;
+  const starts: number[] = [];
+  let acc = 0;
+  for (const n of rowGroupRows) { starts.push(acc); acc += n; }
+  // Cumulative row counts of the selected groups map an output row back to its file row.
+  const selStart: number[] = [];
+  let sel = 0;
+  for (const g of rowGroups) { selStart.push(sel); sel += rowGroupRows[g] ?? 0; }
+  return (i) => {
+    let k = selStart.length - 1;
+    while (k > 0 && selStart[k]! > i) k--;
+    return starts[rowGroups[k]!]! + (i - selStart[k]!);
+  };
+}
+
+export interface ParquetWriteOptions {
+  readonly rowGroupRows?: number;
+  readonly compression?: 'snappy' | 'zstd' | 'none';
+}
+
+/** Encodes an Arrow table as Parquet bytes (statistics on, so other engines can prune too). */
+export function encodeParquet(table: ArrowTable, opts: ParquetWriteOptions = {}): Uint8Array {
+  const codec = opts.compression === 'zstd' ? pw.Compression.ZSTD : opts.compression === 'none' ? pw.Compression.UNCOMPRESSED : pw.Compression.SNAPPY;
+  // Dictionaries cost ~40% of write time and grow files of mostly-unique feature columns;
+  // chunk-level statistics are what row-group pruning (ours and other engines') uses.
+  let builder = new pw.WriterPropertiesBuilder().setCompression(codec).setCreatedBy('retrace')
+    .setDictionaryEnabled(false).setStatisticsEnabled(pw.EnabledStatistics.Chunk);
+  if (opts.rowGroupRows) builder = builder.setMaxRowGroupSize(opts.rowGroupRows);
+  const wasmTable = pw.Table.fromIPCStream(tableToIPC(table, 'stream'));
+  // writeParquet consumes the wasm table; freeing it again crashes (parquet-wasm#522).
+  return pw.writeParquet(wasmTable, builder.build());
+}
+
+/** Size of parquet-wasm's linear memory; it only grows, so workers are recycled past a limit. */
+export function wasmMemoryBytes(): number {
+  return pw.wasmMemory().buffer.byteLength;
+}

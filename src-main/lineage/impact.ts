@@ -1,0 +1,179 @@
+/**
+ * Impact (DESIGN §4): starting from the versions a run produced (its OUTPUT_ADDED ∪
+ * OUTPUT_MODIFIED writes) or from given versions, find every run that *read one of those exact
+ * versions*, union their footprints, and continue from what they produced. Consumption is by
+ * version, so a run that read a newer version written by someone else is not reached. Every
+ * run is visited once, so cycles across versions (read-modify-write stages) terminate.
+ */
+import { OP } from './columns';
+import { CLS, FootprintScratch } from './footprint';
+import { type LineageIndex, PRODUCES } from './lineage-index';
+
+const CLASS_MASK = 31;
+
+export interface ImpactStart {
+  /** Start from this run's outputs (the run itself is not part of its impact). */
+  readonly run?: number;
+  /** Or from these versions (their producers reading them back do not count as consumers). */
+  readonly versions?: readonly number[];
+}
+
+export interface ImpactRaw {
+  /** Impacted runs in BFS order, with their depth (1 = read a starting version). */
+  readonly runs: number[];
+  readonly depths: number[];
+  /** File artifacts in the union of footprints, with their class bits in `fileBits`. */
+  readonly files: number[];
+  readonly fileBits: Uint8Array;
+  /** Rolled-up artifacts in the union, with class bits in `artBits`. */
+  readonly arts: number[];
+  readonly artBits: Uint8Array;
+  readonly maxDepthReached: number;
+}
+
+const WRITE_OPS = (1 << OP.CREATE) | (1 << OP.MODIFY) | (1 << OP.RENAME);
+const PRODUCED = CLS.OUTPUT_ADDED | CLS.OUTPUT_MODIFIED;
+
+/** Reusable state for impact queries over one index (visited stamps, unions, scratch). */
+export class ImpactComputer {
+  private visited = new Int32Array(1024);
+  private epoch = 0;
+  private readonly scratch = new FootprintScratch(1024);
+  private fileBits = new Uint8Array(1024);
+  private artBits = new Uint8Array(1024);
+
+  constructor(private readonly ix: LineageIndex) {}
+
+  /**
+   * @param depth  run hops to follow (null = unbounded)
+   * @param limit  the last access id in force (the as-of snapshot's history)
+   */
+  compute(start: ImpactStart, depth: number | null, limit: number): ImpactRaw {
+    const ix = this.ix;
+    this.fit();
+    const visited = this.visited;
+    const epoch = ++this.epoch;
+    const scratch = this.scratch;
+    // The unions are returned to the caller, so they get fresh arrays per query.
+    const fileBits = (this.fileBits = new Uint8Array(this.fileBits.length));
+    const artBits = (this.artBits = new Uint8Array(this.artBits.length));
+    const files: number[] = [];
+    const arts: number[] = [];
+    const runs: number[] = [];
+    const depths: number[] = [];
+
+    const readHead = ix.verReadHead.data, nextRead = ix.accNextRead.data, accRun = ix.accRun.data, accSeq = ix.accSeq.data;
+    const next = ix.accNextInRun.data, accOp = ix.accOp.data, accArt = ix.accArt.data, accVer = ix.accVer.data;
+    const accCls = ix.accCls.data, accArtCls = ix.accArtCls.data, runTail = ix.runTail.data, runSlow = ix.runSlow.data, rollup = ix.artRollup.data;
+    let frontierVer: number[] = [];
+    let frontierSeq: number[] = [];
+    /** Per frontier entry: a run that does not count as consuming it (its producer). */
+    let frontierSkip: number[] = [];
+
+    const pushOutputs = (run: number) => {
+      // Versions this run produced: its writes of artifacts whose class is ADDED or MODIFIED.
+      for (let x = ix.runHead.data[run] ?? 0; x !== 0 && x <= limit; x = next[x]!) {
+        if (((1 << accOp[x]!) & WRITE_OPS) === 0) continue;
+        if ((scratch.fileCls[accArt[x]!]! & PRODUCED) === 0) continue;
+        frontierVer.push(accVer[x]!);
+        frontierSeq.push(accSeq[x]!);
+        frontierSkip.push(run);
+      }
+    };
+
+    if (start.run !== undefined) {
+      visited[start.run] = epoch;
+      scratch.compute(ix, start.run, limit);
+      pushOutputs(start.run);
+      scratch.reset();
+    }
+    for (const v of start.versions ?? []) {
+      frontierVer.push(v);
+      frontierSeq.push(0);
+      frontierSkip.push(ix.verProducer.data[v] ?? 0);
+    }
+
+    let level = 0;
+    let maxDepthReached = 0;
+    while (frontierVer.length > 0 && (depth === null || level < depth)) {
+      level++;
+      const levelRuns: number[] = [];
+      for (let i = 0; i < frontierVer.length; i++) {
+        const after = frontierSeq[i]!;
+        const skip = frontierSkip[i]!;
+        for (let x = readHead[frontierVer[i]!] ?? 0; x !== 0 && x <= limit; x = nextRead[x]!) {
+          // A read recorded before the write cannot have consumed it (same content hash, earlier run).
+          if (accSeq[x]! <= after) continue;
+          const r = accRun[x]!;
+          if (r === 0 || r === skip || visited[r] === epoch) continue;
+          visited[r] = epoch;
+          levelRuns.push(r);
+        }
+      }
+      frontierVer = [];
+      frontierSeq = [];
+      frontierSkip = [];
+      if (levelRuns.length) maxDepthReached = level;
+      for (const r of levelRuns) {
+        runs.push(r);
+        depths.push(level);
+        if (runTail[r]! <= limit && runSlow[r] === 0) {
+          // Fast path: the run's classes were precomputed per access (whole run in force).
+          for (let x = ix.runHead.data[r]!; x !== 0; x = next[x]!) {
+            const c = accCls[x]!;
+            const f = accArt[x]!;
+            const fc = c & CLASS_MASK;
+            if (fc !== 0) {
+              if (fileBits[f] === 0) files.push(f);
+              fileBits[f]! |= fc;
+            }
+            const ac = accArtCls[x]!;
+            if (ac !== 0) {
+              const key = rollup[f] || f;
+              if (artBits[key] === 0) arts.push(key);
+              artBits[key]! |= ac;
+            }
+            if (c & PRODUCES) {
+              frontierVer.push(accVer[x]!);
+              frontierSeq.push(accSeq[x]!);
+              frontierSkip.push(r);
+            }
+          }
+          continue;
+        }
+        scratch.compute(ix, r, limit);
+        for (const f of scratch.files) {
+          const c = scratch.fileCls[f]!;
+          if (c === 0) continue;
+          if (fileBits[f] === 0) files.push(f);
+          fileBits[f]! |= c;
+        }
+        for (const a of scratch.arts) {
+          const c = scratch.artCls[a]!;
+          if (c === 0) continue;
+          if (artBits[a] === 0) arts.push(a);
+          artBits[a]! |= c;
+        }
+        pushOutputs(r);
+        scratch.reset();
+      }
+    }
+    return { runs, depths, files, fileBits, arts, artBits, maxDepthReached };
+  }
+
+  private fit(): void {
+    const ix = this.ix;
+    const runs = ix.meta.lastRunId + 1;
+    if (this.visited.length < runs) {
+      const v = new Int32Array(Math.max(runs, this.visited.length * 2));
+      this.visited = v;
+      this.epoch = 0;
+    }
+    const arts = ix.meta.lastArtifactId + 1;
+    this.scratch.fit(arts);
+    if (this.fileBits.length < arts) {
+      this.fileBits = new Uint8Array(Math.max(arts, this.fileBits.length * 2));
+      this.artBits = new Uint8Array(this.fileBits.length);
+    }
+  }
+}
