@@ -6,20 +6,54 @@ import type { ApiMethod } from './api';
  * every transport rejects the same bad input with the same INVALID_ARGUMENT error.
  */
 const empty = z.object({}).strict();
+const ref = z.string().min(1).max(4096);
+const seq = z.number().int().nonnegative();
+const listReq = z
+  .object({
+    filterBy: z.array(z.string().min(1).max(1000)).max(50).optional(),
+    sortBy: z.string().min(1).max(100).optional(),
+    limit: z.number().int().min(1).max(10_000).optional(),
+    offset: z.number().int().nonnegative().optional(),
+  })
+  .strict();
 
 export const API_ARG_SCHEMAS = {
   ping: z.object({ echo: z.string().max(10_000).optional() }).strict(),
   getStatus: empty,
   getGraph: z
     .object({
-      snapshot: z.number().int().nonnegative().optional(),
+      snapshot: seq.optional(),
       asOf: z.string().min(1).max(64).optional(),
+      granularity: z.enum(['job', 'run']).optional(),
     })
     .strict(),
   listSnapshots: empty,
+  diffSnapshots: z.object({ from: seq.optional(), to: seq.optional() }).strict(),
   listRejected: z
     .object({ limit: z.number().int().min(1).max(10_000).optional(), offset: z.number().int().nonnegative().optional() })
     .strict(),
+  getFootprint: z.object({ run: ref, snapshot: seq.optional() }).strict(),
+  getImpact: z
+    .object({ run: ref.optional(), artifact: ref.optional(), version: ref.optional(), depth: z.number().int().min(1).max(1000).optional(), snapshot: seq.optional() })
+    .strict()
+    .refine((r) => (r.run === undefined) !== (r.artifact === undefined), { message: 'give exactly one of run or artifact' })
+    .refine((r) => r.version === undefined || r.artifact !== undefined, { message: 'version goes with artifact' }),
+  getUpstream: z.object({ artifact: ref, version: ref.optional(), depth: z.number().int().min(1).max(1000).optional(), snapshot: seq.optional() }).strict(),
+  getStaleness: z.object({ artifact: ref.optional(), snapshot: seq.optional() }).strict(),
+  search: z.object({ query: z.string().max(1000), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  listRuns: listReq,
+  listArtifacts: listReq,
+  mostUsed: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  latestPipelineUsing: z.object({ dataset: ref }).strict(),
+  whoRan: z.object({ pipeline: ref }).strict(),
+  getRepro: z.object({ run: ref }).strict(),
+  prepareRerun: z.object({ run: ref }).strict(),
+  confirmRerun: z.object({ token: z.string().min(1).max(200) }).strict(),
+  getTableHistory: z.object({ artifact: ref }).strict(),
+  readTablePage: z
+    .object({ artifact: ref, version: seq.optional(), offset: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(1000).optional() })
+    .strict(),
+  diffTable: z.object({ artifact: ref, from: seq, to: seq, limit: z.number().int().min(1).max(10_000).optional() }).strict(),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 /** Returns the parsed argument or a one-sentence description of what is wrong. */

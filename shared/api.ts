@@ -1,4 +1,20 @@
 import type {
+  ArtifactRowDto,
+  FootprintDto,
+  GraphDiffDto,
+  Granularity,
+  ImpactDto,
+  LatestPipelineDto,
+  MostUsedDto,
+  RunRowDto,
+  SearchDto,
+  StalenessDto,
+  UpstreamDto,
+  WhoRanDto,
+} from './lineage-dto';
+import type { ReproReportDto, RerunOfferDto, RerunResultDto } from './repro-dto';
+import type { TableCommitDto, TableDiffDto, TablePageDto } from './table-dto';
+import type {
   GraphChangedDto,
   GraphDto,
   IngestProgressDto,
@@ -18,10 +34,42 @@ export interface RetraceApi {
   ping(req: { echo?: string }): Promise<PingDto>;
   getStatus(req: Record<string, never>): Promise<StatusDto>;
   /** The lineage graph at snapshot `snapshot` (or as of `asOf`), newest when neither is given. */
-  getGraph(req: { snapshot?: number; asOf?: string }): Promise<GraphDto>;
+  getGraph(req: { snapshot?: number; asOf?: string; granularity?: Granularity }): Promise<GraphDto>;
   listSnapshots(req: Record<string, never>): Promise<SnapshotDto[]>;
+  /** What changed between two snapshots (`to` omitted = now). */
+  diffSnapshots(req: { from?: number; to?: number }): Promise<GraphDiffDto>;
   /** Log lines ingestion could not place, with file, line number and reason, oldest first. */
   listRejected(req: { limit?: number; offset?: number }): Promise<RejectedPageDto>;
+
+  /** What a run read, created, modified and deleted (RUN = run id or unique prefix). */
+  getFootprint(req: { run: string; snapshot?: number }): Promise<FootprintDto>;
+  /** Everything downstream of a run, or of an artifact's version (ARTIFACT = path or namespace/name). */
+  getImpact(req: { run?: string; artifact?: string; version?: string; depth?: number; snapshot?: number }): Promise<ImpactDto>;
+  /** Where a version came from: producing runs, their inputs, code and environments. */
+  getUpstream(req: { artifact: string; version?: string; depth?: number; snapshot?: number }): Promise<UpstreamDto>;
+  /** Staleness of one artifact's current version, or of every artifact. */
+  getStaleness(req: { artifact?: string; snapshot?: number }): Promise<StalenessDto[]>;
+  search(req: { query: string; limit?: number }): Promise<SearchDto>;
+  /** Runs, newest first, with `FIELD:value` filters (`_LIKE`, `_LT`, `_LTE`, `_GT`, `_GTE`). */
+  listRuns(req: { filterBy?: string[]; sortBy?: string; limit?: number; offset?: number }): Promise<RunRowDto[]>;
+  listArtifacts(req: { filterBy?: string[]; sortBy?: string; limit?: number; offset?: number }): Promise<ArtifactRowDto[]>;
+  /** The paper's three questions. */
+  mostUsed(req: { limit?: number }): Promise<MostUsedDto[]>;
+  latestPipelineUsing(req: { dataset: string }): Promise<LatestPipelineDto>;
+  whoRan(req: { pipeline: string }): Promise<WhoRanDto[]>;
+
+  /** Code, data and environment of a run compared with the current setup. */
+  getRepro(req: { run: string }): Promise<ReproReportDto>;
+  /** The exact command a re-run would execute, with a single-use token to confirm it. */
+  prepareRerun(req: { run: string }): Promise<RerunOfferDto>;
+  /** Executes the confirmed plan (no shell) under capture; resolves when it ends. */
+  confirmRerun(req: { token: string }): Promise<RerunResultDto>;
+
+  /** Commits of the Delta table behind an artifact, oldest first. */
+  getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]>;
+  readTablePage(req: { artifact: string; version?: number; offset?: number; limit?: number }): Promise<TablePageDto>;
+  /** Row changes after `from` up to and including `to`. */
+  diffTable(req: { artifact: string; from: number; to: number; limit?: number }): Promise<TableDiffDto>;
 }
 
 /** Events the core pushes to every connected UI. Names are `on<Noun>`. */
@@ -41,7 +89,24 @@ export const API_METHODS = {
   getStatus: true,
   getGraph: true,
   listSnapshots: true,
+  diffSnapshots: true,
   listRejected: true,
+  getFootprint: true,
+  getImpact: true,
+  getUpstream: true,
+  getStaleness: true,
+  search: true,
+  listRuns: true,
+  listArtifacts: true,
+  mostUsed: true,
+  latestPipelineUsing: true,
+  whoRan: true,
+  getRepro: true,
+  prepareRerun: true,
+  confirmRerun: true,
+  getTableHistory: true,
+  readTablePage: true,
+  diffTable: true,
 } as const satisfies Record<ApiMethod, true>;
 
 export const API_EVENTS = {

@@ -1,24 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { RetraceApi } from '../../shared/api';
 import type { GraphDto, PingDto, RejectedPageDto, SnapshotDto, StatusDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
+import type { GraphDiffDto, Granularity } from '../../shared/lineage-dto';
+import type { ReproReportDto, RerunOfferDto, RerunResultDto } from '../../shared/repro-dto';
+import type { CellDto, TableCommitDto, TableDiffDto, TablePageDto } from '../../shared/table-dto';
+import type { WritableDb } from '../db/open-db';
+import { readTablePage, tableDiff, tableHistory } from '../lake';
+import {
+  latestPipelineUsing,
+  listArtifacts,
+  listRuns,
+  mostUsed,
+  search,
+  stalenessOf,
+  upstreamOf,
+  whoRan,
+  type LineageEngine,
+} from '../lineage';
 import type { LineageReader } from '../lineage/lineage-reader';
+import { liveState } from '../repro/current-state';
+import { checkReproducibility } from '../repro/repro-check';
+import { executeRerun, planRerun, RerunConfirmations } from '../repro/rerun';
 import { RETRACE_VERSION } from '../version';
 
 export interface CoreApiDeps {
   readonly workspaceRoot: string;
+  readonly db: WritableDb;
   readonly lineage: LineageReader;
+  /** The engine behind `lineage`; null when a test injected a fixture reader. */
+  readonly engine: LineageEngine | null;
   readonly counts: () => StatusDto['counts'];
   readonly rejected: (page: { limit: number; offset: number }) => RejectedPageDto;
   readonly clock?: () => number;
 }
 
 /**
- * The one implementation of RetraceApi. Business logic lives in the capability folders;
- * this class only maps API requests onto them. Arguments are already validated
- * (see withValidation), so methods can trust their shapes.
+ * The one implementation of RetraceApi. Business logic lives in the capability folders; this
+ * class maps API requests onto them. Arguments are already validated (see withValidation).
  */
 export class CoreApi implements RetraceApi {
+  private readonly reruns = new RerunConfirmations();
+
   constructor(private readonly deps: CoreApiDeps) {}
+
+  private get engine(): LineageEngine {
+    if (!this.deps.engine) throw new AppError('UNSUPPORTED', 'This view of the workspace has no lineage engine.');
+    return this.deps.engine;
+  }
 
   async ping(req: { echo?: string }): Promise<PingDto> {
     const now = this.deps.clock?.() ?? Date.now();
@@ -29,32 +59,142 @@ export class CoreApi implements RetraceApi {
     return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, counts: this.deps.counts() };
   }
 
-  async getGraph(req: { snapshot?: number; asOf?: string }): Promise<GraphDto> {
+  async getGraph(req: { snapshot?: number; asOf?: string; granularity?: Granularity }): Promise<GraphDto> {
     if (req.snapshot !== undefined && req.asOf !== undefined) {
       throw new AppError('INVALID_ARGUMENT', 'Give either snapshot or asOf, not both.');
     }
+    const opts = req.granularity ? { granularity: req.granularity } : undefined;
     if (req.asOf !== undefined) {
       const t = /^\d+$/.test(req.asOf) ? Number(req.asOf) : Date.parse(req.asOf);
       if (Number.isNaN(t)) throw new AppError('INVALID_ARGUMENT', `asOf "${req.asOf}" is neither an ISO-8601 time nor epoch milliseconds.`);
       const seq = this.deps.lineage.snapshotAsOf(t);
       if (seq === null) throw new AppError('NOT_FOUND', `No snapshot exists at or before ${new Date(t).toISOString()}.`);
-      return this.deps.lineage.graphAt(seq);
+      return this.deps.lineage.graphAt(seq, opts);
     }
-    if (req.snapshot !== undefined) {
-      const known = this.deps.lineage.listSnapshots();
-      if (!known.some((s) => s.seq === req.snapshot)) {
-        const last = known.at(-1)?.seq;
-        throw new AppError('NOT_FOUND', last === undefined ? `Snapshot ${req.snapshot} does not exist; the workspace has no snapshots yet.` : `Snapshot ${req.snapshot} does not exist; snapshots run from ${known[0]!.seq} to ${last}.`);
-      }
-    }
-    return this.deps.lineage.graphAt(req.snapshot);
+    if (req.snapshot !== undefined) this.checkSnapshot(req.snapshot);
+    return this.deps.lineage.graphAt(req.snapshot, opts);
   }
 
   async listSnapshots(): Promise<SnapshotDto[]> {
     return this.deps.lineage.listSnapshots();
   }
 
+  async diffSnapshots(req: { from?: number; to?: number }): Promise<GraphDiffDto> {
+    for (const k of [req.from, req.to]) if (k !== undefined) this.checkSnapshot(k);
+    return this.engine.diff(req.from, req.to);
+  }
+
   async listRejected(req: { limit?: number; offset?: number }): Promise<RejectedPageDto> {
     return this.deps.rejected({ limit: req.limit ?? 200, offset: req.offset ?? 0 });
   }
+
+  async getFootprint(req: { run: string; snapshot?: number }) {
+    return this.engine.footprint(req.run, req.snapshot === undefined ? {} : { snapshot: req.snapshot });
+  }
+
+  async getImpact(req: { run?: string; artifact?: string; version?: string; depth?: number; snapshot?: number }) {
+    return this.engine.impact(req);
+  }
+
+  async getUpstream(req: { artifact: string; version?: string; depth?: number; snapshot?: number }) {
+    return upstreamOf(this.engine, req);
+  }
+
+  async getStaleness(req: { artifact?: string; snapshot?: number }) {
+    return stalenessOf(this.engine, req);
+  }
+
+  async search(req: { query: string; limit?: number }) {
+    return search(this.deps.db, req.query, req.limit === undefined ? {} : { limit: req.limit });
+  }
+
+  async listRuns(req: { filterBy?: string[]; sortBy?: string; limit?: number; offset?: number }) {
+    return listRuns(this.deps.db, req);
+  }
+
+  async listArtifacts(req: { filterBy?: string[]; sortBy?: string; limit?: number; offset?: number }) {
+    return listArtifacts(this.deps.db, req);
+  }
+
+  async mostUsed(req: { limit?: number }) {
+    return mostUsed(this.engine, req.limit === undefined ? {} : { limit: req.limit });
+  }
+
+  async latestPipelineUsing(req: { dataset: string }) {
+    return latestPipelineUsing(this.engine, req.dataset);
+  }
+
+  async whoRan(req: { pipeline: string }) {
+    return whoRan(this.engine, req.pipeline);
+  }
+
+  async getRepro(req: { run: string }): Promise<ReproReportDto> {
+    const id = this.engine.catalog.resolveRun(req.run);
+    return checkReproducibility(this.deps.db, id, liveState(this.deps.workspaceRoot));
+  }
+
+  async prepareRerun(req: { run: string }): Promise<RerunOfferDto> {
+    const plan = planRerun(this.deps.db, this.engine.catalog.resolveRun(req.run), this.deps.workspaceRoot);
+    const { token, expiresAt } = this.reruns.prepare(plan);
+    return { ...plan, token, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  async confirmRerun(req: { token: string }): Promise<RerunResultDto> {
+    const plan = this.reruns.take(req.token);
+    const r = await executeRerun(plan, this.deps.workspaceRoot, { quiet: true });
+    return { run: r.runId, rerunOf: plan.run, exitCode: r.exitCode, signal: r.signal };
+  }
+
+  async getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]> {
+    return tableHistory(this.tableDir(req.artifact));
+  }
+
+  async readTablePage(req: { artifact: string; version?: number; offset?: number; limit?: number }): Promise<TablePageDto> {
+    const { artifact, ...page } = req;
+    const p = await readTablePage(this.tableDir(artifact), page);
+    return { version: p.version, columns: p.columns.map((c) => ({ name: c.name, type: typeof c.type === 'string' ? c.type : JSON.stringify(c.type) })), rows: p.rows.map(toCells), offset: p.offset, hasMore: p.hasMore };
+  }
+
+  async diffTable(req: { artifact: string; from: number; to: number; limit?: number }): Promise<TableDiffDto> {
+    const d = await tableDiff(this.tableDir(req.artifact), req.from, req.to, req.limit === undefined ? {} : { limit: req.limit });
+    return { fromVersion: d.fromVersion, toVersion: d.toVersion, counts: d.counts, changes: d.changes.map(toCells), truncated: d.truncated };
+  }
+
+  private checkSnapshot(k: number): void {
+    const known = this.deps.lineage.listSnapshots();
+    if (known.some((s) => s.seq === k)) return;
+    const last = known.at(-1)?.seq;
+    throw new AppError('NOT_FOUND', last === undefined ? `Snapshot ${k} does not exist; the workspace has no snapshots yet.` : `Snapshot ${k} does not exist; snapshots run from ${known[0]!.seq} to ${last}.`);
+  }
+
+  /** The Delta table folder behind an artifact, confined to the workspace. */
+  private tableDir(artifact: string): string {
+    const id = this.engine.resolveArtifact(artifact);
+    const row = this.deps.db.prepare('SELECT path FROM artifacts WHERE id = ?').get(id) as { path: string | null } | undefined;
+    const root = path.resolve(this.deps.workspaceRoot);
+    const dir = row?.path ? path.resolve(root, row.path) : null;
+    if (!dir || (dir !== root && !dir.startsWith(root + path.sep))) {
+      throw new AppError('FORBIDDEN', `${artifact} is not a table inside the workspace; previews stay inside ${root}.`);
+    }
+    if (!fs.existsSync(path.join(dir, '_delta_log'))) throw new AppError('NOT_FOUND', `${artifact} is not a Delta table (it has no _delta_log folder).`);
+    return dir;
+  }
+}
+
+/** Rows from the lake may hold bigints and Dates; the API carries JSON only. */
+function toCells(row: Record<string, unknown>): Record<string, CellDto> {
+  const out: Record<string, CellDto> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = toCell(v);
+  return out;
+}
+
+function toCell(v: unknown): CellDto {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (Array.isArray(v)) return v.map(toCell);
+  if (typeof v === 'object') return toCells(v as Record<string, unknown>);
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return v as string | number | boolean;
 }

@@ -54,7 +54,9 @@ export function createCore(opts: CreateCoreOptions): Core {
   const lineage: LineageReader = opts.lineage ? opts.lineage(db) : engine!;
   const impl = new CoreApi({
     workspaceRoot: paths.root,
+    db,
     lineage,
+    engine,
     counts: opts.lineage ? () => lineage.counts() : () => provenanceCounts(db),
     rejected: (page) => listRejected(db, page),
   });

@@ -3,27 +3,7 @@ import type { CurrentState } from './current-state';
 import { diffPackages, summarizeChanges } from './env-diff';
 import { latestRunOfJob, readRecordedRun, type RecordedInput, type RecordedRun } from './recorded-run';
 
-export type ReproCode = 'CODE_CHANGED' | 'INPUT_DATA_CHANGED' | 'INPUT_MISSING' | 'ENVIRONMENT_CHANGED';
-/** Per axis: nothing changed, something changed, or the run recorded too little to tell. */
-export type AxisVerdict = 'same' | 'changed' | 'unknown';
-
-export interface ReproWarningDto {
-  readonly code: ReproCode;
-  /** One human sentence ("numpy 1.26.4 → 2.1.0"). */
-  readonly message: string;
-  readonly details: Record<string, unknown>;
-}
-
-export interface ReproReportDto {
-  readonly run: string;
-  readonly job: string | null;
-  readonly state: string;
-  /** The three-axis verdict: code, data, environment. */
-  readonly axes: { readonly code: AxisVerdict; readonly data: AxisVerdict; readonly environment: AxisVerdict };
-  readonly warnings: ReproWarningDto[];
-  /** What a re-run would execute (never through a shell). */
-  readonly command: { readonly argv: string[]; readonly cwd: string } | null;
-}
+import type { AxisVerdict, ReproReportDto, ReproWarningDto } from '../../shared/repro-dto';
 
 /**
  * Compares a recorded run with the current setup (DESIGN §4 reproducibility warnings): code

@@ -44,10 +44,10 @@ test('confirmations are single-use and expire', () => {
   let now = 1000;
   const c = new RerunConfirmations(60_000, () => now);
   const plan = { run: 'r', stage: null, pipeline: null, argv: ['true'], cwd: '/w', display: 'true' };
-  const t1 = c.prepare(plan);
+  const t1 = c.prepare(plan).token;
   assert.deepEqual(c.take(t1), plan);
   assert.throws(() => c.take(t1), /already used/);
-  const t2 = c.prepare(plan);
+  const t2 = c.prepare(plan).token;
   now += 60_001;
   assert.throws(() => c.take(t2), /expired/);
   assert.throws(() => c.take('forged'), /unknown/);

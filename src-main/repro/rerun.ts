@@ -2,21 +2,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
+import type { RerunPlanDto } from '../../shared/repro-dto';
 import { captureRun, type CaptureResult } from '../capture/capture-run';
 import type { ReadableDb } from '../db/open-db';
 import { readRecordedRun } from './recorded-run';
 
 /** Exactly what a re-run executes: shown to the user, confirmed, then run without a shell. */
-export interface RerunPlan {
-  readonly run: string;
-  readonly stage: string | null;
-  readonly pipeline: string | null;
-  readonly argv: readonly string[];
-  /** Absolute working directory, inside the workspace. */
-  readonly cwd: string;
-  /** For display only: the command as a user would type it (quoted), never executed. */
-  readonly display: string;
-}
+export type RerunPlan = RerunPlanDto;
 
 /** Builds the plan from what the run recorded; refuses runs that recorded no command. */
 export function planRerun(db: ReadableDb, runId: number, workspaceRoot: string): RerunPlan {
@@ -57,10 +49,11 @@ export class RerunConfirmations {
   private readonly pending = new Map<string, { plan: RerunPlan; expires: number }>();
   constructor(private readonly ttlMs = 5 * 60_000, private readonly clock: () => number = Date.now) {}
 
-  prepare(plan: RerunPlan): string {
+  prepare(plan: RerunPlan): { token: string; expiresAt: number } {
     const token = crypto.randomBytes(18).toString('base64url');
-    this.pending.set(token, { plan, expires: this.clock() + this.ttlMs });
-    return token;
+    const expiresAt = this.clock() + this.ttlMs;
+    this.pending.set(token, { plan, expires: expiresAt });
+    return { token, expiresAt };
   }
 
   take(token: string): RerunPlan {
