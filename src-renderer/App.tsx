@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { CanvasOverlay } from './components/CanvasOverlay';
 import { DetailsPanel } from './components/DetailsPanel';
 import { RejectedPanel } from './components/RejectedPanel';
+import { RerunDialog } from './components/RerunDialog';
 import { TimeSlider } from './components/TimeSlider';
 import { TopBar } from './components/TopBar';
 import { LineageGraph } from './graph/LineageGraph';
@@ -35,6 +36,7 @@ export function App() {
         {panel === 'rejected' ? <RejectedPanel /> : <DetailsPanel />}
       </main>
       <TimeSlider />
+      <RerunDialog />
     </div>
   );
 }

@@ -83,8 +83,12 @@ test('CLI --json shapes of DESIGN §8 on a hand-worked fixture', async () => {
       'artifact,data/feat.parquet,dataset,,1,0,0,0,0', 'artifact,models/m.pt,model,,0,0,1,0,0', `run,${RUN(3)},ns/train,1,,,,,`, '',
     ]);
 
+    // "feat" names data/feat.parquet exactly (file name without extension), so it leads; the
+    // features job follows as a prefix match.
     const s = JSON.parse(await cli(['search', 'feat', ...w, '--json']));
-    assert.deepEqual(s.results[0], { kind: 'job', id: 'job:ns/features', label: 'features', score: s.results[0].score });
+    assert.deepEqual(s.results.slice(0, 2).map((r: { id: string }) => r.id), ['artifact:file/data/feat.parquet', 'job:ns/features']);
+    const t = JSON.parse(await cli(['search', 'train', ...w, '--json']));
+    assert.deepEqual(t.results[0], { kind: 'job', id: 'job:ns/train', label: 'train', score: t.results[0].score });
     for (const r of s.results) assert.deepEqual(Object.keys(r).sort(), ['id', 'kind', 'label', 'score']);
 
     assert.deepEqual(JSON.parse(await cli(['insights', 'most-used', ...w, '--json'])).map((r: { artifact: string; readers: number }) => [r.artifact, r.readers]),

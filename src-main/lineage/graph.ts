@@ -86,7 +86,7 @@ export function buildGraph(ix: LineageIndex, cat: Catalog, h: HistoryState, snap
     const env = cat.environment(ix.runEnv.data[r]!);
     if (env) {
       const id = `environment:${env.hash}`;
-      const label = env.interpreter ? `${env.interpreter}${env.interpreterVersion ? ' ' + env.interpreterVersion : ''}` : env.hash.slice(0, 8);
+      const label = env.interpreter ? `${env.interpreter}${env.interpreterVersion ? ' ' + env.interpreterVersion : ''}` : `env ${env.hash.slice(0, 8)}`;
       if (!nodes.has(id)) nodes.set(id, { id, kind: 'environment', label });
       addEdge(from, id, 'uses_environment');
     }

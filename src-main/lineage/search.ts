@@ -52,7 +52,8 @@ export function search(db: ReadableDb, text: string, opts: SearchOptions = {}): 
     const sql = ranked
       ? `SELECT rowid, -${BM25} FROM prov_search WHERE prov_search MATCH ? ORDER BY ${BM25} LIMIT ?`
       : 'SELECT rowid, 0 FROM prov_search WHERE prov_search MATCH ? LIMIT ?';
-    rows = stmt(db, sql).raw().all(match, limit) as typeof rows;
+    // Ranked: over-fetch so the exact-name boost below can lift a hit bm25 placed lower.
+    rows = stmt(db, sql).raw().all(match, ranked ? Math.min(1000, limit * 4) : limit) as typeof rows;
   } catch (err) {
     throw new AppError('INVALID_ARGUMENT', `Search "${text}" could not be understood (${(err as Error).message}).`);
   }
@@ -75,7 +76,23 @@ export function search(db: ReadableDb, text: string, opts: SearchOptions = {}): 
       if (j) results.push({ kind: 'job', id: `job:${j[0]}/${j[1]}`, label: j[1], score });
     }
   }
+  if (ranked) boostExactNames(results, text);
   return { results: [...usersMatching(db, text), ...results].slice(0, limit), ranked };
+}
+
+/**
+ * bm25 favours long documents full of matching tokens (every `train.csv` under a training-set
+ * folder); a person typing "train" most likely means the thing *named* train. Exact names
+ * (or last path segments) first, then whole things before files inside them; bm25 breaks ties.
+ */
+function boostExactNames(results: SearchResultDto[], text: string): void {
+  const q = text.trim().toLowerCase();
+  const exact = (r: SearchResultDto) => {
+    const last = r.label.split(/[/ ]/).filter(Boolean).pop()?.toLowerCase() ?? '';
+    return last === q || last.replace(/\.[^.]+$/, '') === q || r.label.toLowerCase() === q;
+  };
+  const tier = (r: SearchResultDto) => (exact(r) ? 0 : 2) + (r.kind === 'file' || r.kind === 'run' ? 1 : 0);
+  results.sort((a, b) => tier(a) - tier(b) || b.score - a.score);
 }
 
 /** Users whose name starts with the (single-word) query, as their own results, most runs first. */

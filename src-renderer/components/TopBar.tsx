@@ -1,4 +1,5 @@
 import { useApp } from '../state/use-app';
+import { SearchBox } from './SearchBox';
 
 export function TopBar() {
   const status = useApp((s) => s.status);
@@ -21,6 +22,7 @@ export function TopBar() {
       <div className="workspace" title={status?.workspace}>
         {status ? status.workspace : '…'}
       </div>
+      <SearchBox />
       <div className="topbar-stats" data-testid="counts">
         {status && (
           <>

@@ -10,8 +10,10 @@ export function LineageGraph() {
   const graph = useApp((s) => s.graph);
   const selectedId = useApp((s) => s.selectedId);
   const theme = useApp((s) => s.theme);
+  const overlay = useApp((s) => s.overlay);
   const select = useApp((s) => s.select);
-  const elements = useMemo(() => (graph ? toCyElements(graph) : []), [graph]);
+  const hiddenKinds = useApp((s) => s.hiddenKinds);
+  const elements = useMemo(() => (graph ? toCyElements(graph, hiddenKinds) : []), [graph, hiddenKinds]);
 
   useEffect(() => {
     const v = createGraphView(ref.current!, { onSelect: select, theme });
@@ -26,6 +28,7 @@ export function LineageGraph() {
   useEffect(() => view.current?.setElements(elements), [elements]);
   useEffect(() => view.current?.setSelected(selectedId), [selectedId, elements]);
   useEffect(() => view.current?.setTheme(theme), [theme]);
+  useEffect(() => view.current?.setOverlay(overlay ? overlay.ids : null), [overlay, elements]);
 
   return (
     <div className="graph-wrap">

@@ -25,9 +25,10 @@ export const KIND_LABEL: Record<NodeKind, string> = {
  * GraphDto → Cytoscape elements, ids unchanged so updates can be applied as id-keyed diffs.
  * Edges whose ends are missing are dropped (a partial graph must still draw).
  */
-export function toCyElements(graph: GraphDto): CyElement[] {
-  const ids = new Set(graph.nodes.map((n) => n.id));
-  const nodes: CyElement[] = graph.nodes.map((n) => ({
+export function toCyElements(graph: GraphDto, hiddenKinds: readonly NodeKind[] = []): CyElement[] {
+  const shown = hiddenKinds.length ? graph.nodes.filter((n) => !hiddenKinds.includes(n.kind)) : graph.nodes;
+  const ids = new Set(shown.map((n) => n.id));
+  const nodes: CyElement[] = shown.map((n) => ({
     group: 'nodes',
     data: { id: n.id, label: shortLabel(n), kind: n.kind, fullLabel: n.label, state: n.state, version: n.version },
     classes: [`kind-${n.kind}`, n.state ? `state-${n.state.toLowerCase()}` : '', n.stale ? 'is-stale' : ''].filter(Boolean).join(' '),

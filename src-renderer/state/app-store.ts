@@ -1,13 +1,14 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RetraceClient } from '../../shared/api';
-import type { GraphDto, IngestProgressDto, RejectedPageDto, SnapshotDto, StatusDto } from '../../shared/dto';
+import type { GraphDto, IngestProgressDto, NodeKind, RejectedPageDto, SnapshotDto, StatusDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
+import { createInspectSlice, type InspectSlice } from './inspect-slice';
 
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
 export type Theme = 'light' | 'dark';
 
 /** Everything the views read. Topology (graph) is kept apart from display state (selection). */
-export interface AppState {
+export interface AppState extends InspectSlice {
   status: StatusDto | null;
   graph: GraphDto | null;
   snapshots: SnapshotDto[];
@@ -21,6 +22,8 @@ export interface AppState {
   liveUpdates: number;
   /** The newest ingest progress report while a backlog is being read; null when idle. */
   ingest: IngestProgressDto | null;
+  /** Node kinds the graph leaves out (the legend toggles them). Code files are hidden at first: every stage reads them. */
+  hiddenKinds: readonly NodeKind[];
   /** Which side panel is open. */
   panel: 'details' | 'rejected';
   rejected: RejectedPageDto | null;
@@ -29,6 +32,7 @@ export interface AppState {
   setSnapshot(seq: number | null): Promise<void>;
   select(id: string | null): void;
   setTheme(theme: Theme): void;
+  toggleKind(kind: NodeKind): void;
   showPanel(panel: 'details' | 'rejected'): Promise<void>;
   /** Subscribes to the core's events; returns the unsubscribe function. */
   connectLive(): () => void;
@@ -52,13 +56,10 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
         ]);
         if (seq !== loadSeq) return; // a newer request won
         const selectedId = get().selectedId;
-        set({
-          status,
-          snapshots,
-          graph,
-          loadState: 'ready',
-          selectedId: selectedId && graph.nodes.some((n) => n.id === selectedId) ? selectedId : null,
-        });
+        const stillThere = selectedId !== null && graph.nodes.some((n) => n.id === selectedId);
+        set({ status, snapshots, graph, loadState: 'ready', selectedId: stillThere ? selectedId : null, overlay: null });
+        // The selected node's details follow the snapshot (its footprint as of then).
+        void get().inspect();
       } catch (err) {
         if (seq !== loadSeq) return;
         const e = err instanceof AppError ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: String(err) };
@@ -67,6 +68,7 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
     }
 
     return {
+      ...createInspectSlice(client, set, get),
       status: null,
       graph: null,
       snapshots: [],
@@ -77,6 +79,7 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
       theme: initialTheme,
       liveUpdates: 0,
       ingest: null,
+      hiddenKinds: ['code'],
       panel: 'details',
       rejected: null,
 
@@ -85,8 +88,16 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
         set({ snapshot: seq });
         await fetchGraph(seq);
       },
-      select: (id) => set({ selectedId: id }),
+      select: (id) => {
+        if (id === get().selectedId) return;
+        set({ selectedId: id, overlay: null, details: null, panel: 'details' });
+        void get().inspect();
+      },
       setTheme: (theme) => set({ theme }),
+      toggleKind: (kind) => {
+        const hidden = get().hiddenKinds;
+        set({ hiddenKinds: hidden.includes(kind) ? hidden.filter((k) => k !== kind) : [...hidden, kind] });
+      },
       showPanel: async (panel) => {
         set({ panel });
         if (panel === 'rejected') {

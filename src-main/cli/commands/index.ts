@@ -4,6 +4,7 @@ import { registerDemoCommand } from './demo';
 import { registerIngestCommands } from './ingest';
 import { registerLineageCommands } from './lineage';
 import { registerOpenCommand } from './open';
+import { registerReproCommands } from './repro';
 import { registerRunCommand } from './run';
 import { registerServeCommand } from './serve';
 import { registerTableCommand } from './table';
@@ -19,6 +20,7 @@ export const COMMAND_REGISTRARS: readonly ((program: Command) => void)[] = [
   registerRunCommand,
   registerIngestCommands,
   registerLineageCommands,
+  registerReproCommands,
   registerTableCommand,
   registerBenchCommand,
 ];

@@ -10,11 +10,15 @@ cytoscape.use(elk);
 
 /** Up to this many nodes ELK lays out the graph; past it, the linear layered layout does. */
 const ELK_MAX_NODES = 150;
+/** The largest zoom a fit may choose. */
+const MAX_FIT_ZOOM = 1.3;
 
 /** The only owner of the Cytoscape instance. React mounts a div once and calls these. */
 export interface GraphView extends Disposable {
   setElements(next: readonly CyElement[]): void;
   setSelected(id: string | null): void;
+  /** Highlights these nodes (e.g. the impact of the selection) and dims the rest; null clears. */
+  setOverlay(ids: readonly string[] | null): void;
   setTheme(theme: Theme): void;
   fit(): void;
   /** For tests and the benchmark: element counts as drawn. */
@@ -43,8 +47,8 @@ export function createGraphView(container: HTMLElement, h: { onSelect(id: string
         elk: {
           algorithm: 'layered',
           'elk.direction': 'RIGHT',
-          'elk.layered.spacing.nodeNodeBetweenLayers': 90,
-          'elk.spacing.nodeNode': 40,
+          'elk.layered.spacing.nodeNodeBetweenLayers': 70,
+          'elk.spacing.nodeNode': 14,
           'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
         },
       } as cytoscape.LayoutOptions);
@@ -55,6 +59,13 @@ export function createGraphView(container: HTMLElement, h: { onSelect(id: string
       });
       layoutRun = cy.layout({ name: 'preset', positions: (n: cytoscape.NodeSingular) => pos.get(n.id()) ?? { x: 0, y: 0 }, fit: true, padding: 40 } as cytoscape.LayoutOptions);
     }
+    // A small graph fitted to the window would be drawn huge; keep it at a readable size.
+    layoutRun.one('layoutstop', () => {
+      if (cy.zoom() > MAX_FIT_ZOOM) {
+        cy.zoom(MAX_FIT_ZOOM);
+        cy.center();
+      }
+    });
     layoutRun.run();
   }
 
@@ -102,11 +113,29 @@ export function createGraphView(container: HTMLElement, h: { onSelect(id: string
         cy.elements().not(hood).addClass(CLS.dimmed);
       });
     },
+    setOverlay(ids) {
+      cy.batch(() => {
+        cy.elements().removeClass([CLS.impacted, CLS.overlayDim]);
+        if (!ids) return;
+        const hit = cy.collection();
+        for (const id of ids) hit.merge(cy.getElementById(id));
+        const selected = cy.nodes(`.${CLS.selected}`);
+        const keep = hit.union(selected);
+        hit.addClass(CLS.impacted);
+        keep.edgesWith(keep).addClass(CLS.impacted);
+        cy.elements().not(keep).not(keep.edgesWith(keep)).addClass(CLS.overlayDim);
+      });
+      container.dataset.overlay = String(ids?.length ?? 0);
+    },
     setTheme(theme) {
       cy.style(lineageStylesheet(theme));
     },
     fit() {
       cy.fit(undefined, 40);
+      if (cy.zoom() > MAX_FIT_ZOOM) {
+        cy.zoom(MAX_FIT_ZOOM);
+        cy.center();
+      }
     },
     stats: () => ({ nodes: cy.nodes().length, edges: cy.edges().length }),
     dispose() {

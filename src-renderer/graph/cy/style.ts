@@ -3,7 +3,7 @@ import type { NodeKind } from '../../../shared/dto';
 import type { Theme } from '../../state/app-store';
 
 /** Classes that show state; the view only adds and removes these (never element.css()). */
-export const CLS = { selected: 'is-selected', neighbour: 'is-neighbour', dimmed: 'is-dimmed' } as const;
+export const CLS = { selected: 'is-selected', neighbour: 'is-neighbour', dimmed: 'is-dimmed', impacted: 'is-impacted', overlayDim: 'is-overlay-dim' } as const;
 
 interface Palette {
   text: string;
@@ -14,6 +14,7 @@ interface Palette {
   kinds: Record<NodeKind, string>;
   fail: string;
   stale: string;
+  impact: string;
 }
 
 /** Kind colours chosen to stay distinguishable for the common colour-vision deficiencies. */
@@ -26,6 +27,7 @@ export const PALETTES: Record<Theme, Palette> = {
     accent: '#7aa2f7',
     fail: '#f7768e',
     stale: '#e0af68',
+    impact: '#ff9e64',
     kinds: {
       dataset: '#7dcfff',
       feature_group: '#9ece6a',
@@ -47,6 +49,7 @@ export const PALETTES: Record<Theme, Palette> = {
     accent: '#2e5bda',
     fail: '#c8334e',
     stale: '#b7791f',
+    impact: '#d9480f',
     kinds: {
       dataset: '#0b7fab',
       feature_group: '#3f8f2f',
@@ -92,7 +95,7 @@ export function lineageStylesheet(theme: Theme): StylesheetJson {
         'font-family': 'Inter, "Segoe UI", system-ui, sans-serif',
         'text-valign': 'bottom',
         'text-margin-y': 5,
-        'min-zoomed-font-size': 7,
+        'min-zoomed-font-size': 5,
         width: 34,
         height: 34,
         'border-width': 2.5,
@@ -120,6 +123,9 @@ export function lineageStylesheet(theme: Theme): StylesheetJson {
     { selector: `node.${CLS.selected}`, style: { 'border-color': p.accent, 'border-width': 4, 'font-weight': 'bold' } },
     { selector: `edge.${CLS.neighbour}`, style: { 'line-color': p.accent, 'target-arrow-color': p.accent, width: 2.5 } },
     { selector: `.${CLS.dimmed}`, style: { opacity: 0.25 } },
+    { selector: `node.${CLS.impacted}`, style: { 'underlay-color': p.impact, 'underlay-opacity': 0.35, 'underlay-padding': 7, 'underlay-shape': 'ellipse', opacity: 1 } },
+    { selector: `edge.${CLS.impacted}`, style: { 'line-color': p.impact, 'target-arrow-color': p.impact, width: 2.5, opacity: 1 } },
+    { selector: `.${CLS.overlayDim}`, style: { opacity: 0.15 } },
   ];
 }
 

@@ -1,0 +1,122 @@
+import type { StoreApi } from 'zustand/vanilla';
+import type { RetraceClient } from '../../shared/api';
+import { AppError } from '../../shared/errors';
+import type { FootprintCounts, SearchResultDto } from '../../shared/lineage-dto';
+import type { RerunOfferDto, RerunResultDto } from '../../shared/repro-dto';
+import type { AppState, LoadState } from './app-store';
+import { impactNodeIds, loadDetails, loadRunPart, nodeRef, type NodeDetails } from './details';
+
+/** Inspecting the selected node: details, the impact overlay, re-runs and search. */
+export interface InspectSlice {
+  details: NodeDetails | null;
+  detailsState: LoadState;
+  detailsError: string | null;
+  /** Nodes highlighted as downstream of the selection; null = no overlay. */
+  overlay: { readonly of: string; readonly ids: readonly string[]; readonly runs: number; readonly counts: FootprintCounts } | null;
+  rerun:
+    | { readonly state: 'confirm'; readonly offer: RerunOfferDto }
+    | { readonly state: 'running'; readonly offer: RerunOfferDto }
+    | { readonly state: 'done'; readonly offer: RerunOfferDto; readonly result: RerunResultDto }
+    | { readonly state: 'error'; readonly message: string }
+    | null;
+  searchResults: SearchResultDto[];
+
+  /** Loads details for the selected node (called by select and after time travel). */
+  inspect(): Promise<void>;
+  /** Picks one run of the selected job. */
+  inspectRun(run: string): Promise<void>;
+  toggleImpact(): Promise<void>;
+  offerRerun(run: string): Promise<void>;
+  confirmRerun(): Promise<void>;
+  dismissRerun(): void;
+  runSearch(query: string): Promise<void>;
+}
+
+type Set = StoreApi<AppState>['setState'];
+type Get = StoreApi<AppState>['getState'];
+
+export function createInspectSlice(client: RetraceClient, set: Set, get: Get): InspectSlice {
+  let seq = 0;
+  const message = (err: unknown) => (err instanceof AppError ? err.message : String((err as Error)?.message ?? err));
+  return {
+    details: null,
+    detailsState: 'idle',
+    detailsError: null,
+    overlay: null,
+    rerun: null,
+    searchResults: [],
+
+    async inspect() {
+      const mine = ++seq;
+      const { selectedId, graph, snapshot } = get();
+      const node = selectedId && graph ? graph.nodes.find((n) => n.id === selectedId) : undefined;
+      if (!node) return set({ details: null, detailsState: 'idle', detailsError: null, overlay: null });
+      set({ detailsState: 'loading', detailsError: null });
+      try {
+        const details = await loadDetails(client, node, snapshot);
+        if (mine === seq) set({ details, detailsState: 'ready' });
+      } catch (err) {
+        if (mine === seq) set({ detailsState: 'error', detailsError: message(err) });
+      }
+    },
+
+    async inspectRun(run) {
+      const d = get().details;
+      if (!d || d.kind !== 'job') return;
+      const mine = ++seq;
+      const part = await loadRunPart(client, run, get().snapshot);
+      if (mine === seq) set({ details: { ...d, run, ...part }, overlay: null });
+    },
+
+    async toggleImpact() {
+      if (get().overlay) return set({ overlay: null });
+      const { details, selectedId, graph, snapshot } = get();
+      if (!details || !selectedId || !graph) return;
+      const at = snapshot === null ? {} : { snapshot };
+      const req = details.kind === 'artifact' ? { artifact: details.artifact } : details.kind === 'job' || details.kind === 'run' ? (details.run ? { run: details.run } : null) : null;
+      if (!req) return;
+      try {
+        const impact = await client.getImpact({ ...req, ...at });
+        const ids = impactNodeIds(impact, graph.nodes);
+        ids.delete(selectedId);
+        set({ overlay: { of: selectedId, ids: [...ids], runs: impact.runs.length, counts: impact.counts } });
+      } catch (err) {
+        set({ detailsError: message(err) });
+      }
+    },
+
+    async offerRerun(run) {
+      try {
+        set({ rerun: { state: 'confirm', offer: await client.prepareRerun({ run }) } });
+      } catch (err) {
+        set({ rerun: { state: 'error', message: message(err) } });
+      }
+    },
+
+    async confirmRerun() {
+      const r = get().rerun;
+      if (!r || r.state !== 'confirm') return;
+      set({ rerun: { state: 'running', offer: r.offer } });
+      try {
+        const result = await client.confirmRerun({ token: r.offer.token });
+        set({ rerun: { state: 'done', offer: r.offer, result } });
+      } catch (err) {
+        set({ rerun: { state: 'error', message: message(err) } });
+      }
+    },
+
+    dismissRerun: () => set({ rerun: null }),
+
+    async runSearch(query) {
+      if (!query.trim()) return set({ searchResults: [] });
+      try {
+        const r = await client.search({ query, limit: 12 });
+        set({ searchResults: r.results });
+      } catch {
+        set({ searchResults: [] });
+      }
+    },
+  };
+}
+
+export { nodeRef };

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { buildDemoWorkspace } from '../../src-main/capture/demo';
+import { REPO_ROOT, startRetraceServer } from '../support/cli';
+import { launchChromium } from './browser';
+
+/**
+ * The demo workspace as a user meets it (`npm start`): every node kind in the graph, a stage's
+ * reproducibility verdict and footprint, its impact drawn on the graph, time travel, and a
+ * re-run confirmed in the dialog that executes the recorded command and shows up live.
+ * Uses the recorded demo history, so the spec does not depend on the live pipeline build.
+ */
+const shots = path.join(REPO_ROOT, 'test-results');
+let ws: string;
+let browser: Browser;
+let srv: Awaited<ReturnType<typeof startRetraceServer>>;
+
+const drawn = (page: Page) => page.evaluate(() => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-drawn-nodes') ?? 0));
+
+before(async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  ws = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-e2e-demo-')), 'demo');
+  await buildDemoWorkspace(ws, { forceRecorded: true });
+  browser = await launchChromium();
+  srv = await startRetraceServer(['serve', ws, '--port', '0', '--no-open']);
+});
+after(async () => {
+  await srv?.stop();
+  await browser?.close();
+  fs.rmSync(path.dirname(ws), { recursive: true, force: true });
+});
+
+test('the demo graph shows every kind of node, and the legend toggles them', async () => {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 900 }, colorScheme: 'dark' });
+  await page.goto(srv.url);
+  await page.waitForFunction(() => /39\s*runs/.test(document.querySelector('[data-testid=counts]')?.textContent ?? ''), null, { timeout: 20_000 });
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-drawn-nodes') ?? 0) > 20);
+  const withoutCode = await drawn(page);
+  await page.getByTestId('legend-code').click();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-drawn-nodes') ?? 0) > n, withoutCode);
+  const legend = await page.getByTestId('details-panel').innerText();
+  for (const kind of ['Dataset', 'Feature table', 'Training set', 'Model', 'Experiment', 'Code', 'Environment', 'Stage']) {
+    const m = new RegExp(`${kind}\\s+(\\d+)`).exec(legend);
+    assert.ok(m && Number(m[1]) > 0, `the demo graph has ${kind} nodes`);
+  }
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: path.join(shots, 'demo-graph.png') });
+  await page.close();
+});
+
+test('a stage shows its verdict and footprint, its impact lights up downstream, and a confirmed re-run lands live', async () => {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 900 }, colorScheme: 'dark' });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(srv.url);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-drawn-nodes') ?? 0) > 20);
+  await page.getByTestId('search').fill('train');
+  await page.locator('.search-results button:not([disabled])', { hasText: 'Stage' }).first().click();
+  const repro = page.getByTestId('repro');
+  await repro.waitFor();
+  assert.match(await repro.innerText(), /Code/);
+  assert.match(await page.getByTestId('footprint').innerText(), /\d+\s*Read/);
+
+  // The first train run predates a code change and a new package: both warnings show.
+  const runs = page.getByTestId('runs').locator('.run-row');
+  await runs.last().click();
+  await page.waitForFunction(() => /code changed/i.test(document.querySelector('[data-testid=repro]')?.textContent ?? ''));
+  assert.match(await repro.innerText(), /environment changed[\s\S]*fastmath added \(1\.4\.0\)/i);
+
+  await page.getByTestId('impact-toggle').click();
+  await page.getByTestId('impact-summary').waitFor();
+  assert.match(await page.getByTestId('impact-summary').innerText(), /Downstream: \d+ runs? touching \d+ artifacts?/);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-overlay') ?? 0) > 0);
+  await page.screenshot({ path: path.join(shots, 'demo-impact.png') });
+
+  // Re-run the newest train run: the dialog shows the exact argv; confirming runs it.
+  await runs.first().click();
+  await page.getByTestId('rerun-button').click();
+  const dialog = page.getByTestId('rerun-dialog');
+  await dialog.waitFor();
+  assert.equal(await page.getByTestId('rerun-cwd').innerText(), ws);
+  const argv = await page.getByTestId('rerun-argv').locator('code').allInnerTexts();
+  assert.equal(argv[1], 'pipeline/train.py');
+  await page.screenshot({ path: path.join(shots, 'demo-rerun-dialog.png') });
+  await dialog.getByRole('button', { name: 'Run exactly this' }).click();
+  await page.getByTestId('rerun-result').waitFor({ timeout: 60_000 });
+  assert.match(await page.getByTestId('rerun-result').innerText(), /^Finished: new run/);
+  await page.waitForFunction(() => /40\s*runs/.test(document.querySelector('[data-testid=counts]')?.textContent ?? ''), null, { timeout: 15_000 });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('time travel: the first snapshot shows only the first stage', async () => {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+  await page.goto(srv.url);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-drawn-nodes') ?? 0) > 20);
+  const now = await drawn(page);
+  await page.locator('#as-of').focus();
+  await page.keyboard.press('Home');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-drawn-nodes') ?? 0) < n, now);
+  assert.match(await page.getByTestId('time-slider').innerText(), /#1 · .* · ingest #1/);
+  assert.ok((await drawn(page)) <= 6, 'one stage with its inputs and outputs');
+  await page.screenshot({ path: path.join(shots, 'demo-first-snapshot.png') });
+  await page.close();
+});
