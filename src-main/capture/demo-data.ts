@@ -1,3 +1,5 @@
+import { seededRandom } from '../../shared/seeded-random';
+
 /**
  * Deterministic raw deliveries for the churn demo: one CSV per simulated day, as a supplier
  * would drop them. Each customer has a hidden churn propensity driven by support tickets and
@@ -5,16 +7,6 @@
  */
 export const DEMO_CUSTOMERS = 60;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Customer {
   id: string;
@@ -24,7 +16,7 @@ interface Customer {
 }
 
 function customers(): Customer[] {
-  const rnd = mulberry32(7);
+  const rnd = seededRandom(7);
   const out: Customer[] = [];
   for (let i = 1; i <= DEMO_CUSTOMERS; i++) {
     const orderRate = 0.3 + rnd() * 3;
@@ -54,7 +46,7 @@ export interface RawDeliveryOptions {
 }
 
 export function rawDeliveryCsv(day: number, opts: RawDeliveryOptions = {}): string {
-  const rnd = mulberry32(1000 + day * 31 + (opts.corrected ? 17 : 0));
+  const rnd = seededRandom(1000 + day * 31 + (opts.corrected ? 17 : 0));
   const lines = ['customer_id,day,orders,spend,tickets,churned'];
   for (const c of customers()) {
     if (rnd() > 0.85) continue;

@@ -6,6 +6,7 @@
  * file inside the job's model folder (roll-up).
  */
 import type { WritableDb } from '../db/open-db';
+import { seededRandom } from '../../shared/seeded-random';
 
 export interface SynthLineageOptions {
   readonly runs: number;
@@ -30,7 +31,7 @@ export interface SynthLineageReport {
 const T0 = Date.UTC(2026, 0, 1);
 
 export function synthLineage(db: WritableDb, opts: SynthLineageOptions): SynthLineageReport {
-  const rnd = mulberry32(opts.seed ?? 7);
+  const rnd = seededRandom(opts.seed ?? 7);
   const nJobs = 500;
   const PIPELINES = 50, STAGES = 10;
   const mesh = opts.shape === 'mesh';
@@ -177,13 +178,3 @@ export function runUuid(t: number): string {
   return `${h}-0000-4000-8000-${(t * 2654435761 >>> 0).toString(16).padStart(12, '0')}`;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -5,6 +5,7 @@ import { LineageEngine, search } from '../../lineage';
 import { synthLineage } from '../../lineage/synth-lineage';
 import { ensureWorkspace } from '../../workspace';
 import { type BenchCase, type BenchMetric, nowMs, percentile } from '../bench-case';
+import { seededRandom } from '../../../shared/seeded-random';
 
 /**
  * Lineage queries on a generated workspace (100,000 runs, 1,000,000 accesses, shaped as 50
@@ -23,7 +24,7 @@ const lineageBench: BenchCase = {
       metrics.push({ name, value: round(value), unit, ...(goal ? { goal: goal.text, met: value <= goal.max } : {}), ...(note ? { note } : {}) });
     const paths = ensureWorkspace(ctx.tmpDir);
     const indexFile = path.join(paths.dotDir, 'lineage-index.bin');
-    const rnd = mulberry32(11);
+    const rnd = seededRandom(11);
     const pickRun = () => 1 + Math.floor(rnd() * runs);
 
     let db = openDb(paths.dbFile);
@@ -123,16 +124,5 @@ const lineageBench: BenchCase = {
 };
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export default lineageBench;
