@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { NodeKind } from '../../shared/dto';
 import { countByKind, KIND_LABEL } from '../graph/elements';
 import { useApp } from '../state/use-app';
-import { FootprintView, ReproView, Section, StalenessView, TableHistoryView, UpstreamView } from './sections';
+import { FootprintView, ReproView, Section, StalenessView, TableHistoryView, TablePreview, UpstreamView } from './sections';
 
 /** Right-hand panel: the selected node's story, or the legend with counts per kind. */
 export function DetailsPanel() {
@@ -144,9 +144,14 @@ function NodeDetailsView() {
             </Section>
           )}
           {details.table && details.table.length > 0 && (
-            <Section title={`Table history (${details.table.length} commits)`}>
-              <TableHistoryView commits={details.table} />
-            </Section>
+            <>
+              <Section title={`Table history (${details.table.length} commits)`}>
+                <TableHistoryView commits={details.table} />
+              </Section>
+              <Section title="Data">
+                <TablePreview artifact={details.artifact} commits={details.table} />
+              </Section>
+            </>
           )}
         </>
       )}

@@ -5,6 +5,7 @@ export function TimeSlider() {
   const snapshots = useApp((s) => s.snapshots);
   const snapshot = useApp((s) => s.snapshot);
   const setSnapshot = useApp((s) => s.setSnapshot);
+  const diff = useApp((s) => s.snapshotDiff);
   if (snapshots.length === 0) {
     return (
       <footer className="timebar muted" data-testid="time-slider">
@@ -32,6 +33,11 @@ export function TimeSlider() {
       <span className="timebar-current">
         #{current.seq} · {new Date(current.at).toLocaleString()} · {current.label}
       </span>
+      {diff && (
+        <span className="timebar-diff" data-testid="snapshot-diff" title="Compared with the snapshot before">
+          +{diff.nodes.added.length} new · {diff.nodes.changed.length} changed
+        </span>
+      )}
       <button type="button" className="button" disabled={snapshot === null} onClick={() => void setSnapshot(null)}>
         Live
       </button>

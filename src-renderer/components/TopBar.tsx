@@ -8,6 +8,8 @@ export function TopBar() {
   const live = useApp((s) => s.snapshot === null);
   const showPanel = useApp((s) => s.showPanel);
   const ingest = useApp((s) => s.ingest);
+  const granularity = useApp((s) => s.granularity);
+  const setGranularity = useApp((s) => s.setGranularity);
   return (
     <header className="topbar">
       <div className="brand">
@@ -23,6 +25,13 @@ export function TopBar() {
         {status ? status.workspace : '…'}
       </div>
       <SearchBox />
+      <div className="segmented" role="group" aria-label="Show stages or runs">
+        {(['job', 'run'] as const).map((g) => (
+          <button key={g} type="button" aria-pressed={granularity === g} className={granularity === g ? 'on' : ''} onClick={() => void setGranularity(g)}>
+            {g === 'job' ? 'Stages' : 'Runs'}
+          </button>
+        ))}
+      </div>
       <div className="topbar-stats" data-testid="counts">
         {status && (
           <>

@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { FOOTPRINT_CLASSES, type FootprintClass, type FootprintDto, type StalenessDto, type UpstreamDto } from '../../shared/lineage-dto';
 import type { AxisVerdict, ReproReportDto } from '../../shared/repro-dto';
 import type { TableCommitDto } from '../../shared/table-dto';
+import { useApp } from '../state/use-app';
 
 /** Small building blocks of the details panel: each one shows one answer of the API. */
 
@@ -148,4 +149,56 @@ export function TableHistoryView({ commits }: { commits: TableCommitDto[] }) {
       </tbody>
     </table>
   );
+}
+
+/** The first rows of a Delta table at a chosen version, with what that commit changed. */
+export function TablePreview({ artifact, commits }: { artifact: string; commits: TableCommitDto[] }) {
+  const preview = useApp((s) => s.tablePreview);
+  const previewTable = useApp((s) => s.previewTable);
+  const newest = commits.at(-1)?.version ?? 0;
+  const shown = preview?.page.version;
+  return (
+    <div data-testid="table-preview">
+      <label className="inline">
+        Rows at version{' '}
+        <select value={shown ?? ''} onChange={(e) => void previewTable(artifact, Number(e.target.value))}>
+          {shown === undefined && <option value="">choose…</option>}
+          {[...commits].reverse().map((c) => (
+            <option key={c.version} value={c.version}>
+              v{c.version}
+              {c.version === newest ? ' (latest)' : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+      {preview && (
+        <>
+          {preview.diff && (
+            <p className="muted small">
+              v{preview.page.version} changed {preview.diff.counts.inserted} inserted, {preview.diff.counts.updated} updated, {preview.diff.counts.deleted} deleted rows.
+            </p>
+          )}
+          <div className="table-scroll">
+            <table className="rows">
+              <thead>
+                <tr>{preview.page.columns.map((c) => <th key={c.name} title={c.type}>{c.name}</th>)}</tr>
+              </thead>
+              <tbody>
+                {preview.page.rows.map((r, i) => (
+                  <tr key={i}>{preview.page.columns.map((c) => <td key={c.name}>{formatCell(r[c.name])}</td>)}</tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {preview.page.hasMore && <p className="muted small">First {preview.page.rows.length} rows; `retrace table read` prints all.</p>}
+        </>
+      )}
+    </div>
+  );
+}
+
+function formatCell(v: unknown): string {
+  if (v === null || v === undefined) return '∅';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(4);
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }

@@ -11,6 +11,7 @@ export function LineageGraph() {
   const selectedId = useApp((s) => s.selectedId);
   const theme = useApp((s) => s.theme);
   const overlay = useApp((s) => s.overlay);
+  const snapshotDiff = useApp((s) => s.snapshotDiff);
   const select = useApp((s) => s.select);
   const hiddenKinds = useApp((s) => s.hiddenKinds);
   const elements = useMemo(() => (graph ? toCyElements(graph, hiddenKinds) : []), [graph, hiddenKinds]);
@@ -29,6 +30,10 @@ export function LineageGraph() {
   useEffect(() => view.current?.setSelected(selectedId), [selectedId, elements]);
   useEffect(() => view.current?.setTheme(theme), [theme]);
   useEffect(() => view.current?.setOverlay(overlay ? overlay.ids : null), [overlay, elements]);
+  useEffect(() => {
+    const marked = snapshotDiff ? [...snapshotDiff.nodes.added, ...snapshotDiff.nodes.changed.map((c) => c.id)] : [];
+    view.current?.setMarked(marked);
+  }, [snapshotDiff, elements]);
 
   return (
     <div className="graph-wrap">

@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RetraceClient } from '../../shared/api';
 import type { GraphDto, IngestProgressDto, NodeKind, RejectedPageDto, SnapshotDto, StatusDto } from '../../shared/dto';
+import type { GraphDiffDto, Granularity } from '../../shared/lineage-dto';
 import { AppError } from '../../shared/errors';
 import { createInspectSlice, type InspectSlice } from './inspect-slice';
 
@@ -22,6 +23,10 @@ export interface AppState extends InspectSlice {
   liveUpdates: number;
   /** The newest ingest progress report while a backlog is being read; null when idle. */
   ingest: IngestProgressDto | null;
+  /** Stages as nodes (default) or every run as a node. */
+  granularity: Granularity;
+  /** While travelling: what the shown snapshot added or changed since the one before it. */
+  snapshotDiff: GraphDiffDto | null;
   /** Node kinds the graph leaves out (the legend toggles them). Code files are hidden at first: every stage reads them. */
   hiddenKinds: readonly NodeKind[];
   /** Which side panel is open. */
@@ -33,6 +38,7 @@ export interface AppState extends InspectSlice {
   select(id: string | null): void;
   setTheme(theme: Theme): void;
   toggleKind(kind: NodeKind): void;
+  setGranularity(g: Granularity): Promise<void>;
   showPanel(panel: 'details' | 'rejected'): Promise<void>;
   /** Subscribes to the core's events; returns the unsubscribe function. */
   connectLive(): () => void;
@@ -49,15 +55,23 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
       const seq = ++loadSeq;
       set({ loadState: get().graph ? get().loadState : 'loading', error: null });
       try {
+        const granularity = get().granularity;
         const [status, snapshots, graph] = await Promise.all([
           client.getStatus({}),
           client.listSnapshots({}),
-          client.getGraph(snapshot === null ? {} : { snapshot }),
+          client.getGraph(snapshot === null ? { granularity } : { snapshot, granularity }),
         ]);
         if (seq !== loadSeq) return; // a newer request won
         const selectedId = get().selectedId;
         const stillThere = selectedId !== null && graph.nodes.some((n) => n.id === selectedId);
-        set({ status, snapshots, graph, loadState: 'ready', selectedId: stillThere ? selectedId : null, overlay: null });
+        set({ status, snapshots, graph, loadState: 'ready', selectedId: stillThere ? selectedId : null, overlay: null, snapshotDiff: null });
+        // Travelling: mark what this snapshot brought, compared with the one before it.
+        const prev = snapshot === null ? undefined : snapshots[snapshots.findIndex((s) => s.seq === snapshot) - 1];
+        if (prev) {
+          void client.diffSnapshots({ from: prev.seq, to: snapshot! }).then((d) => {
+            if (seq === loadSeq) set({ snapshotDiff: d });
+          }, () => undefined);
+        }
         // The selected node's details follow the snapshot (its footprint as of then).
         void get().inspect();
       } catch (err) {
@@ -80,6 +94,8 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
       liveUpdates: 0,
       ingest: null,
       hiddenKinds: ['code'],
+      granularity: 'job',
+      snapshotDiff: null,
       panel: 'details',
       rejected: null,
 
@@ -94,6 +110,10 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
         void get().inspect();
       },
       setTheme: (theme) => set({ theme }),
+      setGranularity: async (g) => {
+        set({ granularity: g, selectedId: null, details: null, overlay: null });
+        await fetchGraph(get().snapshot);
+      },
       toggleKind: (kind) => {
         const hidden = get().hiddenKinds;
         set({ hiddenKinds: hidden.includes(kind) ? hidden.filter((k) => k !== kind) : [...hidden, kind] });

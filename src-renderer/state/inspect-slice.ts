@@ -3,6 +3,7 @@ import type { RetraceClient } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { FootprintCounts, SearchResultDto } from '../../shared/lineage-dto';
 import type { RerunOfferDto, RerunResultDto } from '../../shared/repro-dto';
+import type { TableDiffDto, TablePageDto } from '../../shared/table-dto';
 import type { AppState, LoadState } from './app-store';
 import { impactNodeIds, loadDetails, loadRunPart, nodeRef, type NodeDetails } from './details';
 
@@ -20,6 +21,8 @@ export interface InspectSlice {
     | { readonly state: 'error'; readonly message: string }
     | null;
   searchResults: SearchResultDto[];
+  /** A page of the selected table at one version, and what that version changed. */
+  tablePreview: { readonly page: TablePageDto; readonly diff: TableDiffDto | null } | null;
 
   /** Loads details for the selected node (called by select and after time travel). */
   inspect(): Promise<void>;
@@ -30,6 +33,7 @@ export interface InspectSlice {
   confirmRerun(): Promise<void>;
   dismissRerun(): void;
   runSearch(query: string): Promise<void>;
+  previewTable(artifact: string, version: number): Promise<void>;
 }
 
 type Set = StoreApi<AppState>['setState'];
@@ -45,12 +49,14 @@ export function createInspectSlice(client: RetraceClient, set: Set, get: Get): I
     overlay: null,
     rerun: null,
     searchResults: [],
+    tablePreview: null,
 
     async inspect() {
       const mine = ++seq;
       const { selectedId, graph, snapshot } = get();
       const node = selectedId && graph ? graph.nodes.find((n) => n.id === selectedId) : undefined;
-      if (!node) return set({ details: null, detailsState: 'idle', detailsError: null, overlay: null });
+      if (!node) return set({ details: null, detailsState: 'idle', detailsError: null, overlay: null, tablePreview: null });
+      if (get().details === null) set({ tablePreview: null });
       set({ detailsState: 'loading', detailsError: null });
       try {
         const details = await loadDetails(client, node, snapshot);
@@ -106,6 +112,18 @@ export function createInspectSlice(client: RetraceClient, set: Set, get: Get): I
     },
 
     dismissRerun: () => set({ rerun: null }),
+
+    async previewTable(artifact, version) {
+      try {
+        const [page, diff] = await Promise.all([
+          client.readTablePage({ artifact, version, limit: 15 }),
+          version > 0 ? client.diffTable({ artifact, from: version - 1, to: version, limit: 1 }) : Promise.resolve(null),
+        ]);
+        set({ tablePreview: { page, diff } });
+      } catch (err) {
+        set({ detailsError: message(err), tablePreview: null });
+      }
+    },
 
     async runSearch(query) {
       if (!query.trim()) return set({ searchResults: [] });

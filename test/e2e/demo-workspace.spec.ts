@@ -95,6 +95,40 @@ test('a stage shows its verdict and footprint, its impact lights up downstream, 
   await page.close();
 });
 
+test('a feature table shows its commits, rows at a version and what that commit changed', async () => {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 900 }, colorScheme: 'dark' });
+  await page.goto(srv.url);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-drawn-nodes') ?? 0) > 20);
+  await page.getByTestId('search').fill('customer_features_1');
+  await page.locator('.search-results button:not([disabled])', { hasText: 'Feature table' }).first().click();
+  const history = page.getByTestId('table-history');
+  await history.waitFor();
+  assert.match(await history.innerText(), /MERGE/);
+  assert.match(await history.innerText(), /CREATE TABLE/);
+  await page.getByTestId('table-preview').locator('select').selectOption('1');
+  await page.getByTestId('table-preview').locator('table.rows tbody tr').first().waitFor();
+  assert.match(await page.getByTestId('table-preview').innerText(), /v1 changed \d+ inserted, \d+ updated, 0 deleted rows/);
+  assert.match(await page.getByTestId('table-preview').innerText(), /customer_id/);
+  await page.screenshot({ path: path.join(shots, 'demo-feature-table.png') });
+  await page.close();
+});
+
+test('runs as nodes, and a travelled-to snapshot marks what it brought', async () => {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+  await page.goto(srv.url);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-drawn-nodes') ?? 0) > 20);
+  await page.getByRole('button', { name: 'Runs' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=details-panel]')?.textContent?.match(/Run\s*(\d+)/)?.[1] !== '0');
+  await page.getByRole('button', { name: 'Stages' }).click();
+  await page.locator('#as-of').focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  await page.getByTestId('snapshot-diff').waitFor();
+  assert.match(await page.getByTestId('snapshot-diff').innerText(), /^\+\d+ new · \d+ changed$/);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-marked') ?? 0) > 0);
+  await page.close();
+});
+
 test('time travel: the first snapshot shows only the first stage', async () => {
   const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
   await page.goto(srv.url);

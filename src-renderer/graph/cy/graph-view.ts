@@ -19,6 +19,8 @@ export interface GraphView extends Disposable {
   setSelected(id: string | null): void;
   /** Highlights these nodes (e.g. the impact of the selection) and dims the rest; null clears. */
   setOverlay(ids: readonly string[] | null): void;
+  /** Marks nodes as new or changed in the shown snapshot (time travel). */
+  setMarked(ids: readonly string[]): void;
   setTheme(theme: Theme): void;
   fit(): void;
   /** For tests and the benchmark: element counts as drawn. */
@@ -126,6 +128,13 @@ export function createGraphView(container: HTMLElement, h: { onSelect(id: string
         cy.elements().not(keep).not(keep.edgesWith(keep)).addClass(CLS.overlayDim);
       });
       container.dataset.overlay = String(ids?.length ?? 0);
+    },
+    setMarked(ids) {
+      cy.batch(() => {
+        cy.nodes().removeClass(CLS.changed);
+        for (const id of ids) cy.getElementById(id).addClass(CLS.changed);
+      });
+      container.dataset.marked = String(ids.length);
     },
     setTheme(theme) {
       cy.style(lineageStylesheet(theme));

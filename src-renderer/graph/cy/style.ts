@@ -3,7 +3,7 @@ import type { NodeKind } from '../../../shared/dto';
 import type { Theme } from '../../state/app-store';
 
 /** Classes that show state; the view only adds and removes these (never element.css()). */
-export const CLS = { selected: 'is-selected', neighbour: 'is-neighbour', dimmed: 'is-dimmed', impacted: 'is-impacted', overlayDim: 'is-overlay-dim' } as const;
+export const CLS = { selected: 'is-selected', neighbour: 'is-neighbour', dimmed: 'is-dimmed', impacted: 'is-impacted', overlayDim: 'is-overlay-dim', changed: 'is-changed' } as const;
 
 interface Palette {
   text: string;
@@ -126,6 +126,7 @@ export function lineageStylesheet(theme: Theme): StylesheetJson {
     { selector: `node.${CLS.impacted}`, style: { 'underlay-color': p.impact, 'underlay-opacity': 0.35, 'underlay-padding': 7, 'underlay-shape': 'ellipse', opacity: 1 } },
     { selector: `edge.${CLS.impacted}`, style: { 'line-color': p.impact, 'target-arrow-color': p.impact, width: 2.5, opacity: 1 } },
     { selector: `.${CLS.overlayDim}`, style: { opacity: 0.15 } },
+    { selector: `node.${CLS.changed}`, style: { 'outline-color': p.accent, 'outline-width': 3, 'outline-offset': 4, 'outline-opacity': 0.9 } },
   ];
 }
 
