@@ -66,7 +66,7 @@ export class RecordApplier {
         time = rec.at;
         break;
     }
-    this.store.pending.events.push([seq, place.sourceId, place.line, place.offset, place.hash, rec.kind, eventType, time, run?.id ?? null]);
+    this.store.pending.events.values.push(seq, place.sourceId, place.line, place.offset, place.hash, rec.kind, eventType, time, run?.id ?? null);
     this.store.summary.events++;
   }
 
@@ -82,6 +82,7 @@ export class RecordApplier {
       st.warn('complete_without_start');
     }
     this.setState(run, rec.eventType, rec.eventTime, seq);
+    st.searchRuns.add(run);
     Object.assign(run.facets, rec.runFacets);
     // The footprint is stored as accesses; keeping its ops in the facets JSON as well made the
     // runs table the biggest one in the DB (and the run UPDATEs the slowest writes).
@@ -143,7 +144,10 @@ export class RecordApplier {
       run = st.findRun(rec.appId) ?? st.createRun(rec.appId, 'hopsworks', seq, rec.at, 'RUNNING');
       run.lastSeq = seq;
       run.lastEventAt = Math.max(run.lastEventAt, rec.at);
-      if (run.user === null && rec.user) run.user = rec.user;
+      if (run.user === null && rec.user) {
+        run.user = rec.user;
+        st.searchRuns.add(run);
+      }
       st.dirtyRuns.add(run);
     }
     const a = this.fileArtifact('hopsfs', rec.path, seq);
@@ -164,6 +168,7 @@ export class RecordApplier {
     const start = rec.startTime ?? rec.submitTime;
     if (start !== null) run.startedAt = start;
     this.setState(run, rec.state, rec.at, seq);
+    st.searchRuns.add(run);
     if (rec.finishTime !== null && TERMINAL_STATES.has(rec.state)) run.endedAt = rec.finishTime;
     return run;
   }
@@ -178,7 +183,7 @@ export class RecordApplier {
     if (terminal) {
       if (run.endSeq === null) {
         run.endSeq = st.nextEndSeq++;
-        st.pending.endings.push([run.endSeq, run.id, state, at, seq]);
+        st.pending.endings.values.push(run.endSeq, run.id, state, at, seq);
         run.state = state;
         run.stateAt = at;
         run.endedAt = at;
@@ -251,6 +256,7 @@ export class RecordApplier {
         const tags = tagsOf(a.facets);
         if (tags.length) a.tags = tags;
         this.store.dirtyArtifacts.add(a);
+        this.store.searchArtifacts.add(a);
       }
     }
     return a;
@@ -296,10 +302,10 @@ export class RecordApplier {
     if (id === undefined) {
       id = st.newId('version');
       versions.set(label, id);
-      st.pending.versions.push([id, a.id, label, kind, size, rowCount, write ? (run?.id ?? null) : null, at, seq]);
+      st.addVersion(id, a.id, label, kind, size, rowCount, write ? (run?.id ?? null) : null, at, seq);
       st.summary.newVersions++;
-    } else if (size !== null || rowCount !== null) {
-      st.pending.versionStats.push([size, rowCount, id]);
+    } else {
+      st.versionStats(id, size, rowCount);
     }
     // An observed content hash is the artifact's state from now on, even when only read.
     if ((write || explicit || a.currentVersionId === null) && a.currentVersionId !== id) {
@@ -310,7 +316,7 @@ export class RecordApplier {
   }
 
   private touchStats(versionId: number, size: number | null, rowCount: number | null): number {
-    if (size !== null || rowCount !== null) this.store.pending.versionStats.push([size, rowCount, versionId]);
+    this.store.versionStats(versionId, size, rowCount);
     return versionId;
   }
 
@@ -322,7 +328,7 @@ export class RecordApplier {
       keys.add(k);
     }
     const st = this.store;
-    st.pending.accesses.push([st.newId('access'), run?.id ?? null, a.id, versionId, op, rawOp, origin, at, seq, renamedFrom]);
+    st.pending.accesses.values.push(st.newId('access'), run?.id ?? null, a.id, versionId, op, rawOp, origin, at, seq, renamedFrom);
     st.summary.accesses++;
   }
 
@@ -330,13 +336,13 @@ export class RecordApplier {
   ftsDocs(): FtsDoc[] {
     const st = this.store;
     const docs: FtsDoc[] = [];
-    for (const r of st.dirtyRuns) {
+    for (const r of st.searchRuns) {
       let argv = '';
       try { argv = r.command ? (JSON.parse(r.command) as string[]).join(' ') : ''; } catch { argv = ''; }
       docs.push({ rowid: r.id * 4 + 1, isNew: r.isNew, name: r.uuid, path: r.cwd ?? '', job: r.jobLabel ?? '',
         command: argv, user: [r.user, r.host].filter(Boolean).join(' '), tags: tagsOf(r.facets).join(' '), facets: facetText(r.facets) });
     }
-    for (const a of st.dirtyArtifacts) {
+    for (const a of st.searchArtifacts) {
       docs.push({ rowid: a.id * 4 + 2, isNew: a.isNew, name: `${a.namespace} ${a.name} ${a.kind}`, path: a.path ?? '',
         job: '', command: '', user: '', tags: a.tags.join(' '), facets: facetText(a.facets) });
     }

@@ -268,7 +268,7 @@ export class IngestSession {
 
   private maybeCommit(): void {
     const p = this.store.pending;
-    const due = p.events.length + p.rejected.length >= this.opts.batchEvents
+    const due = p.events.count + p.rejected.length >= this.opts.batchEvents
       || (this.opts.commitIntervalMs !== undefined && Date.now() - this.lastCommit >= this.opts.commitIntervalMs && this.store.hasPending);
     if (due) this.commit();
     if (this.totals.conflict) return;
@@ -345,6 +345,12 @@ function findNewline(fd: number, from: number): number {
 
 /** True when brackets nest deeper than `limit` (strings skipped). Cheap: one char scan, early exit. */
 export function exceedsDepth(text: string, limit: number): boolean {
+  // Fast path: the depth is at most the number of opening brackets, counted with indexOf
+  // (a vectorised search) instead of a loop over every character of every line.
+  let opens = 0;
+  for (let i = text.indexOf('{'); i >= 0 && opens <= limit; i = text.indexOf('{', i + 1)) opens++;
+  for (let i = text.indexOf('['); i >= 0 && opens <= limit; i = text.indexOf('[', i + 1)) opens++;
+  if (opens <= limit) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -101,37 +101,113 @@ export interface BatchSummary {
 
 type Stmt = BetterSqlite3.Statement<unknown[], unknown>;
 
+/**
+ * A map keyed by (namespace, name) without building a joined key string per lookup (a fresh
+ * concatenation per event had to be flattened and hashed every time).
+ */
+class PairMap<V> {
+  private readonly outer = new Map<string, Map<string, V>>();
+  size = 0;
+  get(a: string, b: string): V | undefined {
+    return this.outer.get(a)?.get(b);
+  }
+  has(a: string, b: string): boolean {
+    return this.outer.get(a)?.has(b) ?? false;
+  }
+  set(a: string, b: string, v: V): void {
+    let inner = this.outer.get(a);
+    if (!inner) this.outer.set(a, (inner = new Map()));
+    if (!inner.has(b)) this.size++;
+    inner.set(b, v);
+  }
+  clear(): void {
+    this.outer.clear();
+    this.size = 0;
+  }
+}
+
+/**
+ * Rows of one hot table queued flat, `width` values a row, in one array for the whole batch
+ * (no array per row: a batch queues hundreds of thousands of rows), and written as multi-row
+ * INSERTs (one statement step per `BULK_ROWS` rows instead of per row).
+ */
+export class RowBuffer {
+  values: unknown[] = [];
+  constructor(readonly width: number) {}
+  get count(): number {
+    return this.values.length / this.width;
+  }
+}
+
+/** Rows per multi-row INSERT (× ≤ 10 columns, well below SQLite's 32,766 parameters). */
+const BULK_ROWS = 64;
+/** Tables queued as flat rows (see `RowBuffer`): their column lists. */
+const HOT_TABLES = {
+  event: 'events (seq, source_id, line, byte_offset, hash, kind, event_type, event_time, run_id)',
+  access: 'accesses (id, run_id, artifact_id, version_id, op, raw_op, origin, at, seq, renamed_from_id)',
+  version: 'artifact_versions (id, artifact_id, version, version_kind, size, row_count, producing_run_id, created_at, seq)',
+  run: `runs (id, run_uuid, origin, job_id, state, started_at, ended_at, last_event_at, user, host, parent_run_uuid,
+    command, cwd, exit_code, error_message, code_version_id, environment_id, facets, first_seq, last_seq, end_seq)`,
+  artifact: 'artifacts (id, namespace, name, path, kind, tags, rollup_id, current_version_id, facets, first_seq)',
+  code: 'code_versions (id, hash, git_sha, repo_url, url, path, branch, dirty_diff_hash, files)',
+  ending: 'run_endings (seq, run_id, state, at, event_seq)',
+  search: 'prov_search (rowid, name, path, job, command, user, tags, facets)',
+} as const;
+type HotTable = keyof typeof HOT_TABLES;
+const HOT_WIDTH: Record<HotTable, number> = { event: 9, access: 10, version: 9, run: 21, artifact: 10, code: 9, ending: 5, search: 8 };
+/**
+ * Multi-row INSERTs only where keys are appended in order. A multi-row statement needs a
+ * statement journal: with a random-key index (versions, runs, artifacts, code) every row
+ * journals another page, which spilled to a temp file and cost more than it saved; and for
+ * FTS5 every statement savepoint flushes its pending terms into a new segment.
+ */
+const MULTI_ROW = new Set<HotTable>(['event', 'access', 'ending']);
+const valuesList = (table: HotTable, rows: number): string =>
+  `INSERT INTO ${HOT_TABLES[table]} VALUES ${Array.from({ length: rows }, () => `(${Array(HOT_WIDTH[table]).fill('?').join(',')})`).join(',')}`;
+/** Offsets of `size` and `row_count` in a queued `artifact_versions` row. */
+const VERSION_SIZE = 4;
+const VERSION_ROW_COUNT = 5;
+
 export class ProvenanceStore {
   readonly seenHashes = new Set<string>();
   private readonly knownRuns = new Set<string>();
-  private readonly knownArtifacts = new Set<string>();
+  private readonly knownArtifacts = new PairMap<true>();
   private readonly knownHashes = new Set<string>();
   readonly sources = new Map<string, SourceState>();
   nextSeq: number;
   nextEndSeq: number;
   private nextIds: Record<'run' | 'artifact' | 'version' | 'job' | 'access' | 'source' | 'code' | 'env', number>;
   private readonly runs = new Map<string, RunEntity>();
-  private readonly artifacts = new Map<string, ArtifactEntity>();
+  private readonly artifacts = new PairMap<ArtifactEntity>();
   private readonly jobs = new Map<string, JobEntity>();
   private readonly codeIds = new Map<string, number>();
   private readonly envIds = new Map<string, number>();
   readonly dirtyRuns = new Set<RunEntity>();
   readonly dirtyArtifacts = new Set<ArtifactEntity>();
+  /**
+   * Entities whose search document changed (a subset of the dirty ones): most writes only move
+   * a run's `last_seq` or an artifact's current version, which are not searchable, and
+   * re-indexing a contentless FTS5 row (delete + insert) was the largest single cost of a batch.
+   */
+  readonly searchRuns = new Set<RunEntity>();
+  readonly searchArtifacts = new Set<ArtifactEntity>();
   readonly dirtyJobs = new Set<JobEntity>();
   readonly dirtySources = new Set<SourceState>();
   readonly warnings = new Map<WarningKind, number>();
   /** Rows queued for the current batch, flushed by `commit`. */
   readonly pending = {
-    events: [] as unknown[][],
-    accesses: [] as unknown[][],
-    versions: [] as unknown[][],
+    events: new RowBuffer(HOT_WIDTH.event),
+    accesses: new RowBuffer(HOT_WIDTH.access),
+    versions: new RowBuffer(HOT_WIDTH.version),
     versionStats: [] as unknown[][],
-    endings: [] as unknown[][],
+    endings: new RowBuffer(HOT_WIDTH.ending),
     rejected: [] as unknown[][],
-    codes: [] as unknown[][],
+    codes: new RowBuffer(HOT_WIDTH.code),
     envs: [] as unknown[][],
     packages: [] as unknown[][],
   };
+  /** Version id → index of its row in `pending.versions` (stats of a version not yet written are folded into its row). */
+  private readonly pendingVersionAt = new Map<number, number>();
   summary: BatchSummary = emptySummary();
   private broken = false;
   private readonly s: Record<string, Stmt>;
@@ -148,7 +224,7 @@ export class ProvenanceStore {
     // Keys that exist in the DB: a key not in these sets is new, and costs no SELECT (most keys
     // in a fresh log are new, and a missed index lookup per entity was a tenth of ingest time).
     for (const [u] of db.prepare('SELECT run_uuid FROM runs').raw().iterate() as Iterable<[string]>) this.knownRuns.add(u);
-    for (const [n, m] of db.prepare('SELECT namespace, name FROM artifacts').raw().iterate() as Iterable<[string, string]>) this.knownArtifacts.add(n + '\u0000' + m);
+    for (const [n, m] of db.prepare('SELECT namespace, name FROM artifacts').raw().iterate() as Iterable<[string, string]>) this.knownArtifacts.set(n, m, true);
     for (const [h] of db.prepare('SELECT hash FROM code_versions UNION ALL SELECT hash FROM environments').raw().iterate() as Iterable<[string]>) this.knownHashes.add(h);
     for (const r of db.prepare('SELECT * FROM prov_sources').all() as Record<string, unknown>[]) {
       this.sources.set(r.path as string, {
@@ -160,24 +236,18 @@ export class ProvenanceStore {
     }
     const p = (sql: string) => db.prepare(sql);
     this.s = {
-      event: p('INSERT INTO events (seq, source_id, line, byte_offset, hash, kind, event_type, event_time, run_id) VALUES (?,?,?,?,?,?,?,?,?)'),
-      access: p('INSERT INTO accesses (id, run_id, artifact_id, version_id, op, raw_op, origin, at, seq, renamed_from_id) VALUES (?,?,?,?,?,?,?,?,?,?)'),
-      version: p('INSERT INTO artifact_versions (id, artifact_id, version, version_kind, size, row_count, producing_run_id, created_at, seq) VALUES (?,?,?,?,?,?,?,?,?)'),
+      event: p(valuesList('event', 1)),
+      access: p(valuesList('access', 1)),
+      version: p(valuesList('version', 1)),
       versionStats: p('UPDATE artifact_versions SET size = coalesce(?, size), row_count = coalesce(?, row_count) WHERE id = ?'),
-      ending: p('INSERT INTO run_endings (seq, run_id, state, at, event_seq) VALUES (?,?,?,?,?)'),
       rejected: p('INSERT INTO prov_rejected (source_id, file, line, reason, excerpt) VALUES (?,?,?,?,?)'),
-      code: p('INSERT INTO code_versions (id, hash, git_sha, repo_url, url, path, branch, dirty_diff_hash, files) VALUES (?,?,?,?,?,?,?,?,?)'),
       env: p('INSERT INTO environments (id, hash, os, arch, interpreter, interpreter_version, engine, engine_version, variables) VALUES (?,?,?,?,?,?,?,?,?)'),
       pkg: p('INSERT INTO environment_packages (environment_id, name, version) VALUES (?,?,?) ON CONFLICT DO NOTHING'),
-      runInsert: p(`INSERT INTO runs (id, run_uuid, origin, job_id, state, started_at, ended_at, last_event_at, user, host, parent_run_uuid,
-        command, cwd, exit_code, error_message, code_version_id, environment_id, facets, first_seq, last_seq, end_seq)
-        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
       runUpdate: p(`UPDATE runs SET job_id=?, state=?, started_at=?, ended_at=?, last_event_at=?, user=?, host=?, parent_run_uuid=?,
         command=?, cwd=?, exit_code=?, error_message=?, code_version_id=?, environment_id=?, facets=?, last_seq=?, end_seq=? WHERE id=?`),
       runGet: p(`SELECT runs.*, jobs.namespace || ' ' || jobs.name AS job_label FROM runs LEFT JOIN jobs ON jobs.id = runs.job_id
         WHERE run_uuid = ?`),
       runAccessKeys: p('SELECT origin, artifact_id, op, version_id FROM accesses WHERE run_id = ? ORDER BY id'),
-      artInsert: p('INSERT INTO artifacts (id, namespace, name, path, kind, tags, rollup_id, current_version_id, facets, first_seq) VALUES (?,?,?,?,?,?,?,?,?,?)'),
       artUpdate: p('UPDATE artifacts SET kind=?, tags=?, rollup_id=?, current_version_id=?, facets=? WHERE id=?'),
       artGet: p('SELECT * FROM artifacts WHERE namespace = ? AND name = ?'),
       artVersions: p('SELECT id, version FROM artifact_versions WHERE artifact_id = ?'),
@@ -191,7 +261,6 @@ export class ProvenanceStore {
       sourceGet: p('SELECT id, offset FROM prov_sources WHERE path = ?'),
       warn: p('INSERT INTO prov_warnings (kind, count) VALUES (?, ?) ON CONFLICT(kind) DO UPDATE SET count = count + excluded.count'),
       ftsDelete: p('DELETE FROM prov_search WHERE rowid = ?'),
-      ftsInsert: p('INSERT INTO prov_search (rowid, name, path, job, command, user, tags, facets) VALUES (?,?,?,?,?,?,?,?)'),
     };
   }
 
@@ -210,6 +279,49 @@ export class ProvenanceStore {
 
   newId(kind: 'access' | 'version'): number {
     return this.nextIds[kind]++;
+  }
+
+  /** Queues a new `artifact_versions` row. */
+  addVersion(id: number, artifactId: number, label: string, kind: string, size: number | null, rowCount: number | null,
+    producingRunId: number | null, at: number, seq: number): void {
+    const v = this.pending.versions.values;
+    this.pendingVersionAt.set(id, v.length);
+    v.push(id, artifactId, label, kind, size, rowCount, producingRunId, at, seq);
+  }
+
+  /** `size = coalesce(size', size), row_count = coalesce(rowCount', row_count)` of a version. */
+  versionStats(id: number, size: number | null, rowCount: number | null): void {
+    if (size === null && rowCount === null) return;
+    const at = this.pendingVersionAt.get(id);
+    if (at === undefined) {
+      this.pending.versionStats.push([size, rowCount, id]);
+      return;
+    }
+    const v = this.pending.versions.values;
+    if (size !== null) v[at + VERSION_SIZE] = size;
+    if (rowCount !== null) v[at + VERSION_ROW_COUNT] = rowCount;
+  }
+
+  /** Writes a table's queued rows (`HOT_WIDTH[table]` values each), `BULK_ROWS` at a time. */
+  private insertRows(table: HotTable, v: readonly unknown[]): void {
+    const w = HOT_WIDTH[table];
+    const n = v.length / w;
+    let i = 0;
+    if (n >= BULK_ROWS && MULTI_ROW.has(table)) {
+      const bulk = this.s[`${table}Bulk`] ??= this.db.prepare(valuesList(table, BULK_ROWS));
+      const buf = new Array<unknown>(BULK_ROWS * w);
+      for (; i + BULK_ROWS <= n; i += BULK_ROWS) {
+        const base = i * w;
+        for (let j = 0; j < buf.length; j++) buf[j] = v[base + j];
+        bulk.run(buf);
+      }
+    }
+    const one = this.s[table] ??= this.db.prepare(valuesList(table, 1));
+    const row = new Array<unknown>(w);
+    for (; i < n; i++) {
+      for (let j = 0; j < w; j++) row[j] = v[i * w + j];
+      one.run(row);
+    }
   }
 
   job(namespace: string, name: string): JobEntity {
@@ -255,6 +367,7 @@ export class ProvenanceStore {
       accessKeys: new Set(), hadDatasets: false, touched: new Map(), created: new Set(),
     };
     this.runs.set(uuid, run);
+    this.searchRuns.add(run);
     this.knownRuns.add(uuid);
     this.summary.newRuns++;
     return run;
@@ -277,10 +390,9 @@ export class ProvenanceStore {
   }
 
   artifact(namespace: string, name: string, init: () => { path: string | null; kind: string; rollupId: number | null }, seq: number): ArtifactEntity {
-    const key = namespace + '\u0000' + name;
-    let a = this.artifacts.get(key);
+    let a = this.artifacts.get(namespace, name);
     if (a) return a;
-    const row = this.knownArtifacts.has(key) ? (this.s.artGet!.get(namespace, name) as Record<string, unknown> | undefined) : undefined;
+    const row = this.knownArtifacts.has(namespace, name) ? (this.s.artGet!.get(namespace, name) as Record<string, unknown> | undefined) : undefined;
     if (row) {
       a = {
         id: row.id as number, namespace, name, path: row.path as string | null, kind: row.kind as string,
@@ -293,10 +405,11 @@ export class ProvenanceStore {
       a = { id: this.nextIds.artifact++, namespace, name, path: i.path, kind: i.kind, tags: [], rollupId: i.rollupId,
         currentVersionId: null, facets: {}, facetsJson: '{}', firstSeq: seq, isNew: true, versions: new Map() };
       this.dirtyArtifacts.add(a);
-      this.knownArtifacts.add(key);
+      this.searchArtifacts.add(a);
+      this.knownArtifacts.set(namespace, name, true);
       this.summary.newArtifacts++;
     }
-    this.artifacts.set(key, a);
+    this.artifacts.set(namespace, name, a);
     return a;
   }
 
@@ -312,7 +425,7 @@ export class ProvenanceStore {
     let id = this.codeIds.get(hash) ?? (this.knownHashes.has(hash) ? (this.s.codeGet!.get(hash) as { id: number } | undefined)?.id : undefined);
     if (id === undefined) {
       id = this.nextIds.code++;
-      this.pending.codes.push([id, hash, ...row()]);
+      this.pending.codes.values.push(id, hash, ...row());
     }
     this.codeIds.set(hash, id);
     return id;
@@ -347,40 +460,46 @@ export class ProvenanceStore {
             throw new AppError('CONFLICT', `Another process is ingesting ${src.path} at the same time; this pass stopped and will resume from the committed offset.`);
           }
         }
-        for (const r of p.codes) s.code!.run(r);
+        this.insertRows('code', p.codes.values);
         for (const r of p.envs) s.env!.run(r);
         for (const r of p.packages) s.pkg!.run(r);
         for (const j of this.dirtyJobs) {
           if (j.isNew) s.jobInsert!.run(j.id, j.namespace, j.name, j.facetsJson);
           else s.jobUpdate!.run(j.facetsJson, j.id);
         }
+        const rows: unknown[] = [];
         for (const r of this.dirtyRuns) {
           const facets = JSON.stringify(r.facets);
           if (r.isNew) {
-            s.runInsert!.run(r.id, r.uuid, r.origin, r.jobId, r.state, r.startedAt, r.endedAt, r.lastEventAt, r.user, r.host,
+            rows.push(r.id, r.uuid, r.origin, r.jobId, r.state, r.startedAt, r.endedAt, r.lastEventAt, r.user, r.host,
               r.parentRunUuid, r.command, r.cwd, r.exitCode, r.errorMessage, r.codeVersionId, r.environmentId, facets, r.firstSeq, r.lastSeq, r.endSeq);
           } else {
             s.runUpdate!.run(r.jobId, r.state, r.startedAt, r.endedAt, r.lastEventAt, r.user, r.host, r.parentRunUuid, r.command,
               r.cwd, r.exitCode, r.errorMessage, r.codeVersionId, r.environmentId, facets, r.lastSeq, r.endSeq, r.id);
           }
         }
+        this.insertRows('run', rows);
+        rows.length = 0;
         for (const a of this.dirtyArtifacts) {
           const tags = JSON.stringify(a.tags);
-          if (a.isNew) {
-            s.artInsert!.run(a.id, a.namespace, a.name, a.path, a.kind, tags, a.rollupId, a.currentVersionId, a.facetsJson, a.firstSeq);
-          } else s.artUpdate!.run(a.kind, tags, a.rollupId, a.currentVersionId, a.facetsJson, a.id);
+          if (a.isNew) rows.push(a.id, a.namespace, a.name, a.path, a.kind, tags, a.rollupId, a.currentVersionId, a.facetsJson, a.firstSeq);
+          else s.artUpdate!.run(a.kind, tags, a.rollupId, a.currentVersionId, a.facetsJson, a.id);
         }
-        for (const r of p.versions) s.version!.run(r);
+        this.insertRows('artifact', rows);
+        rows.length = 0;
+        this.insertRows('version', p.versions.values);
         for (const r of p.versionStats) s.versionStats!.run(r);
-        for (const r of p.events) s.event!.run(r);
-        for (const r of p.accesses) s.access!.run(r);
-        for (const r of p.endings) s.ending!.run(r);
+        this.insertRows('event', p.events.values);
+        this.insertRows('access', p.accesses.values);
+        this.insertRows('ending', p.endings.values);
         for (const r of p.rejected) s.rejected!.run(r);
         for (const [k, n] of this.warnings) s.warn!.run(k, n);
+        // Each document is replaced (deleted, then inserted) once per batch; documents are independent.
         for (const d of ftsDocs()) {
           if (!d.isNew) s.ftsDelete!.run(d.rowid);
-          s.ftsInsert!.run(d.rowid, d.name, d.path, d.job, d.command, d.user, d.tags, d.facets);
+          rows.push(d.rowid, d.name, d.path, d.job, d.command, d.user, d.tags, d.facets);
         }
+        this.insertRows('search', rows);
         for (const src of this.dirtySources) s.source!.run(src.id, src.path, src.format, src.dev, src.ino, src.size, src.offset, src.nextLine, src.lastEventAt,
           src.head?.length ?? null, src.head?.hash ?? null);
       })();
@@ -394,10 +513,15 @@ export class ProvenanceStore {
     for (const src of this.dirtySources) src.committedOffset = src.offset;
     this.dirtyRuns.clear();
     this.dirtyArtifacts.clear();
+    this.searchRuns.clear();
+    this.searchArtifacts.clear();
     this.dirtyJobs.clear();
     this.dirtySources.clear();
     this.warnings.clear();
-    for (const k of Object.keys(this.pending) as (keyof typeof this.pending)[]) this.pending[k] = [];
+    const p = this.pending;
+    for (const b of [p.events, p.accesses, p.versions, p.endings, p.codes]) b.values = [];
+    for (const k of ['versionStats', 'rejected', 'envs', 'packages'] as const) p[k] = [];
+    this.pendingVersionAt.clear();
     this.summary = emptySummary();
     // Bounded memory on long tails: runs are reloaded (cheaply, by unique key) when seen again.
     if (this.runs.size > 20_000) this.runs.clear();
@@ -406,7 +530,7 @@ export class ProvenanceStore {
   }
 
   get hasPending(): boolean {
-    return this.pending.events.length > 0 || this.pending.rejected.length > 0 || this.dirtySources.size > 0;
+    return this.pending.events.count > 0 || this.pending.rejected.length > 0 || this.dirtySources.size > 0;
   }
 }
 
