@@ -45,7 +45,10 @@ if (!fast) {
   step('type-check browser specs', process.execPath, [tsc, '-p', 'test/e2e/tsconfig.json']);
   step('lint (layering rules)', process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '.']);
 }
-if (!noBuild) step('build (renderer + main)', process.execPath, ['scripts/build.mjs']);
+if (!noBuild) {
+  step('build the capture interposer', process.execPath, ['scripts/build-interposer.mjs']);
+  step('build (renderer + main)', process.execPath, ['scripts/build.mjs']);
+}
 
 let testFiles = files.length
   ? files

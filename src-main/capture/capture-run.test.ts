@@ -5,7 +5,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { captureRun, ENV_CAPTURE_MODE, ENV_PARENT_RUN_ID } from './capture-run';
 import { footprintClasses } from './footprint';
+import { ensureInterposerForTests } from './interposer-test-util';
 import { detectStrace } from './tracer';
+import { ENV_PRELOAD_SO, ENV_TRACER } from './tracer-choice';
 
 /**
  * Ground truth: scripts in three languages perform known operations inside a fresh workspace;
@@ -13,6 +15,8 @@ import { detectStrace } from './tracer';
  */
 const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures/capture/ground-truth');
 const strace = detectStrace();
+// Builds dist/native/retrace_preload.so when the install step has not (or the source is newer).
+const interposer = ensureInterposerForTests();
 const quiet = { warn: () => {} };
 
 function makeWorkspace(): string {
@@ -41,35 +45,40 @@ const expected = (script: string) => ({
   OUTPUT_TMP: ['tmp.txt'],
 });
 
-for (const [script, argv] of [
-  ['ops.py', ['python3', 'ops.py']],
-  ['ops.sh', ['sh', 'ops.sh']],
-  ['ops.mjs', ['node', 'ops.mjs']],
-] as const) {
-  test(`strace capture of ${script} equals the ground truth`, async (t) => {
-    if (!strace.available) return t.skip('strace not installed');
-    const ws = makeWorkspace();
-    try {
-      fs.copyFileSync(path.join(FIXTURES, script), path.join(ws, script));
-      const r = await captureRun({ argv, workspaceRoot: ws, cwd: ws, ...quiet });
-      assert.equal(r.exitCode, 0);
-      assert.equal(r.captureMode, 'strace');
-      const classes = footprintClasses(r.footprint);
-      const want = expected(script);
-      for (const k of Object.keys(want) as (keyof typeof want)[]) want[k].sort();
-      assert.deepEqual(classes, want);
-      // Versions: what was written carries the hash of its final content.
-      const newOp = r.footprint.find((o) => o.path === 'new.txt')!;
-      assert.match(newOp.hashAfter ?? '', /^sha256:[0-9a-f]{64}$/);
-      const events = readEvents(ws);
-      assert.deepEqual(events.map((e) => e.eventType), ['START', 'COMPLETE']);
-      assert.equal(events[0]!.run.runId, events[1]!.run.runId);
-      const code = events[1]!.job.facets.retrace_code;
-      assert.deepEqual(code.files.map((f: { path: string }) => f.path), [script]);
-    } finally {
-      fs.rmSync(ws, { recursive: true, force: true });
-    }
-  });
+// Every ground-truth script under each backend, the same expectations for both.
+for (const backend of ['preload', 'strace'] as const) {
+  for (const [script, argv] of [
+    ['ops.py', ['python3', 'ops.py']],
+    ['ops.sh', ['sh', 'ops.sh']],
+    ['ops.mjs', ['node', 'ops.mjs']],
+  ] as const) {
+    test(`${backend} capture of ${script} equals the ground truth`, async (t) => {
+      if (backend === 'strace' && !strace.available) return t.skip('strace not installed');
+      if (backend === 'preload' && !interposer) return t.skip('the interposer cannot be built here (no C compiler)');
+      const ws = makeWorkspace();
+      try {
+        fs.copyFileSync(path.join(FIXTURES, script), path.join(ws, script));
+        const r = await captureRun({ argv, workspaceRoot: ws, cwd: ws, env: { ...process.env, [ENV_TRACER]: backend }, ...quiet });
+        assert.equal(r.exitCode, 0);
+        assert.equal(r.captureMode, backend);
+        const classes = footprintClasses(r.footprint);
+        const want = expected(script);
+        for (const k of Object.keys(want) as (keyof typeof want)[]) want[k].sort();
+        assert.deepEqual(classes, want);
+        // Versions: what was written carries the hash of its final content.
+        const newOp = r.footprint.find((o) => o.path === 'new.txt')!;
+        assert.match(newOp.hashAfter ?? '', /^sha256:[0-9a-f]{64}$/);
+        const events = readEvents(ws);
+        assert.deepEqual(events.map((e) => e.eventType), ['START', 'COMPLETE']);
+        assert.equal(events[0]!.run.runId, events[1]!.run.runId);
+        assert.equal(events[1]!.run.facets.retrace_command.captureMode, backend);
+        const code = events[1]!.job.facets.retrace_code;
+        assert.deepEqual(code.files.map((f: { path: string }) => f.path), [script]);
+      } finally {
+        fs.rmSync(ws, { recursive: true, force: true });
+      }
+    });
+  }
 }
 
 test('exit codes pass through and a failing run ends with FAIL and an errorMessage', async (t) => {
@@ -109,7 +118,8 @@ test('without strace the run falls back to a before/after scan, warns once and i
       argv: ['sh', 'ops.sh'],
       workspaceRoot: ws,
       cwd: ws,
-      env: { ...process.env, [ENV_CAPTURE_MODE]: '', RETRACE_STRACE: '/nonexistent/strace' },
+      // Neither tracer: no strace, and no interposer library.
+      env: { ...process.env, [ENV_CAPTURE_MODE]: '', [ENV_TRACER]: '', [ENV_PRELOAD_SO]: '/nonexistent/retrace_preload.so', RETRACE_STRACE: '/nonexistent/strace' },
       warn: (m) => warnings.push(m),
     });
     assert.equal(r.captureMode, 'scan');

@@ -15,7 +15,8 @@ import { HashCache, hashFile } from './hashing';
 import { buildIgnoreRules } from './ignore-rules';
 import { retraceOwnGlobs } from './install-paths';
 import { diffListings, listWorkspace } from './scan-fallback';
-import { detectStrace, runBare, runTraced, type ExitStatus, type StdioChoice } from './tracer';
+import { detectStrace, runBare, runPreloaded, runTraced, type ExitStatus, type StdioChoice, type TracerSupport } from './tracer';
+import { chooseTracer } from './tracer-choice';
 
 /**
  * `retrace run`: one captured execution. Writes START before the command starts and COMPLETE or
@@ -31,9 +32,12 @@ export const ENV_PARENT_RUN_ID = 'RETRACE_PARENT_RUN_ID';
 export const ENV_PARENT_JOB_NAME = 'RETRACE_PARENT_JOB_NAME';
 export const ENV_PARENT_JOB_NAMESPACE = 'RETRACE_PARENT_JOB_NAMESPACE';
 export const ENV_WORKSPACE = 'RETRACE_WORKSPACE';
-/** Set for commands running under strace: a nested run cannot trace and must scan. */
+/**
+ * Set for traced commands to the tracer's name (`strace`, `preload`): a run nested under strace
+ * cannot trace and must scan; one nested under the interposer traces with strace.
+ */
 export const ENV_TRACING = 'RETRACE_TRACING';
-/** `scan` forces the no-strace fallback (tests, or machines where tracing misbehaves). */
+/** `scan` forces the no-trace fallback (tests, or machines where tracing misbehaves); see also RETRACE_TRACER. */
 export const ENV_CAPTURE_MODE = 'RETRACE_CAPTURE';
 
 export interface CaptureOptions {
@@ -84,17 +88,27 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
 
   // Decide the capture mode and say once, clearly, when reads will be invisible.
   let mode: CommandFacet['captureMode'] = isPipeline ? 'children' : 'strace';
+  let library: string | undefined;
+  let straceSupport: TracerSupport | undefined;
   const forced = opts.mode ?? (env[ENV_CAPTURE_MODE] === 'scan' ? 'scan' : 'auto');
-  if (mode === 'strace') {
-    if (forced === 'scan') mode = 'scan';
-    else if (env[ENV_TRACING]) {
+  if (!isPipeline) {
+    // Inside a run traced by strace, ptrace cannot attach again: scan. Inside a run traced by
+    // the interposer, strace works (and the outer interposer keeps recording this command too,
+    // since its LD_PRELOAD stays in the environment), but a second interposer log cannot.
+    const outer = env[ENV_TRACING];
+    const choice = forced === 'scan' ? ({ tracer: 'scan' } as const) : chooseTracer(argv, env, cwd);
+    if (choice.tracer === 'scan') mode = 'scan';
+    else if (outer && outer !== 'preload') {
       mode = 'scan';
-      warn('this run is nested inside a traced run, where strace cannot attach; recording writes by scanning the workspace (reads are not seen). Use --pipeline on the outer run.');
+      warn('this run is nested inside a run traced by strace, where strace cannot attach; recording writes by scanning the workspace (reads are not seen). Use --pipeline on the outer run.');
+    } else if (choice.tracer === 'preload' && !outer) {
+      mode = 'preload';
+      library = choice.library;
     } else {
-      const support = detectStrace(env);
-      if (!support.available) {
+      straceSupport = detectStrace(env);
+      if (!straceSupport.available) {
         mode = 'scan';
-        warn(`${support.reason}; recording writes by scanning the workspace before and after (reads are not seen, the run is marked partial).`);
+        warn(`${straceSupport.reason}; recording writes by scanning the workspace before and after (reads are not seen, the run is marked partial).`);
       }
     }
   }
@@ -107,8 +121,8 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
     [ENV_PARENT_JOB_NAMESPACE]: jobNamespace,
     [ENV_WORKSPACE]: paths.root,
   };
-  if (mode === 'strace') childEnv[ENV_TRACING] = '1';
-  else delete childEnv[ENV_TRACING];
+  if (mode === 'strace' || mode === 'preload') childEnv[ENV_TRACING] = mode;
+  else if (env[ENV_TRACING] !== 'preload') delete childEnv[ENV_TRACING];
 
   // Environment and git state describe the setup the command starts with. The interpreter probe
   // (~0.2 s for Python) runs while the command runs and completes the facet in the final event.
@@ -128,9 +142,12 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
   const scanRules = buildIgnoreRules(ruleOptions);
   let status: ExitStatus;
   let classified: ClassifiedOp[] = [];
-  if (mode === 'strace') {
+  if (mode === 'strace' || mode === 'preload') {
     const markerMs = writeClockMarker();
-    const traced = await runTraced({ argv, cwd, env: childEnv, support: detectStrace(env), stdio: opts.stdio });
+    const traced =
+      mode === 'preload'
+        ? await runPreloaded({ argv, cwd, env: childEnv, library: library!, stdio: opts.stdio })
+        : await runTraced({ argv, cwd, env: childEnv, support: straceSupport ?? detectStrace(env), stdio: opts.stdio });
     status = traced;
     classified = classifyRawOps(traced.rawOps, markerMs);
     if (cachedProbe && pythonCmd && !executedInterpreter(traced.rawOps, cachedProbe.executable)) {

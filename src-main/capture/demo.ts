@@ -6,6 +6,7 @@ import { captureRun, startPipelineRun } from './capture-run';
 import { latestTableVersion } from './delta-tables';
 import { rawDeliveryCsv } from './demo-data';
 import { retraceCliArgv, retraceInstallRoot } from './install-paths';
+import { findInterposer } from './tracer-choice';
 import { detectStrace } from './tracer';
 
 /**
@@ -68,6 +69,8 @@ export async function buildDemoWorkspace(dir: string, opts: DemoOptions = {}): P
 
 function liveBuildBlocker(): string | null {
   if (spawnSync('python3', ['--version'], { encoding: 'utf8' }).status !== 0) return 'python3 is not installed';
+  // Either tracer records the live build: the interposer (when built) or strace.
+  if (findInterposer()) return null;
   const s = detectStrace();
   return s.available ? null : (s.reason ?? 'strace is unavailable');
 }

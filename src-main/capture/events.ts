@@ -22,8 +22,11 @@ export interface CommandFacet {
   cwd: string;
   exitCode?: number | null;
   signal?: string | null;
-  /** How the footprint was captured: full trace, or the write-only workspace scan. */
-  captureMode: 'strace' | 'scan' | 'children';
+  /**
+   * How the footprint was captured: full trace by strace or by the LD_PRELOAD interposer
+   * (`preload`), the write-only workspace scan, or not traced (a pipeline run: its stages are).
+   */
+  captureMode: 'strace' | 'preload' | 'scan' | 'children';
   partial: boolean;
   durationMs?: number;
 }

@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { ensureInterposerForTests } from './interposer-test-util';
 import { detectStrace } from './tracer';
+import { chooseTracer } from './tracer-choice';
 
 /**
  * `retrace run` through a real process: stdio, exit codes and forwarded signals. Uses the real
@@ -17,6 +19,7 @@ const cliArgv = (args: string[]): string[] =>
   realCliHasRun ? [path.join(ROOT, 'bin/retrace.mjs'), ...args] : ['--import', import.meta.resolve('tsx'), HARNESS, ...args];
 const cliEnv = { ...process.env, RETRACE_FROM_SOURCE: '1' };
 const strace = detectStrace();
+ensureInterposerForTests();
 
 function tmpWs(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-cli-'));
@@ -95,7 +98,8 @@ test('a pipeline script calling retrace run per stage yields a pipeline run with
     assert.deepEqual(stages.map((e) => e.job.name), ['a', 'b']);
     for (const s of stages) {
       assert.equal(s.run.facets.parent.run.runId, pipeline.run.runId);
-      assert.equal(s.run.facets.retrace_command.captureMode, 'strace');
+      // The interposer by default (sh is dynamically linked), strace under RETRACE_TRACER=strace.
+      assert.equal(s.run.facets.retrace_command.captureMode, chooseTracer(['sh'], cliEnv, ws).tracer);
     }
     assert.deepEqual(stages[1].run.facets.retrace_footprint.ops.map((o: { op: string; path: string }) => `${o.op} ${o.path}`).sort(), ['CREATE b.txt', 'READ a.txt']);
   } finally {

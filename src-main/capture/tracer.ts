@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { PreloadLogReader } from './preload-log';
 import { StraceLineParser } from './strace-parse';
 import { SyscallOpsBuilder, TRACED_SYSCALLS, type RawOp } from './syscall-ops';
 
@@ -157,6 +158,51 @@ export async function runTraced(opts: {
     }
     return { ...status, rawOps: builder.ops, ...(sawExec ? {} : { traceFailed: 'the command never started under strace' }) };
   } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The interposer's log file, named to the preloaded processes by this variable. */
+export const ENV_PRELOAD_LOG = 'RETRACE_PRELOAD_LOG';
+
+/**
+ * Runs the command with the LD_PRELOAD interposer (`library`) and reads its log into raw ops.
+ * LD_PRELOAD is put in front of any the user set; the interposer keeps both variables in the
+ * environment of every program the command executes.
+ */
+export async function runPreloaded(opts: {
+  argv: readonly string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  library: string;
+  stdio?: StdioChoice;
+  onSpawn?(): void;
+}): Promise<TracedResult> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-trace-'));
+  const logFile = path.join(tmp, 'preload.log');
+  let fd: number | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    fd = fs.openSync(logFile, 'w+', 0o600);
+    const reader = new PreloadLogReader(fd, opts.cwd);
+    const existing = (opts.env.LD_PRELOAD ?? '').trim();
+    const env: NodeJS.ProcessEnv = {
+      ...opts.env,
+      LD_PRELOAD: existing && !existing.split(/[ :]+/).includes(opts.library) ? `${opts.library} ${existing}` : opts.library,
+      [ENV_PRELOAD_LOG]: logFile,
+    };
+    const child = spawn(opts.argv[0]!, opts.argv.slice(1), { cwd: opts.cwd, env, stdio: stdioOf(opts.stdio) });
+    opts.onSpawn?.();
+    // Parse while the command runs: on a file-heavy command this hides most of the parsing.
+    timer = setInterval(() => reader.pump(), 50);
+    const status = await waitWithSignals(child, () => child.pid);
+    clearInterval(timer);
+    timer = undefined;
+    const ops = reader.finish();
+    return { ...status, rawOps: ops, ...(reader.sawExec ? {} : { traceFailed: 'the interposer recorded nothing (the command never started, or is not dynamically linked)' }) };
+  } finally {
+    if (timer) clearInterval(timer);
+    if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
