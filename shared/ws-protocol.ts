@@ -8,28 +8,26 @@ export type ServerMessage =
   | { type: 'result'; id: number; result: Result<unknown> }
   | { type: 'error'; message: string };
 
-export function parseClientMessage(text: string): ClientMessage | null {
-  let v: unknown;
+/** The message as an object, or null when it is not JSON or not an object. */
+function parseObject(text: string): Record<string, unknown> | null {
   try {
-    v = JSON.parse(text);
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
   } catch {
     return null;
   }
-  if (typeof v !== 'object' || v === null) return null;
-  const m = v as Record<string, unknown>;
+}
+
+export function parseClientMessage(text: string): ClientMessage | null {
+  const m = parseObject(text);
+  if (!m) return null;
   if (m.type !== 'call' || typeof m.id !== 'number' || typeof m.method !== 'string') return null;
   return { type: 'call', id: m.id, method: m.method, arg: m.arg ?? {} };
 }
 
 export function parseServerMessage(text: string): ServerMessage | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof v !== 'object' || v === null) return null;
-  const m = v as Record<string, unknown>;
+  const m = parseObject(text);
+  if (!m) return null;
   if (m.type === 'event' && typeof m.event === 'string') return m as ServerMessage;
   if (m.type === 'result' && typeof m.id === 'number' && typeof m.result === 'object') return m as ServerMessage;
   if (m.type === 'error' && typeof m.message === 'string') return m as ServerMessage;
