@@ -74,3 +74,13 @@ test('search fills results; an empty query clears them', async () => {
   await store.getState().runSearch('   ');
   assert.deepEqual(store.getState().searchResults, []);
 });
+
+test('a run found by search opens its stage with that run picked', async () => {
+  const store = createAppStore(h.client);
+  await store.getState().load();
+  await store.getState().focusRun('0190f3a0-0000-7000-8000-000000000001');
+  assert.equal(store.getState().selectedId, 'job:retrace://demo/train');
+  const d = store.getState().details;
+  assert.equal(d?.kind, 'job');
+  if (d?.kind === 'job') assert.equal(d.run, '0190f3a0-0000-7000-8000-000000000001');
+});

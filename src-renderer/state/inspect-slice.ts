@@ -33,6 +33,8 @@ export interface InspectSlice {
   confirmRerun(): Promise<void>;
   dismissRerun(): void;
   runSearch(query: string): Promise<void>;
+  /** Shows a run found by search: its own node in the runs view, else its stage with it picked. */
+  focusRun(run: string): Promise<void>;
   previewTable(artifact: string, version: number): Promise<void>;
 }
 
@@ -112,6 +114,21 @@ export function createInspectSlice(client: RetraceClient, set: Set, get: Get): I
     },
 
     dismissRerun: () => set({ rerun: null }),
+
+    async focusRun(run) {
+      const { graph, granularity } = get();
+      if (granularity === 'run' && graph?.nodes.some((n) => n.id === `run:${run}`)) return get().select(`run:${run}`);
+      try {
+        const [row] = await client.listRuns({ filterBy: [`RUN_ID:${run}`], limit: 1 });
+        const jobId = row?.job ? `job:${row.job}` : null;
+        if (!jobId || !get().graph?.nodes.some((n) => n.id === jobId)) return;
+        set({ selectedId: jobId, overlay: null, details: null, panel: 'details' });
+        await get().inspect();
+        await get().inspectRun(run);
+      } catch (err) {
+        set({ detailsError: message(err) });
+      }
+    },
 
     async previewTable(artifact, version) {
       try {
