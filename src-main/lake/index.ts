@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors';
+import type { TableCommitDto } from '../../shared/table-dto';
 import { type ChangeRow, readChanges } from './changes';
 import { type Action, listLog, loadSnapshot, readCommit } from './delta-log';
 import { type EqualsFilter, outputFields, parseStats, scanSnapshot } from './delta-scan';
@@ -18,16 +19,8 @@ export { readChanges, type ChangeRow } from './changes';
 export { writeTable, type WriteRequest, type WriteResult, type WriteMode } from './delta-writer';
 export { readHudiSnapshot, readHudiIncremental, hudiTimeline, hudiHistory } from './hudi';
 
-/** One row of `tableHistory`: a commit with its row counts (from Spark-named operationMetrics). */
-export interface CommitSummary {
-  readonly version: number;
-  /** ISO-8601 UTC: in-commit timestamp, else the commit file's time. */
-  readonly timestamp: string;
-  readonly operation: string;
-  readonly rowsInserted: number;
-  readonly rowsUpdated: number;
-  readonly rowsDeleted: number;
-}
+/** One row of `tableHistory`: a commit with its row counts (from Spark-named operationMetrics); the API's TableCommitDto. */
+export type CommitSummary = TableCommitDto;
 
 function countsOf(actions: readonly Action[]): Pick<CommitSummary, 'rowsInserted' | 'rowsUpdated' | 'rowsDeleted'> {
   const info = actions.find((a) => a.commitInfo)?.commitInfo;

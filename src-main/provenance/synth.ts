@@ -1,3 +1,5 @@
+import { seededRandom } from '../../shared/seeded-random';
+
 /**
  * A deterministic generator of realistic provenance logs (for the benchmark and the crash and
  * fuzz tests): pipeline stages as OpenLineage START/COMPLETE pairs with inputs, outputs,
@@ -12,7 +14,7 @@ export interface SynthOptions {
 }
 
 export function* synthLines(opts: SynthOptions): Generator<string> {
-  const rnd = mulberry32(opts.seed ?? 42);
+  const rnd = seededRandom(opts.seed ?? 42);
   const datasets = opts.datasets ?? 5000;
   const fileOpShare = opts.fileOpShare ?? 0.1;
   const pick = (n: number) => Math.floor(rnd() * n);
@@ -82,16 +84,6 @@ const PARENT = 'https://openlineage.io/spec/facets/1-1-0/ParentRunFacet.json';
 const SCL = 'https://openlineage.io/spec/facets/1-0-1/SourceCodeLocationJobFacet.json';
 const PIPELINE_RUN = '01900000-0000-7000-8000-000000000000';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hex(rnd: () => number, bytes: number): string {
   let s = '';
