@@ -4,9 +4,8 @@
  * grow with ingest order, because random-key B-tree churn is the main ingest cost
  * (notes/performance.md §1.2–1.3). Times are epoch milliseconds.
  */
-import type { Migration } from '../db/migrations';
-
-export const PROVENANCE_MIGRATIONS: readonly Omit<Migration, 'id'>[] = [
+/** Named schema steps; migrations.ts numbers them (this file imports nothing back from it). */
+export const PROVENANCE_MIGRATIONS: readonly { readonly name: string; readonly sql: string }[] = [
   {
     name: 'provenance-domain',
     sql: `

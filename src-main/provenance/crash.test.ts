@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openDb } from '../db/open-db';
 import { ingestOnce } from './ingest';
-import { PROVENANCE_TABLES } from './schema';
+import { PROVENANCE_TABLES } from '../db/metadata-schema';
 import { synthLines } from './synth';
 import { FIXTURES, count, dumpProvenance, tempWorkspace } from './test-helpers';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ingestOnce } from './ingest';
-import { PROVENANCE_TABLES } from './schema';
+import { PROVENANCE_TABLES } from '../db/metadata-schema';
 import { FIXTURES, OPENLINEAGE_TESTDATA, count, dumpProvenance, tempWorkspace } from './test-helpers';
 
 const ev = (runId: string, type: string, extra: Record<string, unknown> = {}) =>

@@ -7,7 +7,7 @@ import type { ReadableDb, WritableDb } from '../db/open-db';
 import type { WorkspacePaths } from '../workspace';
 import { readProvenanceConfig } from './config';
 import { provenanceCounts } from './queries';
-import { PROVENANCE_TABLES } from './schema';
+import { PROVENANCE_TABLES } from '../db/metadata-schema';
 import { IngestSession } from './session';
 import { type SourceSpec, discoverSources } from './sources';
 
