@@ -5,8 +5,20 @@
  * impact runs it for every run of a closure.
  */
 import { FOOTPRINT_CLASSES, type AccessOp, type FootprintClass, type FootprintClasses, type FootprintCounts, type FootprintTreeNode } from './types';
-import { OP, OP_NAMES } from './columns';
-import type { LineageIndex } from './lineage-index';
+import { type Column, OP, OP_NAMES } from './columns';
+
+/**
+ * The index columns a footprint reads. `LineageIndex` has them; they are named here instead of
+ * importing the index, which itself uses this file's algebra when it catches up.
+ */
+export interface RunAccessColumns {
+  readonly runHead: Column<Int32Array>;
+  readonly accNextInRun: Column<Int32Array>;
+  readonly accArt: Column<Int32Array>;
+  readonly accOp: Column<Uint8Array>;
+  readonly artRollup: Column<Int32Array>;
+  renamedFrom(access: number): number;
+}
 
 /** Class bits, in FOOTPRINT_CLASSES order. */
 export const CLS = { INPUT: 1, OUTPUT_MODIFIED: 2, OUTPUT_ADDED: 4, OUTPUT_REMOVED: 8, OUTPUT_TMP: 16 } as const;
@@ -79,7 +91,7 @@ export class FootprintScratch {
   }
 
   /** Folds run `run`'s accesses with id ≤ `limit` into the scratch. */
-  compute(ix: LineageIndex, run: number, limit: number): void {
+  compute(ix: RunAccessColumns, run: number, limit: number): void {
     const next = ix.accNextInRun.data, art = ix.accArt.data, op = ix.accOp.data;
     const fileOps = this.fileOps, files = this.files;
     for (let x = ix.runHead.data[run] ?? 0; x !== 0 && x <= limit; x = next[x]!) {
