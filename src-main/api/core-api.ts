@@ -19,7 +19,7 @@ import {
   whoRan,
   type LineageEngine,
 } from '../lineage';
-import type { LineageReader } from '../lineage/lineage-reader';
+import type { LineageReader } from '../lineage/read-models/lineage-reader';
 import { liveState } from '../repro/current-state';
 import { checkReproducibility } from '../repro/repro-check';
 import { executeRerun, planRerun, RerunConfirmations } from '../repro/rerun';

@@ -2,7 +2,7 @@ import type { RetraceApi } from '../../shared/api';
 import { DisposableStore, toDisposable, type Disposable } from '../../shared/disposable';
 import { openDb, type WritableDb } from '../db/open-db';
 import type { LineageEngine } from '../lineage';
-import type { LineageReader } from '../lineage/lineage-reader';
+import type { LineageReader } from '../lineage/read-models/lineage-reader';
 import { listRejected, provenanceCounts, startTailer } from '../provenance';
 import { ensureWorkspace, type WorkspacePaths } from '../workspace';
 import { CoreApi } from './core-api';

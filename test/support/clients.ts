@@ -8,7 +8,7 @@ import { createHttpClient } from '../../shared/http-client';
 import { createCore, type Core } from '../../src-main/api/create-core';
 import { exposeOverIpc, forwardEvents } from '../../src-main/electron/ipc-adapter';
 import { buildBridge } from '../../src-main/electron/preload-bridge';
-import type { LineageReader } from '../../src-main/lineage/lineage-reader';
+import type { LineageReader } from '../../src-main/lineage/read-models/lineage-reader';
 import { startServer, type RunningServer } from '../../src-main/server/http-server';
 import { createIpcClient } from '../../src-renderer/api/ipc-client';
 import { createFakeIpcPair } from './fake-ipc';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { GraphDto, SnapshotDto } from '../../shared/dto';
-import type { LineageReader } from '../../src-main/lineage/lineage-reader';
+import type { LineageReader } from '../../src-main/lineage/read-models/lineage-reader';
 
 /**
  * A LineageReader over a JSON fixture, for tests of the transports and the renderer store:

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openDb } from '../../db/open-db';
 import { LineageEngine, search } from '../../lineage';
-import { synthLineage } from '../../lineage/synth-lineage';
+import { synthLineage } from '../../lineage/synthetic/synth-lineage';
 import { ensureWorkspace } from '../../workspace';
 import { type BenchCase, type BenchMetric, nowMs, percentile } from '../bench-case';
 import { seededRandom } from '../../../shared/seeded-random';

@@ -4,8 +4,8 @@
  * endings alone the numbers equal `run_endings.seq`. A snapshot's history is every event with
  * seq ≤ its `eventSeq`.
  */
-import type { SnapshotDto } from '../../shared/dto';
-import { AppError } from '../../shared/errors';
+import type { SnapshotDto } from '../../../shared/dto';
+import { AppError } from '../../../shared/errors';
 import { type Catalog, shortRunId } from './catalog';
 import { RUN_STATE_NAMES } from './columns';
 import type { LineageIndex } from './lineage-index';

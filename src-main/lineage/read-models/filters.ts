@@ -5,11 +5,11 @@
  * `_GTE` compare numbers and times (ISO-8601 or epoch ms). Filters are ANDed; the same field
  * given twice for equality means either value. Compiled to parameterised SQL.
  */
-import type { NodeKind, RunState } from '../../shared/dto';
-import { AppError } from '../../shared/errors';
-import type { ReadableDb } from '../db/open-db';
-import { shortVersion } from './catalog';
-import type { ArtifactRowDto, RunRowDto } from './types';
+import type { NodeKind, RunState } from '../../../shared/dto';
+import { AppError } from '../../../shared/errors';
+import type { ReadableDb } from '../../db/open-db';
+import { shortVersion } from '../index-engine/catalog';
+import type { ArtifactRowDto, RunRowDto } from '../types';
 
 interface FieldSpec {
   readonly sql: string;

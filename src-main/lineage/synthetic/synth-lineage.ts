@@ -5,8 +5,8 @@
  * its job's config, 2 outputs (new versions), a temporary file created and deleted, and a part
  * file inside the job's model folder (roll-up).
  */
-import type { WritableDb } from '../db/open-db';
-import { seededRandom } from '../../shared/seeded-random';
+import type { WritableDb } from '../../db/open-db';
+import { seededRandom } from '../../../shared/seeded-random';
 
 export interface SynthLineageOptions {
   readonly runs: number;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { classNames, classesOfSets, fileSets, footprintTree } from './footprint';
-import { LINEAGE_FIXTURES, RUN, lineageWorkspace, stageLines } from './test-support';
+import { LINEAGE_FIXTURES, RUN, lineageWorkspace, stageLines } from '../test-support';
 
 test('the Hopsworks footprint fixture: ALL 6, INPUT 1, OUTPUT_ADDED 2, OUTPUT_TMP 1', () => {
   const ws = lineageWorkspace([], { extraPaths: [path.join(LINEAGE_FIXTURES, 'hopsworks-footprint.jsonl')] });
@@ -105,7 +105,7 @@ test('an ambiguous or unknown run prefix is refused with one sentence naming it'
 });
 
 test('renames survive a saved and reloaded index (sparse rename columns), and reads append after a reload', async () => {
-  const { LineageEngine } = await import('./engine');
+  const { LineageEngine } = await import('../read-models/lineage-engine');
   const lines = [
     ...stageLines({ run: RUN(1), job: 'make', at: 0, ops: [{ path: 'tmp/x.bin', op: 'CREATE' }] }),
     ...stageLines({ run: RUN(2), job: 'mv', at: 2, ops: [{ path: 'out/x.bin', op: 'RENAME', renamedFrom: 'tmp/x.bin' }] }),

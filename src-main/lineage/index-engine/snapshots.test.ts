@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { GraphDto } from '../../shared/dto';
-import { LineageEngine } from './engine';
-import { minute, lineageWorkspace, stageLines } from './test-support';
+import type { GraphDto } from '../../../shared/dto';
+import { LineageEngine } from '../read-models/lineage-engine';
+import { minute, lineageWorkspace, stageLines } from '../test-support';
 
 /** Run ids whose first 8 characters differ, so short versions (`run:11111111`) tell them apart. */
 const U = (i: number) => `${String(i).repeat(8)}-0000-4000-8000-${String(i).padStart(12, '0')}`;

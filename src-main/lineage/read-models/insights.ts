@@ -3,11 +3,11 @@
  * used datasets (distinct consuming runs), the most recent pipeline that used dataset X, and
  * who ran the latest version of pipeline P successfully (and when).
  */
-import { NODE_KINDS, type NodeKind } from '../../shared/dto';
-import { AppError } from '../../shared/errors';
-import { OP } from './columns';
-import type { LineageEngine } from './engine';
-import type { LatestPipelineDto, MostUsedDto, WhoRanDto } from './types';
+import { NODE_KINDS, type NodeKind } from '../../../shared/dto';
+import { AppError } from '../../../shared/errors';
+import { OP } from '../index-engine/columns';
+import type { LineageEngine } from './lineage-engine';
+import type { LatestPipelineDto, MostUsedDto, WhoRanDto } from '../types';
 
 /** Kinds counted as "datasets" by default (models, code and environments are left out). */
 export const DATASET_KINDS: readonly NodeKind[] = ['dataset', 'feature_group', 'training_dataset', 'file'];

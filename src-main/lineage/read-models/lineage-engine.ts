@@ -4,20 +4,20 @@
  * cold start. Implements `LineageReader`, the interface the API already uses.
  */
 import fs from 'node:fs';
-import type { GraphDto, NodeKind, RunState, SnapshotDto } from '../../shared/dto';
-import { AppError } from '../../shared/errors';
-import type { ReadableDb } from '../db/open-db';
-import { provenanceCounts } from '../provenance/queries';
-import { Catalog, shortVersion } from './catalog';
-import { RUN_STATE_NAMES } from './columns';
-import { FootprintScratch, classesFrom, classNames, footprintTree, opNames } from './footprint';
+import type { GraphDto, NodeKind, RunState, SnapshotDto } from '../../../shared/dto';
+import { AppError } from '../../../shared/errors';
+import type { ReadableDb } from '../../db/open-db';
+import { provenanceCounts } from '../../provenance/queries';
+import { Catalog, shortVersion } from '../index-engine/catalog';
+import { RUN_STATE_NAMES } from '../index-engine/columns';
+import { FootprintScratch, classesFrom, classNames, footprintTree, opNames } from '../index-engine/footprint';
 import { buildGraph } from './graph';
-import { HistoryState } from './history';
-import { ImpactComputer, type ImpactRaw } from './impact';
-import { LineageIndex } from './lineage-index';
+import { HistoryState } from '../index-engine/history';
+import { ImpactComputer, type ImpactRaw } from '../index-engine/impact';
+import { LineageIndex } from '../index-engine/lineage-index';
 import type { LineageReader } from './lineage-reader';
-import { type SnapshotEntry, type TableCommitSnapshot, buildSnapshots, eventSeqOf, snapshotAsOf, toDto } from './snapshots';
-import type { FootprintDto, FootprintEntryDto, FootprintTreeNode, GraphDiffDto, GraphOptions, ImpactDto } from './types';
+import { type SnapshotEntry, type TableCommitSnapshot, buildSnapshots, eventSeqOf, snapshotAsOf, toDto } from '../index-engine/snapshots';
+import type { FootprintDto, FootprintEntryDto, FootprintTreeNode, GraphDiffDto, GraphOptions, ImpactDto } from '../types';
 import { diffGraphs } from './diff';
 
 export interface LineageEngineOptions {

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Command } from 'commander';
-import { registerLineageCommands } from '../cli/commands/lineage';
-import { RUN, lineageWorkspace, minute, stageLines } from './test-support';
+import { registerLineageCommands } from './lineage';
+import { RUN, lineageWorkspace, minute, stageLines } from '../../lineage/test-support';
 
 const C = (p: string) => ({ path: p, op: 'CREATE' as const });
 const R = (p: string) => ({ path: p, op: 'READ' as const });

@@ -3,8 +3,8 @@
  * nodes whose version, state or staleness changed. Ids are stable across snapshots, so this
  * is a keyed comparison.
  */
-import type { GraphDto, GraphNodeDto } from '../../shared/dto';
-import type { GraphDiffDto, GraphNodeChangeDto } from './types';
+import type { GraphDto, GraphNodeDto } from '../../../shared/dto';
+import type { GraphDiffDto, GraphNodeChangeDto } from '../types';
 
 export function diffGraphs(from: GraphDto, to: GraphDto): GraphDiffDto {
   const before = new Map(from.nodes.map((n) => [n.id, n]));

@@ -1,4 +1,4 @@
-import type { GraphDto, SnapshotDto } from '../../shared/dto';
+import type { GraphDto, SnapshotDto } from '../../../shared/dto';
 
 /**
  * The lineage queries the API needs. The lineage engine implements this over the metadata DB;

@@ -2,11 +2,11 @@
  * "Where did this come from" (upstream provenance) and staleness reports (DESIGN §4), over the
  * engine's index and the replayed state at a snapshot.
  */
-import { AppError } from '../../shared/errors';
-import type { RunState } from '../../shared/dto';
-import { OP } from './columns';
-import type { LineageEngine } from './engine';
-import type { StaleReasonDto, StalenessDto, UpstreamDto, UpstreamInputDto, UpstreamRunDto } from './types';
+import { AppError } from '../../../shared/errors';
+import type { RunState } from '../../../shared/dto';
+import { OP } from '../index-engine/columns';
+import type { LineageEngine } from './lineage-engine';
+import type { StaleReasonDto, StalenessDto, UpstreamDto, UpstreamInputDto, UpstreamRunDto } from '../types';
 
 export interface UpstreamRequest {
   readonly artifact: string;

@@ -3,10 +3,10 @@
  * job names, version labels, code and environment hashes). Fetched per id and cached, so a
  * cold query that returns ten rows reads ten rows; `loadAll` bulk-loads for graph building.
  */
-import type { NodeKind, RunState } from '../../shared/dto';
-import { AppError } from '../../shared/errors';
-import type { ReadableDb } from '../db/open-db';
-import { normalisePath } from '../provenance/naming';
+import type { NodeKind, RunState } from '../../../shared/dto';
+import { AppError } from '../../../shared/errors';
+import type { ReadableDb } from '../../db/open-db';
+import { normalisePath } from '../../provenance/naming';
 
 export interface ArtifactRec {
   readonly id: number;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openDb } from '../db/open-db';
-import { LineageEngine } from './engine';
-import { synthLineage } from './synth-lineage';
-import { RUN, type StageSpec, lineageWorkspace, stageLines } from './test-support';
+import { openDb } from '../../db/open-db';
+import { LineageEngine } from '../read-models/lineage-engine';
+import { synthLineage } from '../synthetic/synth-lineage';
+import { RUN, type StageSpec, lineageWorkspace, stageLines } from '../test-support';
 
 const C = (p: string) => ({ path: p, op: 'CREATE' as const });
 const R = (p: string) => ({ path: p, op: 'READ' as const });

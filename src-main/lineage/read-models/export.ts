@@ -3,8 +3,8 @@
  * per ingested event of each run, in ingest order, carrying that event's accesses, so that
  * ingesting the export rebuilds the same runs, versions and footprints — and as W3C PROV-JSON.
  */
-import type { RunState } from '../../shared/dto';
-import type { LineageEngine } from './engine';
+import type { RunState } from '../../../shared/dto';
+import type { LineageEngine } from './lineage-engine';
 
 const PRODUCER = 'https://github.com/retrace/retrace/0.1.0';
 const SCHEMA_URL = 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent';

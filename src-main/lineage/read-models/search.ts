@@ -4,11 +4,11 @@
  * column. bm25 ranking is only used when the hit set is small, because ranking a common token
  * costs hundreds of ms where an unranked top-N costs under one (notes/performance.md §1.4).
  */
-import type { NodeKind } from '../../shared/dto';
-import { AppError } from '../../shared/errors';
-import type { ReadableDb } from '../db/open-db';
-import { shortRunId } from './catalog';
-import type { SearchDto, SearchResultDto } from './types';
+import type { NodeKind } from '../../../shared/dto';
+import { AppError } from '../../../shared/errors';
+import type { ReadableDb } from '../../db/open-db';
+import { shortRunId } from '../index-engine/catalog';
+import type { SearchDto, SearchResultDto } from '../types';
 
 const COLUMNS = ['name', 'path', 'job', 'command', 'user', 'tags', 'facets'] as const;
 /** Rank only below this many hits. */

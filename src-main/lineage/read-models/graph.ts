@@ -4,13 +4,13 @@
  * run's code and environment. Run granularity: runs instead of jobs, plus `instance_of`
  * (run → job) and `parent` (run → parent run) edges. Node ids are stable across snapshots.
  */
-import type { GraphDto, GraphEdgeDto, GraphNodeDto, RunState } from '../../shared/dto';
-import { type Catalog, shortRunId, shortVersion } from './catalog';
-import { OP, RUN_STATE_NAMES } from './columns';
-import { ALIVE, DELETED, type HistoryState } from './history';
-import type { LineageIndex } from './lineage-index';
-import { runOrdinals } from './snapshots';
-import type { Granularity } from './types';
+import type { GraphDto, GraphEdgeDto, GraphNodeDto, RunState } from '../../../shared/dto';
+import { type Catalog, shortRunId, shortVersion } from '../index-engine/catalog';
+import { OP, RUN_STATE_NAMES } from '../index-engine/columns';
+import { ALIVE, DELETED, type HistoryState } from '../index-engine/history';
+import type { LineageIndex } from '../index-engine/lineage-index';
+import { runOrdinals } from '../index-engine/snapshots';
+import type { Granularity } from '../types';
 
 export function buildGraph(ix: LineageIndex, cat: Catalog, h: HistoryState, snapshot: number | null, granularity: Granularity = 'job'): GraphDto {
   cat.loadAll({ runs: granularity === 'run' });

@@ -7,8 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { NODE_KINDS } from '../../shared/dto';
-import type { ReadableDb } from '../db/open-db';
+import { NODE_KINDS } from '../../../shared/dto';
+import type { ReadableDb } from '../../db/open-db';
 import { Column, type ColumnArray, OP, opCode, stateCode } from './columns';
 import { CLS, FootprintScratch } from './footprint';
 
