@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { buildDemoWorkspace } from '../../src-main/capture/demo';
+import { buildDemoWorkspace } from '../../src-main/demo/build-demo';
 import { REPO_ROOT, startRetraceServer } from '../support/cli';
 import { launchChromium } from './browser';
 

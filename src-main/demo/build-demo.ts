@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
-import { captureRun, startPipelineRun } from './capture-run';
-import { latestTableVersion } from './delta-tables';
-import { rawDeliveryCsv } from './demo-data';
-import { retraceCliArgv, retraceInstallRoot } from './install-paths';
-import { findInterposer } from './tracer-choice';
-import { detectStrace } from './tracer';
+import { captureRun, startPipelineRun } from '../capture/capture-run';
+import { latestTableVersion } from '../capture/delta-tables';
+import { rawDeliveryCsv } from './raw-deliveries';
+import { retraceCliArgv, retraceInstallRoot } from '../capture/install-paths';
+import { findInterposer } from '../capture/tracer-choice';
+import { detectStrace } from '../capture/tracer';
 
 /**
  * `retrace demo [DIR]`: the churn pipeline of examples/churn-pipeline run through real captures

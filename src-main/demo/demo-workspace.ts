@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { buildDemoWorkspace } from './capture/demo';
+import { buildDemoWorkspace } from './build-demo';
 
 /**
  * Where `npm start` keeps the demo workspace: `RETRACE_DEMO_DIR`, else a folder in the user's

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { buildDemoWorkspace } from './demo';
-import { footprintClasses, type FootprintOp } from './footprint';
-import { detectStrace } from './tracer';
+import { buildDemoWorkspace } from './build-demo';
+import { footprintClasses, type FootprintOp } from '../capture/footprint';
+import { detectStrace } from '../capture/tracer';
 import { spawnSync } from 'node:child_process';
 
 /** The demo builds (live where python3 and strace exist, as CI has) and has every story in it. */
