@@ -23,7 +23,7 @@ import type { LineageReader } from '../lineage/read-models/lineage-reader';
 import { liveState } from '../repro/current-state';
 import { checkReproducibility } from '../repro/repro-check';
 import { executeRerun, planRerun, RerunConfirmations } from '../repro/rerun';
-import { RETRACE_VERSION } from '../version';
+import { RETRACE_VERSION } from '../../shared/version';
 
 export interface CoreApiDeps {
   readonly workspaceRoot: string;

@@ -4,7 +4,7 @@ import { openDb, type WritableDb } from '../db/open-db';
 import type { LineageEngine } from '../lineage';
 import type { LineageReader } from '../lineage/read-models/lineage-reader';
 import { listRejected, provenanceCounts, startTailer } from '../provenance';
-import { ensureWorkspace, type WorkspacePaths } from '../workspace';
+import { ensureWorkspace, type WorkspacePaths } from '../workspace/workspace-paths';
 import { CoreApi } from './core-api';
 import { openWorkspaceEngine } from './workspace-engine';
 import { EventHub } from './event-hub';

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../../shared/errors';
-import { RETRACE_VERSION } from '../version';
+import { RETRACE_VERSION } from '../../shared/version';
 import { CliExit } from './cli-io';
 import { COMMAND_REGISTRARS } from './commands';
 import { registerPendingCommands } from './commands/not-built';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type WritableDb, openDb } from '../db/open-db';
 import { ingestOnce } from '../provenance';
-import { type WorkspacePaths, ensureWorkspace } from '../workspace';
+import { type WorkspacePaths, ensureWorkspace } from '../workspace/workspace-paths';
 import { LineageEngine } from './read-models/lineage-engine';
 
 export const LINEAGE_FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/lineage');

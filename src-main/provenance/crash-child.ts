@@ -3,7 +3,7 @@
  * random points by the parent. Usage: node --import tsx crash-child.ts <workspace> <batchEvents>
  */
 import { openDb } from '../db/open-db';
-import { workspacePaths } from '../workspace';
+import { workspacePaths } from '../workspace/workspace-paths';
 import { ingestOnce } from './ingest';
 
 const [root, batch] = process.argv.slice(2);

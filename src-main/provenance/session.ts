@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { IngestProgressDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
 import type { WritableDb } from '../db/open-db';
-import type { WorkspacePaths } from '../workspace';
+import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { RecordApplier } from './apply';
 import { readProvenanceConfig } from './config';
 import { ArtifactClassifier } from './naming';

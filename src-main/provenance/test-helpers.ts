@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type WritableDb, openDb } from '../db/open-db';
-import { type WorkspacePaths, ensureWorkspace } from '../workspace';
+import { type WorkspacePaths, ensureWorkspace } from '../workspace/workspace-paths';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Read in place, never modified (CI clones the repo with `../shared` beside it, read-only). */

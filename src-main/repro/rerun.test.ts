@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { captureRun } from '../capture/capture-run';
 import { openDb } from '../db/open-db';
 import { ingestOnce } from '../provenance';
-import { workspacePaths } from '../workspace';
+import { workspacePaths } from '../workspace/workspace-paths';
 import { executeRerun, planRerun, RerunConfirmations, shellQuote } from './rerun';
 
 test('a re-run executes exactly the recorded argv in the recorded folder, and is itself captured', async () => {

@@ -5,7 +5,7 @@ import { type BenchCase, type BenchMetric, nowMs, percentile } from '../bench-ca
 import { openDb } from '../../db/open-db';
 import { ingestOnce, startTailer } from '../../provenance';
 import { synthLines } from '../../provenance/synth';
-import { ensureWorkspace } from '../../workspace';
+import { ensureWorkspace } from '../../workspace/workspace-paths';
 
 /**
  * Provenance ingest (issue 3): end-to-end events/s and file-ops/s from a JSON-lines log into

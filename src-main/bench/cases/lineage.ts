@@ -3,7 +3,7 @@ import path from 'node:path';
 import { openDb } from '../../db/open-db';
 import { LineageEngine, search } from '../../lineage';
 import { synthLineage } from '../../lineage/synthetic/synth-lineage';
-import { ensureWorkspace } from '../../workspace';
+import { ensureWorkspace } from '../../workspace/workspace-paths';
 import { type BenchCase, type BenchMetric, nowMs, percentile } from '../bench-case';
 import { seededRandom } from '../../../shared/seeded-random';
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { IngestProgressDto } from '../../../shared/dto';
 import { openDb } from '../../db/open-db';
 import { type IngestReport, ingestOnce, startTailer } from '../../provenance';
-import { ensureWorkspace } from '../../workspace';
+import { ensureWorkspace } from '../../workspace/workspace-paths';
 import { printJson, resolveWorkspace } from '../cli-io';
 
 /** `retrace ingest` (one tail pass) and `retrace tail` (keep tailing), DESIGN §8. */

@@ -10,7 +10,7 @@ import {
   latestPipelineUsing, mostUsed, search, whoRan,
 } from '../../lineage';
 import type { FootprintTreeNode } from '../../lineage';
-import { workspacePaths } from '../../workspace';
+import { workspacePaths } from '../../workspace/workspace-paths';
 import { parseIntArg, parseTimeArg, printJson, resolveWorkspace } from '../cli-io';
 
 const WS_HELP = 'the workspace (default: nearest folder upward holding .retrace/)';
