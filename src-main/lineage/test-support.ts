@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type WritableDb, openDb } from '../db/open-db';
-import { ingestOnce } from '../provenance';
+import { ingestOnce } from '../provenance/ingest';
 import { type WorkspacePaths, ensureWorkspace } from '../workspace/workspace-paths';
 import { LineageEngine } from './read-models/lineage-engine';
 

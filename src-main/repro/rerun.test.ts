@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { captureRun } from '../capture/capture-run';
 import { openDb } from '../db/open-db';
-import { ingestOnce } from '../provenance';
+import { ingestOnce } from '../provenance/ingest';
 import { workspacePaths } from '../workspace/workspace-paths';
 import { executeRerun, planRerun, RerunConfirmations, shellQuote } from './rerun';
 

@@ -1,5 +1,5 @@
 import { AppError, toErrorDto } from '../../shared/errors';
-import { appendLineageEvent } from '../provenance';
+import { appendLineageEvent } from '../provenance/http-intake';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import type { ExtraRoute } from './http-server';
 

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
-import { ingestOnce } from '../../src-main/provenance';
+import { ingestOnce } from '../../src-main/provenance/ingest';
 import { fixtureLineage } from '../support/fixture-lineage';
 import { openHarness, TRANSPORTS, type Harness, type TransportName } from '../support/clients';
 

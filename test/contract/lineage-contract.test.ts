@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AppError } from '../../shared/errors';
-import { ingestOnce } from '../../src-main/provenance';
+import { ingestOnce } from '../../src-main/provenance/ingest';
 import { openHarness, TRANSPORTS, type Harness, type TransportName } from '../support/clients';
 
 /**

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BenchCase, type BenchMetric, nowMs, percentile } from '../bench-case';
 import { openDb } from '../../db/open-db';
-import { ingestOnce, startTailer } from '../../provenance';
+import { ingestOnce } from '../../provenance/ingest';
+import { startTailer } from '../../provenance/tailer';
 import { synthLines } from '../../provenance/synth';
 import { ensureWorkspace } from '../../workspace/workspace-paths';
 

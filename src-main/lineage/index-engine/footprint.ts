@@ -4,7 +4,7 @@
  * The per-run computation works in reusable scratch arrays (no allocation per run) because
  * impact runs it for every run of a closure.
  */
-import { FOOTPRINT_CLASSES, type AccessOp, type FootprintClass, type FootprintClasses, type FootprintCounts, type FootprintTreeNode } from '../types';
+import { FOOTPRINT_CLASSES, type AccessOp, type FootprintClass, type FootprintClasses, type FootprintCounts, type FootprintTreeNode } from '../../../shared/lineage-dto';
 import { type Column, OP, OP_NAMES } from './columns';
 
 /**

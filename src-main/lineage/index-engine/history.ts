@@ -7,7 +7,7 @@
  */
 import { OP } from './columns';
 import type { LineageIndex } from './lineage-index';
-import type { StaleReasonCode } from '../types';
+import type { StaleReasonCode } from '../../../shared/lineage-dto';
 
 export const ALIVE = 1;
 export const DELETED = 2;

@@ -2,7 +2,7 @@
  * CSV export of impact results (issue 4.3): one row per artifact in the union of footprints,
  * a 0/1 column per footprint class, then one row per impacted run. RFC 4180 quoting.
  */
-import { FOOTPRINT_CLASSES, type ImpactDto } from '../types';
+import { FOOTPRINT_CLASSES, type ImpactDto } from '../../../shared/lineage-dto';
 
 export function impactCsv(dto: ImpactDto): string {
   const rows: string[][] = [['type', 'id', 'kind', 'depth', ...FOOTPRINT_CLASSES]];

@@ -4,7 +4,7 @@
  * is a keyed comparison.
  */
 import type { GraphDto, GraphNodeDto } from '../../../shared/dto';
-import type { GraphDiffDto, GraphNodeChangeDto } from '../types';
+import type { GraphDiffDto, GraphNodeChangeDto } from '../../../shared/lineage-dto';
 
 export function diffGraphs(from: GraphDto, to: GraphDto): GraphDiffDto {
   const before = new Map(from.nodes.map((n) => [n.id, n]));

@@ -9,7 +9,7 @@ import type { NodeKind, RunState } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import type { ReadableDb } from '../../db/open-db';
 import { shortVersion } from '../index-engine/catalog';
-import type { ArtifactRowDto, RunRowDto } from '../types';
+import type { ArtifactRowDto, RunRowDto } from '../../../shared/lineage-dto';
 
 interface FieldSpec {
   readonly sql: string;

@@ -10,7 +10,7 @@ import { OP, RUN_STATE_NAMES } from '../index-engine/columns';
 import { ALIVE, DELETED, type HistoryState } from '../index-engine/history';
 import type { LineageIndex } from '../index-engine/lineage-index';
 import { runOrdinals } from '../index-engine/snapshots';
-import type { Granularity } from '../types';
+import type { Granularity } from '../../../shared/lineage-dto';
 
 export function buildGraph(ix: LineageIndex, cat: Catalog, h: HistoryState, snapshot: number | null, granularity: Granularity = 'job'): GraphDto {
   cat.loadAll({ runs: granularity === 'run' });

@@ -7,7 +7,7 @@ import { NODE_KINDS, type NodeKind } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import { OP } from '../index-engine/columns';
 import type { LineageEngine } from './lineage-engine';
-import type { LatestPipelineDto, MostUsedDto, WhoRanDto } from '../types';
+import type { LatestPipelineDto, MostUsedDto, WhoRanDto } from '../../../shared/lineage-dto';
 
 /** Kinds counted as "datasets" by default (models, code and environments are left out). */
 export const DATASET_KINDS: readonly NodeKind[] = ['dataset', 'feature_group', 'training_dataset', 'file'];

@@ -17,7 +17,7 @@ import { ImpactComputer, type ImpactRaw } from '../index-engine/impact';
 import { LineageIndex } from '../index-engine/lineage-index';
 import type { LineageReader } from './lineage-reader';
 import { type SnapshotEntry, type TableCommitSnapshot, buildSnapshots, eventSeqOf, snapshotAsOf, toDto } from '../index-engine/snapshots';
-import type { FootprintDto, FootprintEntryDto, FootprintTreeNode, GraphDiffDto, GraphOptions, ImpactDto } from '../types';
+import type { FootprintDto, FootprintEntryDto, FootprintTreeNode, GraphDiffDto, GraphOptions, ImpactDto } from '../../../shared/lineage-dto';
 import { diffGraphs } from './diff';
 
 export interface LineageEngineOptions {

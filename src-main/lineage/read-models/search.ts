@@ -8,7 +8,7 @@ import type { NodeKind } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import type { ReadableDb } from '../../db/open-db';
 import { shortRunId } from '../index-engine/catalog';
-import type { SearchDto, SearchResultDto } from '../types';
+import type { SearchDto, SearchResultDto } from '../../../shared/lineage-dto';
 
 const COLUMNS = ['name', 'path', 'job', 'command', 'user', 'tags', 'facets'] as const;
 /** Rank only below this many hits. */

@@ -6,7 +6,7 @@ import { AppError } from '../../../shared/errors';
 import type { RunState } from '../../../shared/dto';
 import { OP } from '../index-engine/columns';
 import type { LineageEngine } from './lineage-engine';
-import type { StaleReasonDto, StalenessDto, UpstreamDto, UpstreamInputDto, UpstreamRunDto } from '../types';
+import type { StaleReasonDto, StalenessDto, UpstreamDto, UpstreamInputDto, UpstreamRunDto } from '../../../shared/lineage-dto';
 
 export interface UpstreamRequest {
   readonly artifact: string;
