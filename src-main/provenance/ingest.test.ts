@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ingestOnce } from './ingest';
 import { PROVENANCE_TABLES } from '../db/metadata-schema';
-import { FIXTURES, OPENLINEAGE_TESTDATA, count, dumpProvenance, tempWorkspace } from './test-helpers';
+import { FIXTURES, OPENLINEAGE_TESTDATA, count, dumpProvenance, tempWorkspace } from './temp-workspace.test-support';
 
 const ev = (runId: string, type: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { buildDemoWorkspace } from '../../src-main/demo/build-demo';
-import { REPO_ROOT, startRetraceServer } from '../support/cli';
+import { REPO_ROOT, startRetraceServer } from '../cli.test-support';
 import { launchChromium } from './browser';
 
 /**

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { Command } from 'commander';
 import { registerLineageCommands } from './lineage';
-import { RUN, lineageWorkspace, minute, stageLines } from '../../lineage/test-support';
+import { RUN, lineageWorkspace, minute, stageLines } from '../../lineage/lineage-workspace.test-support';
 
 const C = (p: string) => ({ path: p, op: 'CREATE' as const });
 const R = (p: string) => ({ path: p, op: 'READ' as const });

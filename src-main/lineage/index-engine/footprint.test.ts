@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { classNames, classesOfSets, fileSets, footprintTree } from './footprint';
-import { LINEAGE_FIXTURES, RUN, lineageWorkspace, stageLines } from '../test-support';
+import { LINEAGE_FIXTURES, RUN, lineageWorkspace, stageLines } from '../lineage-workspace.test-support';
 
 test('the Hopsworks footprint fixture: ALL 6, INPUT 1, OUTPUT_ADDED 2, OUTPUT_TMP 1', () => {
   const ws = lineageWorkspace([], { extraPaths: [path.join(LINEAGE_FIXTURES, 'hopsworks-footprint.jsonl')] });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { openDb } from '../../db/open-db';
 import { LineageEngine } from '../read-models/lineage-engine';
 import { synthLineage } from '../synthetic/synth-lineage';
-import { RUN, type StageSpec, lineageWorkspace, stageLines } from '../test-support';
+import { RUN, type StageSpec, lineageWorkspace, stageLines } from '../lineage-workspace.test-support';
 
 const C = (p: string) => ({ path: p, op: 'CREATE' as const });
 const R = (p: string) => ({ path: p, op: 'READ' as const });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { GraphDto } from '../../../shared/dto';
 import { LineageEngine } from '../read-models/lineage-engine';
-import { minute, lineageWorkspace, stageLines } from '../test-support';
+import { minute, lineageWorkspace, stageLines } from '../lineage-workspace.test-support';
 
 /** Run ids whose first 8 characters differ, so short versions (`run:11111111`) tell them apart. */
 const U = (i: number) => `${String(i).repeat(8)}-0000-4000-8000-${String(i).padStart(12, '0')}`;

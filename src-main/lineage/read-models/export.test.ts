@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { exportOpenLineage, exportProvJson } from './export';
-import { RUN, lineageWorkspace, stageLines } from '../test-support';
+import { RUN, lineageWorkspace, stageLines } from '../lineage-workspace.test-support';
 import { stalenessOf } from './upstream';
 
 const HASH = 'sha256:' + 'c'.repeat(64);

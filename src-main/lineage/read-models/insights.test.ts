@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { listArtifacts, listRuns } from './filters';
 import { latestPipelineUsing, mostUsed, whoRan } from './insights';
 import { search } from './search';
-import { RUN, type StageSpec, lineageWorkspace, minute, stageLines } from '../test-support';
+import { RUN, type StageSpec, lineageWorkspace, minute, stageLines } from '../lineage-workspace.test-support';
 
 const R = (p: string) => ({ path: p, op: 'READ' as const });
 const C = (p: string) => ({ path: p, op: 'CREATE' as const });

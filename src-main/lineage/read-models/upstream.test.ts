@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RUN, lineageWorkspace, stageLines } from '../test-support';
+import { RUN, lineageWorkspace, stageLines } from '../lineage-workspace.test-support';
 import { stalenessOf, upstreamOf } from './upstream';
 
 const STAGES = [

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 export const RETRACE_BIN = path.join(REPO_ROOT, 'bin/retrace.mjs');
 
 /** Runs the real `retrace` command (the built one when dist/ exists) and collects its output. */

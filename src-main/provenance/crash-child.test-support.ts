@@ -1,6 +1,6 @@
 /**
  * Test support for crash.test.ts: one ingest pass in a child process, killed with SIGKILL at
- * random points by the parent. Usage: node --import tsx crash-child.ts <workspace> <batchEvents>
+ * random points by the parent. Usage: node --import tsx crash-child.test-support.ts <workspace> <batchEvents>
  */
 import { openDb } from '../db/open-db';
 import { workspacePaths } from '../workspace/workspace-paths';
