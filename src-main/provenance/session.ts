@@ -17,7 +17,8 @@ import { ArtifactClassifier } from './naming';
 import { parseProvenanceLine, parseProvenanceValue } from './parse-line';
 import { type ParseResult, type ProvenanceRecord, printable } from './records';
 import type { SourceSpec } from './sources';
-import { type BatchSummary, ProvenanceStore, type SourceState } from './store';
+import type { BatchSummary, SourceState } from './entities';
+import { ProvenanceStore } from './store';
 
 /** A line longer than this is rejected (and skipped) rather than buffered. */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
