@@ -10,7 +10,7 @@ import { PROVENANCE_TABLES } from '../db/metadata-schema';
 import { synthLines } from './synth';
 import { FIXTURES, count, dumpProvenance, tempWorkspace } from './temp-workspace.test-support';
 
-const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash-child.test-support.ts');
+const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/provenance/ingest-child.ts');
 const KILLS = 20;
 
 /** Starts the child, waits until it is ingesting, kills it with SIGKILL after `delayMs`. */
