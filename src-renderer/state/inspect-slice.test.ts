@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ingestOnce } from '../../src-main/provenance';
-import { openHarness, type Harness } from '../../test/support/clients';
+import { ingestOnce } from '../../src-main/provenance/ingest';
+import { openHarness, type Harness } from '../../test/api-clients.test-support';
 import { createAppStore } from './app-store';
 
 /**

@@ -86,7 +86,7 @@ export interface GraphView extends Disposable {
   /** Positions of every drawn node (model space). */
   positions(): Map<string, Point>;
   renderedPositionOf(id: string): Point | null;
-  automation(): { zoom: number; pan: Point; elements: AutomationElement[] };
+  automation(): { zoom: number; pan: Point; labelFontPx: number; elements: AutomationElement[] };
   minimap(): MinimapData;
   onRender(listener: () => void): () => void;
   stats(): { nodes: number; edges: number };
@@ -354,7 +354,7 @@ export function createGraphView(container: HTMLElement, h: GraphViewHandlers, in
           classes: n.classes(),
         };
       });
-      return { zoom: cy.zoom(), pan: { ...cy.pan() }, elements };
+      return { zoom: cy.zoom(), pan: { ...cy.pan() }, labelFontPx: LABEL_FONT_PX, elements };
     },
     minimap() {
       const bb = boxOf();

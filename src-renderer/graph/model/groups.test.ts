@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ancestry, buildGroupTree } from './groups';
-import { chainGraph, edge, graphOf, node } from './test-graphs';
+import { chainGraph, edge, graphOf, node } from './graph-fixtures.test-support';
 
 test('jobs group by namespace and pipeline; artifacts by folder; one-node groups dissolve', () => {
   const g = chainGraph();

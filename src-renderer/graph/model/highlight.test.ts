@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lineageHighlight } from './highlight';
 import { buildViewGraph } from './view-graph';
-import { chainGraph } from './test-graphs';
+import { chainGraph } from './graph-fixtures.test-support';
 
 const all = { up: null, down: null };
 

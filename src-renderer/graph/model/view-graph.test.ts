@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildViewGraph, type ViewOptions } from './view-graph';
-import { chainGraph, edge, graphOf, node } from './test-graphs';
+import { chainGraph, edge, graphOf, node } from './graph-fixtures.test-support';
 
 const open: ViewOptions = { hiddenKinds: [], groups: null, focus: null, budget: 5000 };
 
