@@ -138,7 +138,8 @@ describe('the demo', () => {
   });
 
   test('a URL copied after selecting, focusing and stepping back restores the same view', async () => {
-    const page = await browser.newPage({ viewport: VIEWPORT, colorScheme: 'dark' });
+    const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'dark' });
+    const page = await context.newPage();
     await open(page, srv.url);
     await stepSlider(page, 'ArrowLeft', 3);
     const job = (await drawn(page)).elements.find((e) => e.kind === 'job' && e.visible)!;
@@ -155,7 +156,8 @@ describe('the demo', () => {
     const want = await state(page);
     const wantIds = (await drawn(page)).elements.map((e) => e.id).sort();
 
-    const other = await browser.newPage({ viewport: VIEWPORT, colorScheme: 'dark' });
+    // A new tab of the same browser (the session cookie authenticates it; the link has no token).
+    const other = await context.newPage();
     await open(other, url);
     const got = await state(other);
     for (const k of ['selectedId', 'focus', 'depth', 'snapshot']) assert.deepEqual(got[k], want[k], k);
@@ -165,7 +167,7 @@ describe('the demo', () => {
     // Back goes to the view before the focus.
     await page.goBack();
     await page.waitForFunction(() => window.__retrace.state().focus === null);
-    await page.close();
+    await context.close();
   });
 });
 
