@@ -18,6 +18,7 @@ import type {
   GraphChangedDto,
   GraphDto,
   IngestProgressDto,
+  NodeKind,
   PingDto,
   RejectedPageDto,
   SnapshotDto,
@@ -53,10 +54,14 @@ export interface RetraceApi {
   /** Runs, newest first, with `FIELD:value` filters (`_LIKE`, `_LT`, `_LTE`, `_GT`, `_GTE`). */
   listRuns(req: { filterBy?: string[]; sortBy?: string; limit?: number; offset?: number }): Promise<RunRowDto[]>;
   listArtifacts(req: { filterBy?: string[]; sortBy?: string; limit?: number; offset?: number }): Promise<ArtifactRowDto[]>;
-  /** The paper's three questions. */
-  mostUsed(req: { limit?: number }): Promise<MostUsedDto[]>;
-  latestPipelineUsing(req: { dataset: string }): Promise<LatestPipelineDto>;
-  whoRan(req: { pipeline: string }): Promise<WhoRanDto[]>;
+  /**
+   * The paper's three questions, each answerable as of a snapshot. `mostUsed` ranks artifacts by
+   * distinct reading runs: of one `kind` (default: dataset, feature_group, training_dataset, file),
+   * counting only runs that started in [`since`, `until`] (ISO-8601 or epoch ms) when given.
+   */
+  mostUsed(req: { limit?: number; kind?: NodeKind; since?: string; until?: string; snapshot?: number }): Promise<MostUsedDto[]>;
+  latestPipelineUsing(req: { dataset: string; snapshot?: number }): Promise<LatestPipelineDto>;
+  whoRan(req: { pipeline: string; snapshot?: number }): Promise<WhoRanDto[]>;
 
   /** Code, data and environment of a run compared with the current setup. */
   getRepro(req: { run: string }): Promise<ReproReportDto>;

@@ -179,10 +179,15 @@ export interface MostUsedDto {
 export interface LatestPipelineDto {
   /** The pipeline (the top-level job of the run that read the dataset). */
   readonly pipeline: string;
+  /** Graph node id of the pipeline's job (`job:<ns>/<name>`); null when only a parent facet named it. */
+  readonly pipelineId: string | null;
   /** The pipeline run (the root of the reading run's parent chain). */
   readonly run: string;
   /** The run that read the dataset. */
   readonly consumerRun: string;
+  /** `namespace/name` of the reading run's job (its stage). */
+  readonly consumerJob: string | null;
+  /** When the reading run ended (as of the snapshot asked about: else when it started). */
   readonly at: string;
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RetraceApi } from '../../shared/api';
-import type { GraphDto, PingDto, RejectedPageDto, SnapshotDto, StatusDto } from '../../shared/dto';
+import type { GraphDto, NodeKind, PingDto, RejectedPageDto, SnapshotDto, StatusDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
 import type { GraphDiffDto, Granularity } from '../../shared/lineage-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from '../../shared/repro-dto';
@@ -18,6 +18,7 @@ import { liveState } from '../repro/current-state';
 import { checkReproducibility } from '../repro/repro-check';
 import { executeRerun, planRerun, RerunConfirmations } from '../repro/rerun';
 import { RETRACE_VERSION } from '../../shared/version';
+import { requestTime } from './request-time';
 
 export interface CoreApiDeps {
   readonly workspaceRoot: string;
@@ -110,16 +111,16 @@ export class CoreApi implements RetraceApi {
     return listArtifacts(this.deps.db, req);
   }
 
-  async mostUsed(req: { limit?: number }) {
-    return mostUsed(this.engine, req.limit === undefined ? {} : { limit: req.limit });
+  async mostUsed(req: { limit?: number; kind?: NodeKind; since?: string; until?: string; snapshot?: number }) {
+    return mostUsed(this.engine, { limit: req.limit, snapshot: req.snapshot, kinds: req.kind ? [req.kind] : undefined, since: requestTime(req.since, 'since'), until: requestTime(req.until, 'until') });
   }
 
-  async latestPipelineUsing(req: { dataset: string }) {
-    return latestPipelineUsing(this.engine, req.dataset);
+  async latestPipelineUsing(req: { dataset: string; snapshot?: number }) {
+    return latestPipelineUsing(this.engine, req.dataset, { snapshot: req.snapshot });
   }
 
-  async whoRan(req: { pipeline: string }) {
-    return whoRan(this.engine, req.pipeline);
+  async whoRan(req: { pipeline: string; snapshot?: number }) {
+    return whoRan(this.engine, req.pipeline, { snapshot: req.snapshot });
   }
 
   async getRepro(req: { run: string }): Promise<ReproReportDto> {

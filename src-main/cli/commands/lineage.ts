@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { GraphDto } from '../../../shared/dto';
+import { NODE_KINDS, type GraphDto, type NodeKind } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import { openWorkspaceEngine } from '../../api/workspace-engine';
 import { openDb } from '../../db/open-db';
@@ -10,7 +10,7 @@ import { LineageEngine } from '../../lineage/read-models/lineage-engine';
 import { exportOpenLineage, exportProvJson } from '../../lineage/read-models/export';
 import { footprintTree } from '../../lineage/index-engine/footprint';
 import { impactCsv } from '../../lineage/read-models/csv';
-import { latestPipelineUsing, mostUsed, whoRan } from '../../lineage/read-models/insights';
+import { latestPipelineUsing, mostUsed, type MostUsedOptions, whoRan } from '../../lineage/read-models/insights';
 import { search } from '../../lineage/read-models/search';
 import type { FootprintTreeNode } from '../../../shared/lineage-dto';
 import { workspacePaths } from '../../workspace/workspace-paths';
@@ -149,27 +149,32 @@ export function registerLineageCommands(program: Command): void {
     .argument('<question>', 'most-used, latest-pipeline-using or who-ran')
     .argument('[subject]', 'the DATASET (latest-pipeline-using) or PIPELINE (who-ran)')
     .option('-w, --workspace <dir>', WS_HELP)
+    .option('--snapshot <k>', 'answer as of snapshot K')
     .option('--limit <n>', 'most-used: how many', '10')
+    .option('--kind <kind>', 'most-used: rank only this artifact kind (default: datasets, feature groups, training datasets, files)')
+    .option('--since <time>', 'most-used: count only runs that started at or after this time (ISO-8601 or epoch ms)')
+    .option('--until <time>', 'most-used: count only runs that started at or before this time')
     .option('--json', 'print one JSON document')
     .addHelpText('after', DB_NOTE)
-    .action((question: string, subject: string | undefined, o: WsOpts & { limit: string }) => {
+    .action((question: string, subject: string | undefined, o: WsOpts & InsightFlags) => {
       const need = (what: string) => {
         if (!subject) throw new AppError('INVALID_ARGUMENT', `insights ${question} needs a ${what}.`);
         return subject;
       };
+      const snapshot = o.snapshot === undefined ? undefined : parseIntArg(o.snapshot, '--snapshot');
       if (question === 'most-used') {
-        const limit = parseIntArg(o.limit, '--limit');
-        const rows = withEngine(o, (engine) => mostUsed(engine, { limit }));
+        const req = mostUsedFlags(o);
+        const rows = withEngine(o, (engine) => mostUsed(engine, { ...req, snapshot }));
         if (o.json) printJson(rows);
         else process.stdout.write(rows.map((r) => `${String(r.readers).padStart(6)}  ${r.artifact}`).join('\n') + (rows.length ? '\n' : 'No artifact has been read yet.\n'));
       } else if (question === 'latest-pipeline-using') {
         const dataset = need('DATASET');
-        const r = withEngine(o, (engine) => latestPipelineUsing(engine, localPath(dataset)));
+        const r = withEngine(o, (engine) => latestPipelineUsing(engine, localPath(dataset), { snapshot }));
         if (o.json) printJson(r);
         else process.stdout.write(`${r.pipeline} (run ${r.run}) used ${dataset} at ${r.at}, in run ${r.consumerRun}.\n`);
       } else if (question === 'who-ran') {
         const pipeline = need('PIPELINE');
-        const rows = withEngine(o, (engine) => whoRan(engine, pipeline));
+        const rows = withEngine(o, (engine) => whoRan(engine, pipeline, { snapshot }));
         if (o.json) printJson(rows);
         else process.stdout.write(rows.length ? rows.map((r) => `${r.at}  ${r.user ?? '(unknown user)'}  run ${r.run}${r.code ? `  code ${r.code}` : ''}`).join('\n') + '\n' : `Nobody has run the latest version of ${pipeline} successfully.\n`);
       } else {
@@ -191,6 +196,21 @@ export function registerLineageCommands(program: Command): void {
         : JSON.stringify(exportProvJson(engine, runs), null, 2) + '\n'));
       process.stdout.write(text);
     });
+}
+
+interface InsightFlags { snapshot?: string; limit: string; kind?: string; since?: string; until?: string }
+
+/** `most-used` flags as the options `mostUsed` takes (the API validates the same ones in api-schema.ts). */
+function mostUsedFlags(o: InsightFlags): MostUsedOptions {
+  if (o.kind !== undefined && !(NODE_KINDS as readonly string[]).includes(o.kind)) {
+    throw new AppError('INVALID_ARGUMENT', `--kind takes one of ${NODE_KINDS.join(', ')}, not "${o.kind}".`);
+  }
+  return {
+    limit: parseIntArg(o.limit, '--limit'),
+    ...(o.kind !== undefined ? { kinds: [o.kind as NodeKind] } : {}),
+    ...(o.since !== undefined ? { since: parseTimeArg(o.since, '--since') } : {}),
+    ...(o.until !== undefined ? { until: parseTimeArg(o.until, '--until') } : {}),
+  };
 }
 
 /** A path that exists relative to the current folder is meant from here, not from the workspace root. */
