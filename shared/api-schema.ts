@@ -22,7 +22,7 @@ const listReq = z
 
 export const API_ARG_SCHEMAS = {
   ping: z.object({ echo: z.string().max(10_000).optional() }).strict(),
-  getStatus: empty,
+  getStatus: z.object({ snapshot: seq.optional() }).strict(),
   getGraph: z
     .object({
       snapshot: seq.optional(),
@@ -31,7 +31,7 @@ export const API_ARG_SCHEMAS = {
     })
     .strict(),
   listSnapshots: empty,
-  diffSnapshots: z.object({ from: seq.optional(), to: seq.optional() }).strict(),
+  diffSnapshots: z.object({ from: seq.optional(), to: seq.optional(), granularity: z.enum(['job', 'run']).optional() }).strict(),
   listRejected: z
     .object({ limit: z.number().int().min(1).max(10_000).optional(), offset: z.number().int().nonnegative().optional() })
     .strict(),

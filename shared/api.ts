@@ -33,12 +33,18 @@ import type {
 export interface RetraceApi {
   /** Echo for liveness checks and transport latency benchmarks. */
   ping(req: { echo?: string }): Promise<PingDto>;
-  getStatus(req: Record<string, never>): Promise<StatusDto>;
+  /** Version, workspace and counts; with `snapshot`, runs and artifacts as of that snapshot (the header while travelling). */
+  getStatus(req: { snapshot?: number }): Promise<StatusDto>;
   /** The lineage graph at snapshot `snapshot` (or as of `asOf`), newest when neither is given. */
   getGraph(req: { snapshot?: number; asOf?: string; granularity?: Granularity }): Promise<GraphDto>;
   listSnapshots(req: Record<string, never>): Promise<SnapshotDto[]>;
-  /** What changed between two snapshots (`to` omitted = now). */
-  diffSnapshots(req: { from?: number; to?: number }): Promise<GraphDiffDto>;
+  /**
+   * What changed from snapshot `from` (omitted or 0 = the empty workspace before the first
+   * snapshot) to snapshot `to` (omitted = now; never before `from`): nodes and edges added,
+   * removed and changed in the graph of that granularity, and the `changes` list (runs ended,
+   * versions moved, artifacts appeared or disappeared, table commits with row counts).
+   */
+  diffSnapshots(req: { from?: number; to?: number; granularity?: Granularity }): Promise<GraphDiffDto>;
   /** Log lines ingestion could not place, with file, line number and reason, oldest first. */
   listRejected(req: { limit?: number; offset?: number }): Promise<RejectedPageDto>;
 

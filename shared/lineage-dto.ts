@@ -234,6 +234,76 @@ export interface GraphDiffDto {
   readonly to: number | null;
   readonly nodes: { readonly added: string[]; readonly removed: string[]; readonly changed: GraphNodeChangeDto[] };
   readonly edges: { readonly added: string[]; readonly removed: string[] };
+  /** The "what changed" list behind the coloured nodes (present on diffSnapshots answers). */
+  readonly changes?: SnapshotChangesDto;
+}
+
+/** A run that ended after snapshot A, up to and including snapshot B. */
+export interface ChangedRunDto {
+  readonly run: string;
+  /** Graph node id in run granularity (`run:<id>`). */
+  readonly id: string;
+  /** `namespace/name` of its job and that job's graph node id (job granularity), when it has one. */
+  readonly job: string | null;
+  readonly jobId: string | null;
+  /** How it ended. */
+  readonly state: RunState;
+  /** ISO time it ended. */
+  readonly at: string;
+  readonly user: string | null;
+  /** The snapshot its ending is. */
+  readonly snapshot: number;
+}
+
+/** An artifact (as the graph draws it) whose version at B differs from its version at A. */
+export interface ChangedVersionDto {
+  readonly artifact: string;
+  readonly id: string;
+  readonly kind: NodeKind;
+  /** Full version labels (content hash or table version). */
+  readonly before: string;
+  readonly after: string;
+  /** Short forms for display, long enough to differ from each other. */
+  readonly beforeShort: string;
+  readonly afterShort: string;
+}
+
+/** An artifact that is drawn at B but not at A (appeared), or at A but not at B (disappeared). */
+export interface AppearedArtifactDto {
+  readonly artifact: string;
+  readonly id: string;
+  readonly kind: NodeKind;
+  /** Its version at B (appeared) or at A (disappeared), when known. */
+  readonly version: string | null;
+}
+
+/** A table commit that is a snapshot in (A, B], with its row counts. */
+export interface ChangedCommitDto {
+  /** The table's artifact label and graph node id. */
+  readonly table: string;
+  readonly id: string;
+  readonly version: number;
+  /** ISO commit time. */
+  readonly at: string;
+  readonly operation: string;
+  readonly rowsInserted: number;
+  readonly rowsUpdated: number;
+  readonly rowsDeleted: number;
+  readonly snapshot: number;
+}
+
+/**
+ * Everything that happened from snapshot A (exclusive) to snapshot B (inclusive): the runs that
+ * ended, the artifact versions that moved, the artifacts that appeared or disappeared, and the
+ * table commits — each row naming the graph node it focuses. Runs and commits in snapshot
+ * order; artifacts by label.
+ */
+export interface SnapshotChangesDto {
+  readonly runs: ChangedRunDto[];
+  readonly versions: ChangedVersionDto[];
+  readonly appeared: AppearedArtifactDto[];
+  readonly disappeared: AppearedArtifactDto[];
+  readonly commits: ChangedCommitDto[];
 }
 
 export type Granularity = 'job' | 'run';

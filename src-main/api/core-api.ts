@@ -11,6 +11,7 @@ import { readTablePage, tableDiff, tableHistory } from '../lake';
 import { latestPipelineUsing, mostUsed, whoRan } from '../lineage/read-models/insights';
 import { listArtifacts, listRuns } from '../lineage/read-models/filters';
 import { search } from '../lineage/read-models/search';
+import { compareSnapshots, countsAt } from '../lineage/read-models/snapshot-compare';
 import { stalenessOf, upstreamOf } from '../lineage/read-models/upstream';
 import { type LineageEngine } from '../lineage/read-models/lineage-engine';
 import type { LineageReader } from '../lineage/read-models/lineage-reader';
@@ -50,8 +51,10 @@ export class CoreApi implements RetraceApi {
     return { echo: req.echo ?? 'pong', at: new Date(now).toISOString() };
   }
 
-  async getStatus(): Promise<StatusDto> {
-    return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, counts: this.deps.counts() };
+  async getStatus(req: { snapshot?: number } = {}): Promise<StatusDto> {
+    const counts = this.deps.counts();
+    if (req.snapshot === undefined) return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, snapshot: null, counts };
+    return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, snapshot: req.snapshot, counts: { ...counts, ...countsAt(this.engine, this.deps.db, req.snapshot) } };
   }
 
   async getGraph(req: { snapshot?: number; asOf?: string; granularity?: Granularity }): Promise<GraphDto> {
@@ -74,9 +77,9 @@ export class CoreApi implements RetraceApi {
     return this.deps.lineage.listSnapshots();
   }
 
-  async diffSnapshots(req: { from?: number; to?: number }): Promise<GraphDiffDto> {
-    for (const k of [req.from, req.to]) if (k !== undefined) this.checkSnapshot(k);
-    return this.engine.diff(req.from, req.to);
+  async diffSnapshots(req: { from?: number; to?: number; granularity?: Granularity }): Promise<GraphDiffDto> {
+    for (const k of [req.from, req.to]) if (k !== undefined && k !== 0) this.checkSnapshot(k);
+    return compareSnapshots(this.engine, req.from ?? 0, req.to, req.granularity ? { granularity: req.granularity } : {});
   }
 
   async listRejected(req: { limit?: number; offset?: number }): Promise<RejectedPageDto> {

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { AppError } from '../../shared/errors';
 import { registerLineageCommands } from '../../src-main/cli/commands/lineage';
 import { openHarness, TRANSPORTS, type Harness, type TransportName } from '../api-clients.test-support';
-import { cliInProcess, ingestExplore, minute, RUN } from '../explore-workspace.test-support';
+import { cliInProcess, H, ingestExplore, minute, RUN } from '../explore-workspace.test-support';
 
 /**
  * The explorer's API methods (issue 13) over every transport, on the explore fixture ingested
@@ -49,6 +49,50 @@ for (const transport of TRANSPORTS) {
       assert.deepEqual(await h.client.whoRan({ pipeline: 'ns/train', snapshot: 6 }), [{ user: 'alice', run: RUN(3), at: minute(5), code: 't1' }]);
       assert.deepEqual((await h.client.whoRan({ pipeline: 'features' })).map((w) => [w.user, w.run, w.at]), [['bob', RUN(6), minute(11)], ['bob', RUN(2), minute(3)]]);
       seen.push(latest, before5);
+    });
+
+    test('snapshot compare 3 → 6: nodes added, removed and changed, and the list of what changed', async () => {
+      const d = await h.client.diffSnapshots({ from: 3, to: 6 });
+      assert.deepEqual([d.from, d.to], [3, 6]);
+      // R4 created extra.csv, R5 is the first report run, R6 deleted the readme.
+      assert.deepEqual(d.nodes.added, ['artifact:file/data/extra.csv', 'job:ns/report']);
+      assert.deepEqual(d.nodes.removed, ['artifact:file/notes/readme.txt']);
+      // raw and feat have new versions; the model became stale (feat moved on under it).
+      assert.deepEqual(d.nodes.changed.map((c) => [c.id, c.before.stale ?? false, c.after.stale ?? false]),
+        [['artifact:file/data/feat.parquet', false, false], ['artifact:file/data/raw.csv', false, false], ['artifact:file/models/m.pt', false, true]]);
+      assert.deepEqual(d.changes, {
+        runs: [
+          { run: RUN(4), id: `run:${RUN(4)}`, job: 'ns/ingest', jobId: 'job:ns/ingest', state: 'COMPLETE', at: minute(7), user: 'alice', snapshot: 4 },
+          { run: RUN(5), id: `run:${RUN(5)}`, job: 'ns/report', jobId: 'job:ns/report', state: 'FAIL', at: minute(9), user: 'carol', snapshot: 5 },
+          { run: RUN(6), id: `run:${RUN(6)}`, job: 'ns/features', jobId: 'job:ns/features', state: 'COMPLETE', at: minute(11), user: 'bob', snapshot: 6 },
+        ],
+        versions: [
+          { artifact: 'data/feat.parquet', id: 'artifact:file/data/feat.parquet', kind: 'dataset', before: H.FEAT1, after: H.FEAT2, beforeShort: 'sha256:33333333…', afterShort: 'sha256:44444444…' },
+          { artifact: 'data/raw.csv', id: 'artifact:file/data/raw.csv', kind: 'dataset', before: H.RAW1, after: H.RAW2, beforeShort: 'sha256:11111111…', afterShort: 'sha256:22222222…' },
+        ],
+        appeared: [{ artifact: 'data/extra.csv', id: 'artifact:file/data/extra.csv', kind: 'dataset', version: H.X1 }],
+        disappeared: [{ artifact: 'notes/readme.txt', id: 'artifact:file/notes/readme.txt', kind: 'file', version: H.README }],
+        commits: [],
+      });
+      const runs = await h.client.diffSnapshots({ from: 3, to: 6, granularity: 'run' });
+      assert.deepEqual(runs.nodes.added.filter((id) => id.startsWith('run:')), [`run:${RUN(4)}`, `run:${RUN(5)}`, `run:${RUN(6)}`]);
+      seen.push(d, runs);
+    });
+
+    test('snapshot compare from the empty workspace to now, and counts as of a snapshot', async () => {
+      const all = await h.client.diffSnapshots({});
+      assert.deepEqual([all.from, all.to], [0, null]);
+      assert.deepEqual(all.changes!.runs.map((r) => r.run), [1, 2, 3, 4, 5, 6, 7].map(RUN));
+      assert.deepEqual(all.changes!.appeared.map((a) => a.artifact), ['data/extra.csv', 'data/feat.parquet', 'data/raw.csv', 'models/m.pt']);
+      assert.deepEqual([all.changes!.versions, all.changes!.disappeared], [[], []]);
+      await assert.rejects(h.client.diffSnapshots({ from: 6, to: 3 }), { code: 'INVALID_ARGUMENT', message: 'Compare from the earlier snapshot: 6 comes after 3.' });
+      const at3 = await h.client.getStatus({ snapshot: 3 });
+      // By snapshot 3: R1–R3; raw, readme, feat and the model.
+      assert.deepEqual([at3.snapshot, at3.counts], [3, { runs: 3, artifacts: 4, rejectedLines: 0 }]);
+      const now = await h.client.getStatus({});
+      assert.deepEqual([now.snapshot, now.counts], [null, { runs: 7, artifacts: 5, rejectedLines: 0 }]);
+      await assert.rejects(h.client.getStatus({ snapshot: 8 }), { code: 'NOT_FOUND' });
+      seen.push(all, at3.counts);
     });
 
     test('insights: bad windows and kinds are refused with one sentence', async () => {

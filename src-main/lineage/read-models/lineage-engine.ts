@@ -49,7 +49,8 @@ export class LineageEngine implements LineageReader {
   private readonly impactComputer: ImpactComputer;
   private readonly scratch = new FootprintScratch(1024);
   private snapshotCache: SnapshotEntry[] | null = null;
-  private historyCache: { key: string; state: HistoryState } | null = null;
+  /** The two most recently replayed states (a snapshot compare and travelling use two at a time). */
+  private historyCache: { key: string; state: HistoryState }[] = [];
   /** The index changed since it was loaded or saved (worth saving again). */
   dirty = false;
   /** How the index was obtained at open: loaded from the file or rebuilt from rows. */
@@ -78,7 +79,7 @@ export class LineageEngine implements LineageReader {
       this.dirty = true;
       this.catalog.invalidateRuns(r.changedRuns);
       this.snapshotCache = null;
-      this.historyCache = null;
+      this.historyCache = [];
     }
   }
 
@@ -138,8 +139,9 @@ export class LineageEngine implements LineageReader {
   history(seq: number | undefined): HistoryState {
     const maxSeq = seq === undefined ? null : eventSeqOf(this.snapshots(), seq);
     const key = `${maxSeq}:${this.index.meta.lastAccessId}:${this.index.meta.lastEventSeq}`;
-    if (this.historyCache?.key !== key) this.historyCache = { key, state: new HistoryState(this.index, maxSeq) };
-    return this.historyCache.state;
+    let hit = this.historyCache.find((c) => c.key === key);
+    if (!hit) this.historyCache = [(hit = { key, state: new HistoryState(this.index, maxSeq) }), ...this.historyCache.slice(0, 1)];
+    return hit.state;
   }
 
   /** The last access id in force at snapshot `seq`. */
