@@ -37,7 +37,10 @@ export const API_ARG_SCHEMAS = {
     .strict(),
   getFootprint: z.object({ run: ref, snapshot: seq.optional() }).strict(),
   getImpact: z
-    .object({ run: ref.optional(), artifact: ref.optional(), version: ref.optional(), depth: z.number().int().min(1).max(1000).optional(), snapshot: seq.optional() })
+    .object({
+      run: ref.optional(), artifact: ref.optional(), version: ref.optional(), depth: z.number().int().min(1).max(1000).optional(), snapshot: seq.optional(),
+      direction: z.enum(['downstream', 'upstream']).optional(),
+    })
     .strict()
     .refine((r) => (r.run === undefined) !== (r.artifact === undefined), { message: 'give exactly one of run or artifact' })
     .refine((r) => r.version === undefined || r.artifact !== undefined, { message: 'version goes with artifact' }),

@@ -3,6 +3,7 @@ import type {
   FootprintDto,
   GraphDiffDto,
   Granularity,
+  ImpactDirection,
   ImpactDto,
   LatestPipelineDto,
   MostUsedDto,
@@ -50,8 +51,12 @@ export interface RetraceApi {
 
   /** What a run read, created, modified and deleted (RUN = run id or unique prefix). */
   getFootprint(req: { run: string; snapshot?: number }): Promise<FootprintDto>;
-  /** Everything downstream of a run, or of an artifact's version (ARTIFACT = path or namespace/name). */
-  getImpact(req: { run?: string; artifact?: string; version?: string; depth?: number; snapshot?: number }): Promise<ImpactDto>;
+  /**
+   * Everything downstream of a run, or of an artifact's version (ARTIFACT = path or namespace/name);
+   * with `direction: 'upstream'`, everything upstream of it (the runs that produced what it read,
+   * transitively, and their footprints). Call both directions to draw them in two colours.
+   */
+  getImpact(req: { run?: string; artifact?: string; version?: string; depth?: number; snapshot?: number; direction?: ImpactDirection }): Promise<ImpactDto>;
   /** Where a version came from: producing runs, their inputs, code and environments. */
   getUpstream(req: { artifact: string; version?: string; depth?: number; snapshot?: number }): Promise<UpstreamDto>;
   /** Staleness of one artifact's current version, or of every artifact. */

@@ -68,25 +68,34 @@ export interface FootprintTreeNode {
 export interface ImpactedRunDto {
   readonly run: string;
   readonly job: string | null;
-  /** 1 = consumed a version the starting point produced directly. */
+  /** 1 = consumed a version the starting point produced directly (upstream: produced a version it read). */
   readonly depth: number;
   readonly state: RunState;
 }
 
+/** Which way impact is followed: to what consumed the start's outputs, or to what produced its inputs. */
+export type ImpactDirection = 'downstream' | 'upstream';
+
 /**
  * Impact of a run or an artifact version (DESIGN §4): the union of the footprints of every run
  * that consumed (read) a version produced downstream of the starting point, version-aware.
+ * Upstream is the mirror image: the union of the footprints of every run that produced a
+ * version the starting point read (or produced the starting version), transitively.
  */
 export interface ImpactDto {
   /** The starting point: a run id, or `label@version`. */
   readonly of: string;
+  readonly direction: ImpactDirection;
   /** Impacted run ids (the starting run excluded), by depth then id. */
   readonly runs: string[];
   readonly runDetails: ImpactedRunDto[];
   /** Every artifact label in the union of footprints, sorted. */
   readonly artifacts: string[];
-  /** The same artifacts with their kind and classes (what the CSV export lists). */
-  readonly entries: { readonly artifact: string; readonly kind: NodeKind; readonly classes: FootprintClass[] }[];
+  /**
+   * The same artifacts with their kind and classes (what the CSV export lists), and `node`: the
+   * graph node that draws them (their artifact folder's when they are a file inside one).
+   */
+  readonly entries: { readonly artifact: string; readonly kind: NodeKind; readonly classes: FootprintClass[]; readonly node: string }[];
   readonly classes: FootprintClasses;
   readonly counts: FootprintCounts;
   readonly artifactClasses: FootprintClasses;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { RetraceApi } from '../../shared/api';
 import type { GraphDto, NodeKind, PingDto, RejectedPageDto, SnapshotDto, StatusDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
-import type { GraphDiffDto, Granularity } from '../../shared/lineage-dto';
+import type { GraphDiffDto, Granularity, ImpactDirection } from '../../shared/lineage-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from '../../shared/repro-dto';
 import type { CellDto, TableCommitDto, TableDiffDto, TablePageDto } from '../../shared/table-dto';
 import type { WritableDb } from '../db/open-db';
@@ -90,7 +90,7 @@ export class CoreApi implements RetraceApi {
     return this.engine.footprint(req.run, req.snapshot === undefined ? {} : { snapshot: req.snapshot });
   }
 
-  async getImpact(req: { run?: string; artifact?: string; version?: string; depth?: number; snapshot?: number }) {
+  async getImpact(req: { run?: string; artifact?: string; version?: string; depth?: number; snapshot?: number; direction?: ImpactDirection }) {
     return this.engine.impact(req);
   }
 

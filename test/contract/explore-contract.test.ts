@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AppError } from '../../shared/errors';
+import { impactCsv } from '../../shared/impact-csv';
 import { registerLineageCommands } from '../../src-main/cli/commands/lineage';
 import { openHarness, TRANSPORTS, type Harness, type TransportName } from '../api-clients.test-support';
 import { cliInProcess, H, ingestExplore, minute, RUN } from '../explore-workspace.test-support';
@@ -95,6 +96,34 @@ for (const transport of TRANSPORTS) {
       seen.push(all, at3.counts);
     });
 
+    test('impact downstream and upstream, version-aware, with counts per class and kind', async () => {
+      // R1 wrote RAW1 (read by R2, whose FEAT1 R3 read) and the readme (read by nobody).
+      const down = await h.client.getImpact({ run: RUN(1) });
+      assert.equal(down.direction, 'downstream');
+      assert.deepEqual(down.runDetails, [
+        { run: RUN(2), job: 'ns/features', depth: 1, state: 'COMPLETE' },
+        { run: RUN(3), job: 'ns/train', depth: 2, state: 'COMPLETE' },
+      ]);
+      assert.deepEqual(down.entries, [
+        { artifact: 'data/feat.parquet', kind: 'dataset', classes: ['INPUT', 'OUTPUT_ADDED'], node: 'artifact:file/data/feat.parquet' },
+        { artifact: 'data/raw.csv', kind: 'dataset', classes: ['INPUT'], node: 'artifact:file/data/raw.csv' },
+        { artifact: 'models/m.pt', kind: 'model', classes: ['OUTPUT_ADDED'], node: 'artifact:file/models/m.pt' },
+      ]);
+      assert.deepEqual(down.byKind, { dataset: 2, model: 1 });
+      // Upstream of the model: R3 made it from FEAT1, R2 made FEAT1 from RAW1, R1 made RAW1.
+      // R6 (FEAT2) and R4 (RAW2) made newer versions nobody on this chain read: not upstream.
+      const up = await h.client.getImpact({ artifact: 'models/m.pt', direction: 'upstream' });
+      assert.deepEqual([up.of, up.direction, up.runs, up.runDetails.map((r) => r.depth)], [`models/m.pt@${H.M1}`, 'upstream', [RUN(3), RUN(2), RUN(1)], [1, 2, 3]]);
+      assert.deepEqual(up.entries.map((e) => [e.artifact, e.classes.join(' ')]), [
+        ['data/feat.parquet', 'INPUT OUTPUT_ADDED'], ['data/raw.csv', 'INPUT OUTPUT_ADDED'], ['models/m.pt', 'OUTPUT_ADDED'], ['notes/readme.txt', 'OUTPUT_ADDED'],
+      ]);
+      assert.deepEqual([up.counts, up.byKind], [{ ALL: 4, INPUT: 2, OUTPUT_MODIFIED: 0, OUTPUT_ADDED: 4, OUTPUT_REMOVED: 0, OUTPUT_TMP: 0 }, { dataset: 2, model: 1, file: 1 }]);
+      // The failed report read RAW2: only R4 is upstream of it, not R1 (which wrote RAW1).
+      assert.deepEqual((await h.client.getImpact({ run: RUN(5), direction: 'upstream' })).runs, [RUN(4)]);
+      assert.deepEqual((await h.client.getImpact({ artifact: 'models/m.pt', direction: 'upstream', depth: 1 })).runs, [RUN(3)]);
+      seen.push(down, up);
+    });
+
     test('insights: bad windows and kinds are refused with one sentence', async () => {
       for (const [req, code] of [
         [{ since: 'yesterday' }, 'INVALID_ARGUMENT'],
@@ -112,6 +141,31 @@ test('every transport returned identical explorer answers', () => {
   const direct = results.get('direct');
   assert.ok(direct && direct.length > 0);
   for (const t of TRANSPORTS) assert.deepEqual(results.get(t), direct, `${t} differs from direct`);
+});
+
+test('the impact CSV the app builds from the API equals `retrace impact … --format csv` byte for byte', async () => {
+  const h = await openHarness('http');
+  try {
+    ingestExplore(h.core.paths, h.core.db);
+    const w = ['-w', h.core.paths.root];
+    const both = impactCsv(await h.client.getImpact({ artifact: 'models/m.pt' }), await h.client.getImpact({ artifact: 'models/m.pt', direction: 'upstream' }));
+    assert.equal(await cliInProcess(registerLineageCommands, ['impact', 'models/m.pt', '--direction', 'both', '--format', 'csv', ...w]), both);
+    const one = impactCsv(await h.client.getImpact({ run: RUN(1), snapshot: 3 }));
+    assert.equal(await cliInProcess(registerLineageCommands, ['impact', RUN(1), '--snapshot', '3', '--format', 'csv', ...w]), one);
+    // Hand-checked: header, three artifacts, two runs, CRLF after every record.
+    assert.equal(one, [
+      'record,direction,name,node_id,kind,classes,job,depth,state',
+      'artifact,downstream,data/feat.parquet,artifact:file/data/feat.parquet,dataset,INPUT OUTPUT_ADDED,,,',
+      'artifact,downstream,data/raw.csv,artifact:file/data/raw.csv,dataset,INPUT,,,',
+      'artifact,downstream,models/m.pt,artifact:file/models/m.pt,model,OUTPUT_ADDED,,,',
+      `run,downstream,${RUN(2)},run:${RUN(2)},run,,ns/features,1,COMPLETE`,
+      `run,downstream,${RUN(3)},run:${RUN(3)},run,,ns/train,2,COMPLETE`,
+      '',
+    ].join('\r\n'));
+    assert.ok(both.includes('\r\nartifact,upstream,notes/readme.txt,artifact:file/notes/readme.txt,file,OUTPUT_ADDED,,,\r\n'));
+  } finally {
+    await h.close();
+  }
 });
 
 test('`retrace insights` with --snapshot, --since, --until and --kind answers as the API does', async () => {

@@ -5,11 +5,11 @@ import { NODE_KINDS, type GraphDto, type NodeKind } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import { openWorkspaceEngine } from '../../api/workspace-engine';
 import { openDb } from '../../db/open-db';
-import { FOOTPRINT_CLASSES, type FootprintClasses } from '../../../shared/lineage-dto';
+import { FOOTPRINT_CLASSES, type FootprintClasses, type ImpactDirection, type ImpactDto } from '../../../shared/lineage-dto';
 import { LineageEngine } from '../../lineage/read-models/lineage-engine';
 import { exportOpenLineage, exportProvJson } from '../../lineage/read-models/export';
 import { footprintTree } from '../../lineage/index-engine/footprint';
-import { impactCsv } from '../../lineage/read-models/csv';
+import { impactCsv } from '../../../shared/impact-csv';
 import { latestPipelineUsing, mostUsed, type MostUsedOptions, whoRan } from '../../lineage/read-models/insights';
 import { search } from '../../lineage/read-models/search';
 import type { FootprintTreeNode } from '../../../shared/lineage-dto';
@@ -106,26 +106,26 @@ export function registerLineageCommands(program: Command): void {
 
   program
     .command('impact')
-    .description('everything downstream of a run or an artifact version (version-aware)')
+    .description('everything downstream of a run or an artifact version (version-aware), or upstream of it')
     .argument('<run-or-artifact>', 'a run id (or unique prefix), a workspace-relative path or namespace/name, optionally @VERSION')
     .option('-w, --workspace <dir>', WS_HELP)
-    .option('--depth <n>', 'follow at most N runs downstream')
+    .option('--depth <n>', 'follow at most N runs downstream (or upstream)')
     .option('--snapshot <k>', 'as of snapshot K')
-    .option('--csv', 'print CSV (artifacts with their classes, then impacted runs)')
-    .option('--json', 'print one JSON document')
+    .option('--direction <d>', 'downstream (default), upstream, or both', 'downstream')
+    .option('--format <format>', 'csv: artifacts with their classes, then runs with job, depth and state (the app exports the same file)')
+    .option('--csv', 'the same as --format csv')
+    .option('--json', 'print one JSON document ({downstream, upstream} with --direction both)')
     .addHelpText('after', DB_NOTE)
-    .action((arg: string, o: WsOpts & { depth?: string; snapshot?: string; csv?: boolean }) => {
+    .action((arg: string, o: WsOpts & { depth?: string; snapshot?: string; direction: string; format?: string; csv?: boolean }) => {
       const depth = o.depth === undefined ? undefined : parseIntArg(o.depth, '--depth');
       const snapshot = o.snapshot === undefined ? undefined : parseIntArg(o.snapshot, '--snapshot');
-      const dto = withEngine(o, (engine) => engine.impactOf(localPath(arg), { ...(depth !== undefined ? { depth } : {}), ...(snapshot !== undefined ? { snapshot } : {}) }));
-      if (o.json) printJson(dto);
-      else if (o.csv) process.stdout.write(impactCsv(dto));
-      else {
-        const kinds = Object.entries(dto.byKind).map(([k, n]) => `${n} ${k}`).join(', ');
-        process.stdout.write(`Impact of ${dto.of}: ${dto.runs.length} runs, ${dto.counts.ALL} artifacts${kinds ? ` (${kinds})` : ''}.\n`
-          + dto.runDetails.map((r) => `  run ${r.run}  depth ${r.depth}  ${r.job ?? ''}  ${r.state}`).join('\n') + (dto.runs.length ? '\n' : '')
-          + formatClasses(dto.classes));
-      }
+      if (o.format !== undefined && o.format !== 'csv') throw new AppError('INVALID_ARGUMENT', `--format takes csv, not "${o.format}".`);
+      if (!['downstream', 'upstream', 'both'].includes(o.direction)) throw new AppError('INVALID_ARGUMENT', `--direction takes downstream, upstream or both, not "${o.direction}".`);
+      const directions: ImpactDirection[] = o.direction === 'both' ? ['downstream', 'upstream'] : [o.direction as ImpactDirection];
+      const dtos = withEngine(o, (engine) => directions.map((direction) => engine.impactOf(localPath(arg), { direction, ...(depth !== undefined ? { depth } : {}), ...(snapshot !== undefined ? { snapshot } : {}) })));
+      if (o.json) printJson(dtos.length === 2 ? { downstream: dtos[0], upstream: dtos[1] } : dtos[0]);
+      else if (o.csv || o.format === 'csv') process.stdout.write(impactCsv(...dtos));
+      else process.stdout.write(dtos.map(formatImpact).join(''));
     });
 
   program
@@ -224,6 +224,13 @@ function formatGraph(g: GraphDto): string {
   const head = `${g.nodes.length} nodes, ${g.edges.length} edges${g.snapshot !== null ? ` at snapshot ${g.snapshot}` : ''}.\n`;
   const stale = g.nodes.filter((n) => n.stale).map((n) => `  stale: ${n.label}`);
   return head + g.edges.map((e) => `  ${label.get(e.source)} -${e.kind}-> ${label.get(e.target)}`).join('\n') + (g.edges.length ? '\n' : '') + (stale.length ? stale.join('\n') + '\n' : '');
+}
+
+function formatImpact(dto: ImpactDto): string {
+  const kinds = Object.entries(dto.byKind).map(([k, n]) => `${n} ${k}`).join(', ');
+  return `${dto.direction === 'upstream' ? 'Upstream' : 'Impact'} of ${dto.of}: ${dto.runs.length} runs, ${dto.counts.ALL} artifacts${kinds ? ` (${kinds})` : ''}.\n`
+    + dto.runDetails.map((r) => `  run ${r.run}  depth ${r.depth}  ${r.job ?? ''}  ${r.state}`).join('\n') + (dto.runs.length ? '\n' : '')
+    + formatClasses(dto.classes);
 }
 
 function formatClasses(c: FootprintClasses): string {
