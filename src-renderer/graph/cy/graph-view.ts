@@ -100,7 +100,6 @@ export function createGraphView(container: HTMLElement, h: GraphViewHandlers, in
     style: lineageStylesheet({ theme, large }),
     minZoom: 0.02,
     maxZoom: 4,
-    wheelSensitivity: 0.3,
     boxSelectionEnabled: false,
     selectionType: 'single',
     autounselectify: true,

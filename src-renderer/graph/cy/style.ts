@@ -100,15 +100,17 @@ export function lineageStylesheet(o: StyleOptions): StylesheetJson {
       },
     },
     { selector: 'edge.edge-uses_code, edge.edge-uses_environment, edge.edge-parent, edge.edge-instance_of', style: { 'line-style': o.large ? 'solid' : 'dotted' } },
+    { selector: 'edge.edge-aggregate', style: { width: 'mapData(count, 1, 200, 1.4, 6)', opacity: 0.55 } },
+    // Counts on aggregated edges only where the reader is looking (the selection's lineage).
     {
-      selector: 'edge.edge-aggregate',
+      selector: `edge.edge-aggregate.${CLS.up}, edge.edge-aggregate.${CLS.down}`,
       style: {
-        width: 'mapData(count, 1, 200, 1.6, 7)',
+        opacity: 1,
         label: 'data(count)',
-        'font-size': 10,
-        color: p.mutedText,
+        'font-size': 11,
+        color: p.text,
         'text-background-color': p.canvas,
-        'text-background-opacity': 0.85,
+        'text-background-opacity': 0.9,
         'text-background-padding': '2px',
         'min-zoomed-font-size': 8,
       },
