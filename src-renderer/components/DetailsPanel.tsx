@@ -64,7 +64,8 @@ function NodeDetailsView() {
   const detailsState = useApp((s) => s.detailsState);
   const detailsError = useApp((s) => s.detailsError);
   const overlay = useApp((s) => s.overlay);
-  const toggleImpact = useApp((s) => s.toggleImpact);
+  const showImpact = useApp((s) => s.showImpact);
+  const clearOverlay = useApp((s) => s.clearOverlay);
   const inspectRun = useApp((s) => s.inspectRun);
   const offerRerun = useApp((s) => s.offerRerun);
   const node = graph?.nodes.find((n) => n.id === selectedId);
@@ -88,8 +89,8 @@ function NodeDetailsView() {
       </dl>
       <div className="actions">
         {canImpact && (
-          <button type="button" className={overlay ? 'button primary' : 'button'} onClick={() => void toggleImpact()} data-testid="impact-toggle">
-            {overlay ? 'Hide impact' : 'Show impact'}
+          <button type="button" className={overlay ? 'button primary' : 'button'} onClick={() => (overlay?.kind === 'impact' ? clearOverlay() : void showImpact())} data-testid="impact-toggle">
+            {overlay?.kind === 'impact' ? 'Hide impact' : 'Show impact'}
           </button>
         )}
         {run && (
@@ -98,9 +99,9 @@ function NodeDetailsView() {
           </button>
         )}
       </div>
-      {overlay && (
+      {overlay?.kind === 'impact' && (
         <p className="impact-summary" data-testid="impact-summary">
-          Downstream: <b>{overlay.runs}</b> {overlay.runs === 1 ? 'run' : 'runs'} touching <b>{overlay.counts.ALL}</b> {overlay.counts.ALL === 1 ? 'artifact' : 'artifacts'}.
+          Downstream: <b>{overlay.impact.runs.length}</b> {overlay.impact.runs.length === 1 ? 'run' : 'runs'} touching <b>{overlay.impact.counts.ALL}</b> {overlay.impact.counts.ALL === 1 ? 'artifact' : 'artifacts'}.
         </p>
       )}
       {detailsState === 'loading' && !details && <p className="muted">Loading…</p>}

@@ -8,6 +8,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { Disposable } from '../../shared/disposable';
 import type { AppState } from '../state/app-store';
 import { mark } from '../state/graph-slice';
+import { overlayClasses } from '../state/overlays';
 import { createGraphView, LEGIBLE_ZOOM, type GraphView, type Marks } from './cy/graph-view';
 import type { Direction, Point } from './layout/layered';
 import { createLayoutClient, type LayoutClient } from './layout/layout-client';
@@ -194,12 +195,7 @@ export function createGraphController(container: HTMLElement, store: StoreApi<Ap
     if (!v) return;
     const sel = s.selectedId;
     const hl = sel && (v.rep.has(sel) || v.tree.groups.has(sel)) ? lineageHighlight(v, sel, s.depth) : null;
-    let overlay: Map<string, string> | null = null;
-    if (s.overlay) {
-      overlay = new Map<string, string>();
-      for (const id of s.overlay.ids) overlay.set(v.rep.get(id) ?? id, 'ov-impact-down');
-      if (s.overlay.of) overlay.set(v.rep.get(s.overlay.of) ?? s.overlay.of, 'ov-on');
-    }
+    const overlay = s.overlay ? overlayClasses(s.overlay, v) : null;
     const d = s.snapshotDiff;
     const marks: Marks | null = d
       ? { added: new Set(d.nodes.added.map((id) => v.rep.get(id) ?? id)), changed: new Set(d.nodes.changed.map((c) => v.rep.get(c.id) ?? c.id)), removed: new Set() }

@@ -4,6 +4,7 @@ import type { RejectedPageDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
 import { createGraphSlice, type GraphSlice } from './graph-slice';
 import { createInspectSlice, type InspectSlice } from './inspect-slice';
+import { createOverlaySlice, type OverlaySlice } from './overlay-slice';
 import type { Theme } from './theme';
 import type { UrlView } from './url-state';
 import { createViewSlice, type ViewSlice } from './view-slice';
@@ -25,7 +26,7 @@ interface ShellSlice {
 }
 
 /** Everything the views read. Topology (graph) is kept apart from display state (selection). */
-export type AppState = GraphSlice & ViewSlice & InspectSlice & ShellSlice;
+export type AppState = GraphSlice & ViewSlice & InspectSlice & OverlaySlice & ShellSlice;
 
 export interface StoreOptions {
   /** Most elements a view draws before it starts grouped (tests use small budgets). */
@@ -41,6 +42,7 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
     ...createGraphSlice(client, set, get),
     ...createViewSlice(set, get, opts.budget),
     ...createInspectSlice(client, set, get),
+    ...createOverlaySlice(client, set, get),
     theme: initialTheme,
     panel: 'details',
     rejected: null,
@@ -52,7 +54,7 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
         focus: s.focus ? { id: s.focus.id, extra: s.focus.extra } : null,
         depth: s.depth,
         groups: s.groupsExplicit ? s.groups : null,
-        overlay: s.overlay ? 'impact' : null,
+        overlay: s.overlay ? s.overlay.kind : null,
         snapshot: s.snapshot,
         granularity: s.granularity,
         direction: s.directionExplicit ? s.direction : null,
@@ -70,9 +72,9 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
         direction: v.direction ?? (v.granularity === s.granularity ? s.direction : null),
         directionExplicit: v.direction !== null,
         selectedId: v.selectedId,
-        overlay: null,
         details: null,
       });
+      get().clearOverlay();
       if (v.granularity !== s.granularity || !s.graph) {
         set({ granularity: v.granularity, snapshot: v.snapshot });
         await get().load();
@@ -82,7 +84,8 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
         await get().inspect();
       }
       if (v.selectedId) set({ centreOn: { id: v.selectedId, epoch: (get().centreOn?.epoch ?? 0) + 1 } });
-      if (v.overlay === 'impact' && get().details && !get().overlay) await get().toggleImpact();
+      if (v.overlay === 'impact' && get().details) await get().showImpact();
+      if (v.overlay === 'footprint' && get().details) get().showFootprint();
     },
     showPanel: async (panel) => {
       set({ panel });
