@@ -115,7 +115,8 @@ async function selectRuns(ctx: PlannerContext, req: RerunPlanRequest): Promise<{
 }
 
 async function selectStale(ctx: PlannerContext, artifacts: readonly string[], reasons: Map<string, string[]>, notes: string[]): Promise<{ nodes: RunIo[]; reasons: Map<string, string[]>; notes: string[] }> {
-  const live = liveRuns(ctx.io);
+  // The newest run of a command stands for it: an older run of the same command is history.
+  const live = dedupe(liveRuns(ctx.io), null).sort((a, b) => a.firstSeq - b.firstSeq);
   const stale = new Map<number, RunIo>();
   for (const r of live) {
     const why = await staleReasonsOf(r, ctx.io, ctx.now);
@@ -139,7 +140,7 @@ async function selectStale(ctx: PlannerContext, artifacts: readonly string[], re
       }
     }
   }
-  let nodes = dedupe([...stale.values()], null);
+  let nodes = [...stale.values()];
   if (artifacts.length) {
     const dag = buildPlanDag(nodes.map((r) => ({ id: r.uuid, seq: r.firstSeq, reads: new Set(r.reads.keys()), writes: new Set(r.writes.keys()) })));
     const wanted = new Set<string>();
@@ -163,7 +164,7 @@ async function selectStale(ctx: PlannerContext, artifacts: readonly string[], re
     }
     nodes = nodes.filter((r) => need.has(r.uuid));
   }
-  const liveIds = new Set(live.map((r) => r.uuid));
+  const liveIds = new Set(liveRuns(ctx.io).map((r) => r.uuid));
   const leftOut = [...ctx.staleProducers()].filter(([run]) => !liveIds.has(run));
   if (!artifacts.length && leftOut.length) {
     const n = leftOut.reduce((s, [, count]) => s + count, 0);

@@ -38,18 +38,25 @@ export function summarize(stages: readonly RerunStageRunDto[], cancelled: boolea
 
 /** "Models/…/metrics.json accuracy 0.912 → 0.915", "Churn_featurestore.db/customer_features_1 3 inserted, 2 updated rows". */
 export function describeDifference(o: OutputVerdictDto): string {
-  const name = elide(o.artifact);
-  if (o.verdict === 'not-written') return `${name} not written`;
-  if (o.verdict === 'new') return `${name} new`;
+  return `${elide(o.artifact)} ${describeChange(o)}`;
+}
+
+/** What differs in one output, without its name: "accuracy 0.912 → 0.915 (+2 more)", "60 updated rows". */
+export function describeChange(o: OutputVerdictDto): string {
+  if (o.verdict === 'bit-for-bit') return 'reproduced bit-for-bit';
+  if (o.verdict === 'same-rows') return 'the same rows';
+  if (o.verdict === 'not-written') return 'not written';
+  if (o.verdict === 'new') return 'new';
   if (o.rows) {
     const r = o.rows;
     const parts = [r.inserted && `${r.inserted} inserted`, r.updated && `${r.updated} updated`, r.deleted && `${r.deleted} deleted`].filter(Boolean);
-    return `${name} ${parts.length ? parts.join(', ') : 'no'} ${r.inserted + r.updated + r.deleted === 1 ? 'row' : 'rows'}`;
+    return `${parts.length ? parts.join(', ') : 'no'} ${r.inserted + r.updated + r.deleted === 1 ? 'row' : 'rows'}`;
   }
   const c = o.changes[0];
-  if (!c) return `${name} differs`;
+  if (!c) return 'differs';
   const value = c.change === 'added' ? `${c.after} (added)` : c.change === 'removed' ? `${c.before} (removed)` : `${c.before} → ${c.after}`;
-  return `${name} ${c.key} ${value}${o.moreChanges + o.changes.length > 1 ? ` (+${o.moreChanges + o.changes.length - 1} more)` : ''}`;
+  const more = o.moreChanges + o.changes.length - 1;
+  return `${c.key} ${value}${more > 0 ? ` (+${more} more)` : ''}`;
 }
 
 /** Long paths keep their first and last parts: "Experiments/…/metrics.json". */

@@ -119,15 +119,37 @@ export class RunIoReader {
     return ids.map((id) => this.get(id)).filter((r) => !r.isPipeline);
   }
 
-  /** The artifact's current version and who produced it. */
+  /**
+   * The artifact's current version and who produced it last: the same content written again by
+   * a later run (a re-run that reproduced it) is that run's output now, not the first writer's.
+   * A table's current version is its highest: reading an older version (time travel) does not
+   * turn the table back, although the ingested "current version" follows the last read.
+   */
   current(artifactId: number): { versionId: number; version: string; versionKind: string; seq: number; producer: number | null } | null {
+    const row = this.db
+      .prepare(
+        `SELECT v.id AS versionId, v.version, v.version_kind AS versionKind, v.seq,
+                coalesce((SELECT x.run_id FROM accesses x WHERE x.artifact_id = a.id AND x.version_id = v.id AND x.op IN ('CREATE','MODIFY','RENAME')
+                           AND x.run_id IS NOT NULL ORDER BY x.seq DESC, x.id DESC LIMIT 1), v.producing_run_id) AS producer
+           FROM artifacts a JOIN artifact_versions v ON v.id = CASE
+                WHEN EXISTS (SELECT 1 FROM artifact_versions t WHERE t.artifact_id = a.id AND t.version_kind = 'dataset_version')
+                THEN (SELECT t.id FROM artifact_versions t WHERE t.artifact_id = a.id AND t.version_kind = 'dataset_version' ORDER BY CAST(t.version AS INTEGER) DESC LIMIT 1)
+                ELSE a.current_version_id END
+          WHERE a.id = ?`,
+      )
+      .get(artifactId) as { versionId: number; version: string; versionKind: string; seq: number; producer: number | null } | undefined;
+    return row ?? null;
+  }
+
+  /**
+   * Whether a table version newer than `version` was known before `seq`: a run that read an
+   * older version then had chosen it (a pinned version), so later commits do not make it stale.
+   */
+  newerTableVersionKnownBefore(artifactId: number, version: number, seq: number): boolean {
     return (
-      (this.db
-        .prepare(
-          `SELECT v.id AS versionId, v.version, v.version_kind AS versionKind, v.seq, v.producing_run_id AS producer
-             FROM artifacts a JOIN artifact_versions v ON v.id = a.current_version_id WHERE a.id = ?`,
-        )
-        .get(artifactId) as { versionId: number; version: string; versionKind: string; seq: number; producer: number | null } | undefined) ?? null
+      this.db
+        .prepare(`SELECT 1 FROM artifact_versions WHERE artifact_id = ? AND version_kind = 'dataset_version' AND CAST(version AS INTEGER) > ? AND seq < ? LIMIT 1`)
+        .get(artifactId, version, seq) !== undefined
     );
   }
 

@@ -6,7 +6,9 @@ import type { RunIo, RunIoReader } from './run-io';
  * an input it read has a newer version (on disk, or recorded by a later run), is gone, or a
  * code file it ran has changed on disk. Inputs it wrote itself (read-modify-write) are its own
  * output, not a reason. Disk wins where there is a disk to look at: a hand-edited raw file
- * counts although no run recorded it.
+ * counts although no run recorded it. A table read at a version older than one already known
+ * then was pinned on purpose (`training_set.py 4`): its later commits are no reason, since
+ * repeating the command would read the same version again.
  */
 export async function staleReasonsOf(r: RunIo, io: RunIoReader, now: CurrentState): Promise<string[]> {
   const out: string[] = [];
@@ -16,7 +18,7 @@ export async function staleReasonsOf(r: RunIo, io: RunIoReader, now: CurrentStat
       const tableNow = now.deltaVersion(e.path);
       if (tableNow !== null && /^\d+$/.test(e.version)) {
         const n = tableNow - Number(e.version);
-        if (n > 0) out.push(`${e.label} has ${n} ${n === 1 ? 'commit' : 'commits'} after version ${e.version}, which the run read.`);
+        if (n > 0 && !io.newerTableVersionKnownBefore(a, Number(e.version), r.firstSeq)) out.push(`${e.label} has ${n} ${n === 1 ? 'commit' : 'commits'} after version ${e.version}, which the run read.`);
         continue;
       }
       if (e.versionKind === 'hash') {

@@ -5,6 +5,7 @@ import { registerIngestCommands } from './ingest';
 import { registerLineageCommands } from './lineage';
 import { registerOpenCommand } from './open';
 import { registerReproCommands } from './repro';
+import { registerRerunCommand } from './rerun';
 import { registerRunCommand } from './run';
 import { registerServeCommand } from './serve';
 import { registerTableCommand } from './table';
@@ -21,6 +22,7 @@ export const COMMAND_REGISTRARS: readonly ((program: Command) => void)[] = [
   registerIngestCommands,
   registerLineageCommands,
   registerReproCommands,
+  registerRerunCommand,
   registerTableCommand,
   registerBenchCommand,
 ];
