@@ -45,7 +45,9 @@ export function registerRerunCommand(program: Command): void {
       const jobs = parseIntArg(o.jobs, '--jobs');
       if (jobs < 1 || jobs > 64) throw new AppError('INVALID_ARGUMENT', `--jobs takes 1 to 64, not ${jobs}.`);
       const paths = workspacePaths(resolveWorkspace(o.workspace));
-      if (!fs.existsSync(paths.dbFile)) throw new AppError('NOT_FOUND', `${paths.root} has no metadata DB yet; run \`retrace ingest\` there first.`);
+      // The plan is made from the logs as they are now (ingested first), so only a folder without
+      // any provenance is refused.
+      if (!fs.existsSync(paths.dotDir)) throw new AppError('NOT_FOUND', `${paths.root} is not a Retrace workspace (it has no .retrace folder); capture runs there with \`retrace run\` first.`);
       const core = createCore({ workspaceRoot: paths.root });
       try {
         process.exitCode = await rerun(core, req, { ...o, jobs });
