@@ -1,5 +1,5 @@
 import type { OutputVerdictDto, PackageChangeDto, RerunPlanDto, RerunStageDto, RerunStageRunDto } from '../../shared/rerun-dto';
-import { describeChange } from '../repro/rerun-summary';
+import { describeChange } from '../../shared/rerun-summary';
 
 /**
  * How `retrace rerun` shows a plan, a stage's progress and the verdicts in a terminal. The same

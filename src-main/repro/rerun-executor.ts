@@ -5,7 +5,7 @@ import type { OutputSink } from '../capture/process-group';
 import type { CurrentState } from './current-state';
 import { captureBaselines, judgeOutputs } from './output-verdict';
 import type { PlannedStage } from './rerun-planner';
-import { stageVerdict, summarize } from './rerun-summary';
+import { stageVerdict, summarize } from '../../shared/rerun-summary';
 
 /**
  * Runs a confirmed plan (issue 14): every stage under capture — so each re-run is itself a

@@ -4,12 +4,13 @@ import type { GraphDto, IngestProgressDto, NodeKind, RejectedPageDto, SnapshotDt
 import type { GraphDiffDto, Granularity } from '../../shared/lineage-dto';
 import { AppError } from '../../shared/errors';
 import { createInspectSlice, type InspectSlice } from './inspect-slice';
+import { createRerunSlice, type RerunSlice } from './rerun-slice';
 
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
 export type Theme = 'light' | 'dark';
 
 /** Everything the views read. Topology (graph) is kept apart from display state (selection). */
-export interface AppState extends InspectSlice {
+export interface AppState extends InspectSlice, RerunSlice {
   status: StatusDto | null;
   graph: GraphDto | null;
   snapshots: SnapshotDto[];
@@ -83,6 +84,7 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
 
     return {
       ...createInspectSlice(client, set, get),
+      ...createRerunSlice(client, set, get),
       status: null,
       graph: null,
       snapshots: [],

@@ -1,4 +1,4 @@
-import type { OutputVerdictDto, RerunStageRunDto } from '../../shared/rerun-dto';
+import type { OutputVerdictDto, RerunStageRunDto } from './rerun-dto';
 
 /** A stage is bit-for-bit when every output is; reproduced when tables kept the same rows; else it differs. */
 export function stageVerdict(outputs: readonly OutputVerdictDto[]): RerunStageRunDto['stageVerdict'] {
