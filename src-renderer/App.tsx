@@ -3,20 +3,27 @@ import { CanvasOverlay } from './components/CanvasOverlay';
 import { DetailsPanel } from './components/DetailsPanel';
 import { RejectedPanel } from './components/RejectedPanel';
 import { RerunPlanDialog } from './components/rerun/RerunPlanDialog';
+import { SearchPalette } from './components/SearchPalette';
 import { TimeSlider } from './components/TimeSlider';
 import { TopBar } from './components/TopBar';
 import { LineageGraph } from './graph/LineageGraph';
+import { useGraphKeyboard } from './graph/use-graph-keyboard';
+import { initialUrlView } from './state/url-sync';
 import { useApp } from './state/use-app';
 
 export function App() {
   const theme = useApp((s) => s.theme);
   const load = useApp((s) => s.load);
+  const applyUrlView = useApp((s) => s.applyUrlView);
   const connectLive = useApp((s) => s.connectLive);
   const panel = useApp((s) => s.panel);
+  useGraphKeyboard();
   useEffect(() => {
-    void load();
+    // A link with a view in its fragment opens that view; otherwise the newest graph.
+    if (window.location.hash.length > 1) void applyUrlView(initialUrlView());
+    else void load();
     return connectLive();
-  }, [load, connectLive]);
+  }, [load, applyUrlView, connectLive]);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
     try {
@@ -37,6 +44,7 @@ export function App() {
       </main>
       <TimeSlider />
       <RerunPlanDialog />
+      <SearchPalette />
     </div>
   );
 }

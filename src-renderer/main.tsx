@@ -1,9 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { BRIDGE_GLOBAL } from '../shared/bridge';
 import { pickClient } from './api/pick-client';
-import { createAppStore, type Theme } from './state/app-store';
+import { installAutomation } from './graph/automation';
+import { ControllerSlot, GraphControllerContext } from './graph/controller-context';
+import { createAppStore } from './state/app-store';
+import type { Theme } from './state/theme';
 import { StoreContext } from './state/use-app';
+import { syncUrl } from './state/url-sync';
 import './styles.css';
 
 function initialTheme(): Theme {
@@ -16,11 +21,20 @@ function initialTheme(): Theme {
   return matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
 }
 
-const store = createAppStore(pickClient(), initialTheme());
+const client = pickClient();
+const store = createAppStore(client, initialTheme());
+const controller = new ControllerSlot();
+// The web shell: view state in the address bar, and a read-only handle for automation.
+if (!(BRIDGE_GLOBAL in globalThis)) {
+  syncUrl(store);
+  installAutomation(window, store, controller);
+}
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <StoreContext.Provider value={store}>
-      <App />
+      <GraphControllerContext.Provider value={controller}>
+        <App />
+      </GraphControllerContext.Provider>
     </StoreContext.Provider>
   </StrictMode>,
 );

@@ -86,8 +86,36 @@ export class Catalog {
 
   /** Forgets runs that changed (state, job, code…) so they are read again on next use. */
   invalidateRuns(ids: readonly number[]): void {
-    for (const id of ids) this.runs.delete(id);
+    for (const id of ids) {
+      this.runs.delete(id);
+      this.pipelines.delete(id);
+    }
   }
+
+  /**
+   * `namespace/name` of the pipeline a run belongs to: the job of the root of its parent chain
+   * (the parent run when it was ingested, else the job its `parent` facet names); null for a run
+   * without a parent. Cached per run: the graph asks for every job's latest run.
+   */
+  pipelineOf(runId: number): string | null {
+    const hit = this.pipelines.get(runId);
+    if (hit !== undefined) return hit;
+    let result: string | null = null;
+    let cur = this.run(runId);
+    for (let hops = 0; cur.parentUuid && hops < 32; hops++) {
+      const parentId = this.runIdByUuid(cur.parentUuid);
+      if (parentId === undefined || parentId === cur.id) {
+        result = this.parentJobFromFacets(cur.id) ?? result;
+        break;
+      }
+      cur = this.run(parentId);
+      const job = cur.jobId ? this.job(cur.jobId) : undefined;
+      if (job) result = `${job.namespace}/${job.name}`;
+    }
+    this.pipelines.set(runId, result);
+    return result;
+  }
+  private readonly pipelines = new Map<number, string | null>();
 
   /**
    * Reads every artifact, run and job above the ids loaded so far (graph building touches most

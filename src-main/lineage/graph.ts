@@ -56,7 +56,8 @@ export function buildGraph(ix: LineageIndex, cat: Catalog, h: HistoryState, snap
     const id = runNodeId(r);
     if (!nodes.has(id)) {
       const job = cat.job(ix.runJob.data[r]!);
-      nodes.set(id, { id, kind: 'run', label: job ? `${job.name} #${ordinal[r]}` : shortRunId(cat.run(r).uuid), state: runState(r) });
+      const pipeline = cat.pipelineOf(r);
+      nodes.set(id, { id, kind: 'run', label: job ? `${job.name} #${ordinal[r]}` : shortRunId(cat.run(r).uuid), state: runState(r), ...(pipeline ? { pipeline } : {}) });
     }
     return id;
   };
@@ -64,7 +65,8 @@ export function buildGraph(ix: LineageIndex, cat: Catalog, h: HistoryState, snap
     const job = cat.job(j)!;
     if (!nodes.has(job.nodeId)) {
       const latest = h.jobLatest.get(j);
-      nodes.set(job.nodeId, { id: job.nodeId, kind: 'job', label: job.name, ...(latest ? { state: runState(latest) } : {}) });
+      const pipeline = latest ? cat.pipelineOf(latest) : null;
+      nodes.set(job.nodeId, { id: job.nodeId, kind: 'job', label: job.name, ...(latest ? { state: runState(latest) } : {}), ...(pipeline ? { pipeline } : {}) });
     }
     return job.nodeId;
   };

@@ -1,17 +1,20 @@
 import { useMemo } from 'react';
 import type { NodeKind } from '../../shared/dto';
 import { countByKind, KIND_LABEL } from '../graph/elements';
+import { KindSwatch } from '../graph/KindSwatch';
 import { useApp } from '../state/use-app';
+import { GroupDetails } from './GroupDetails';
 import { FootprintView, ReproView, Section, StalenessView, TableHistoryView, TablePreview, UpstreamView } from './sections';
 
 /** Right-hand panel: the selected node's story, or the legend with counts per kind. */
 export function DetailsPanel() {
   const graph = useApp((s) => s.graph);
   const selectedId = useApp((s) => s.selectedId);
+  const isGroup = useApp((s) => Boolean(selectedId && s.view?.tree.groups.has(selectedId)));
   const node = useMemo(() => graph?.nodes.find((n) => n.id === selectedId) ?? null, [graph, selectedId]);
   return (
-    <aside className="panel" data-testid="details-panel">
-      {node ? <NodeDetailsView /> : <Legend />}
+    <aside className="panel" data-testid="details-panel" tabIndex={-1} aria-label="Details">
+      {isGroup ? <GroupDetails /> : node ? <NodeDetailsView /> : <Legend />}
     </aside>
   );
 }
@@ -36,7 +39,7 @@ function Legend() {
               onClick={() => toggleKind(k)}
               data-testid={`legend-${k}`}
             >
-              <span className={`swatch kind-${k}`} />
+              <KindSwatch kind={k} />
               <span className="legend-name">{KIND_LABEL[k]}</span>
               <span className="legend-count">{counts[k] ?? 0}</span>
             </button>

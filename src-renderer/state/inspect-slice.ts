@@ -4,8 +4,10 @@ import { AppError } from '../../shared/errors';
 import type { FootprintCounts, SearchResultDto } from '../../shared/lineage-dto';
 import type { RerunOfferDto, RerunResultDto } from '../../shared/repro-dto';
 import type { TableDiffDto, TablePageDto } from '../../shared/table-dto';
-import type { AppState, LoadState } from './app-store';
+import type { GraphDto } from '../../shared/dto';
+import type { Granularity } from '../../shared/lineage-dto';
 import { impactNodeIds, loadDetails, loadRunPart, nodeRef, type NodeDetails } from './details';
+import type { LoadState } from './graph-slice';
 
 /** Inspecting the selected node: details, the impact overlay, re-runs and search. */
 export interface InspectSlice {
@@ -26,6 +28,8 @@ export interface InspectSlice {
 
   /** Loads details for the selected node (called by select and after time travel). */
   inspect(): Promise<void>;
+  /** Drops what was shown for the previous selection. */
+  clearInspection(): void;
   /** Picks one run of the selected job. */
   inspectRun(run: string): Promise<void>;
   toggleImpact(): Promise<void>;
@@ -38,8 +42,19 @@ export interface InspectSlice {
   previewTable(artifact: string, version: number): Promise<void>;
 }
 
-type Set = StoreApi<AppState>['setState'];
-type Get = StoreApi<AppState>['getState'];
+/** What this slice needs from the rest of the store. */
+interface InspectDeps {
+  selectedId: string | null;
+  graph: GraphDto | null;
+  snapshot: number | null;
+  granularity: Granularity;
+  panel: 'details' | 'rejected';
+  select(id: string | null): void;
+}
+
+type Host = InspectSlice & InspectDeps;
+type Set = StoreApi<Host>['setState'];
+type Get = StoreApi<Host>['getState'];
 
 export function createInspectSlice(client: RetraceClient, set: Set, get: Get): InspectSlice {
   let seq = 0;
@@ -52,6 +67,8 @@ export function createInspectSlice(client: RetraceClient, set: Set, get: Get): I
     rerun: null,
     searchResults: [],
     tablePreview: null,
+
+    clearInspection: () => set({ overlay: null, details: null, panel: 'details' }),
 
     async inspect() {
       const mine = ++seq;
