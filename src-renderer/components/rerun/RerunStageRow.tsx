@@ -23,9 +23,14 @@ export interface RerunStageRowProps {
  */
 export function RerunStageRow({ index, stage: s, after, run, log, preflight, now, onPick }: RerunStageRowProps) {
   const status = run?.status ?? (s.blocked ? 'skipped' : 'queued');
-  const elapsed = run?.elapsedMs ?? (run?.status === 'running' && run.startedAt ? now - Date.parse(run.startedAt) : null);
+  const elapsed = run?.elapsedMs ?? (run?.status === 'running' && run.startedAt ? Math.max(0, now - Date.parse(run.startedAt)) : null);
+  const ref = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    // Follow the plan as it runs: the stage that starts comes into view.
+    if (status === 'running') ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [status]);
   return (
-    <li className={`rerun-stage status-${status}`} style={{ marginLeft: `${Math.min(s.level, 6) * 16}px` }} data-testid="rerun-stage" data-stage={s.stage ?? ''} data-status={status}>
+    <li ref={ref} className={`rerun-stage status-${status}`} style={{ marginLeft: `${Math.min(s.level, 6) * 16}px` }} data-testid="rerun-stage" data-stage={s.stage ?? ''} data-status={status}>
       <div className="rerun-stage-head">
         <span className="rerun-step">{index + 1}</span>
         {s.level > 0 && <span className="rerun-arrow" aria-hidden="true">↳</span>}
