@@ -3,9 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { spawn } from 'node:child_process';
 import type { RerunExecutionDto, RerunPlanDto } from '../shared/rerun-dto';
 import { buildDemoWorkspace } from '../src-main/capture/demo';
-import { retrace } from './support/cli';
+import { CANCEL_REASON } from '../src-main/repro/rerun-executor';
+import { fixtureWorkspace, sh } from '../src-main/repro/rerun-fixture';
+import { RETRACE_BIN, retrace } from './support/cli';
+import { waitGone } from './support/processes';
 
 /**
  * The acceptance of issue 14 from the terminal: on the demo workspace, one raw delivery is
@@ -70,4 +74,38 @@ test('--stale --dry-run plans the affected stages in order, then --yes runs them
   const again = retrace(['rerun', '-w', ws, '--stale', '--dry-run']);
   assert.equal(again.code, 0);
   assert.match(again.stdout, /^Nothing to re-run\.$/m, 'the re-run brought everything up to date');
+});
+
+test('Ctrl-C cancels: the running stage stops with everything it started, its run is recorded as FAIL, exit 130', async () => {
+  const fx = await fixtureWorkspace({ delay: '0' }, [sh('slow', 'echo "pids $$"; sleep "$(cat delay)" & echo "bg $!"; wait')]);
+  try {
+    fx.write('delay', '30');
+    const child = spawn(process.execPath, [RETRACE_BIN, 'rerun', '-w', fx.root, fx.runs.slow!, '--yes'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RETRACE_NO_BROWSER: '1' } });
+    let out = '';
+    let err = '';
+    const pids: number[] = [];
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      const guard = setTimeout(() => reject(new Error(`no pids printed in 30 s; stderr: ${err}`)), 30_000); // hang guard
+      child.stdout.on('data', (d) => {
+        out += d;
+        for (const m of out.matchAll(/^(?:pids|bg) (\d+)$/gm)) if (!pids.includes(Number(m[1]))) pids.push(Number(m[1]));
+        if (pids.length === 2) {
+          clearTimeout(guard);
+          resolve();
+        }
+      });
+    });
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, err);
+    assert.match(err, /Cancelling: stopping the running stage/);
+    assert.match(out, /^\[1\/1\] slow {2}FAILED in [\d.]+ s: Cancelled by the user before it finished\./m);
+    assert.deepEqual(await waitGone(pids), [], 'no orphan left');
+    fx.ingest();
+    const row = fx.core.db.prepare("SELECT state, error_message AS error FROM runs WHERE json_extract(facets, '$.retrace_rerun.rerunOf') = ?").get(fx.runs.slow) as { state: string; error: string };
+    assert.deepEqual(row, { state: 'FAIL', error: CANCEL_REASON });
+  } finally {
+    fx.dispose();
+  }
 });

@@ -27,6 +27,8 @@ export interface RerunServiceDeps {
   readonly state?: () => CurrentState;
 }
 
+const KEPT_EXECUTIONS = 20;
+
 interface Pending {
   readonly plan: ExecutablePlan;
   readonly expires: number;
@@ -86,6 +88,11 @@ export class RerunService {
       ...(this.deps.clock ? { clock: this.deps.clock } : {}),
     });
     this.executions.set(execution, run);
+    // A session keeps the last few executions for UIs that join late, not every one ever run.
+    for (const [id, e] of this.executions) {
+      if (this.executions.size <= KEPT_EXECUTIONS) break;
+      if (e.snapshot().state !== 'running') this.executions.delete(id);
+    }
     return run.snapshot();
   }
 
