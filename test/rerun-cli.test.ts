@@ -68,6 +68,11 @@ test('--stale --dry-run plans the affected stages in order, then --yes runs them
   assert.equal(staged?.verdict, 'differs');
   assert.deepEqual(staged!.changes.slice(0, 2).map((c) => [c.key, c.before, c.after]), [['line 1 · orders', '0', '3'], ['line 1 · spend', '0', '42.5']]);
   assert.ok(result.stages.find((s) => s.id === plan.stages[4]!.id)!.outputs.every((o) => o.verdict === 'bit-for-bit'), 'train reads the pinned feature version: same model');
+  // features upserts every customer's totals again: the same customers (nothing inserted or
+  // deleted), some totals changed by the corrected deliveries.
+  const table = result.stages[2]!.outputs.find((o) => o.artifact === 'Churn_featurestore.db/customer_features_1');
+  assert.equal(table?.verdict, 'differs');
+  assert.deepEqual([table!.kind, table!.rows?.inserted, table!.rows?.deleted, (table!.rows?.updated ?? 0) > 0], ['table', 0, 0, true]);
   assert.match(result.summary!, /^7 stages, \d+ bit-for-bit, \d+ differ: /);
   assert.match(run.stderr, new RegExp(`^${result.summary!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
 

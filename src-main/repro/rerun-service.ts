@@ -62,6 +62,7 @@ export class RerunService {
       expiresAt: new Date(expires).toISOString(),
     };
     const variables = new Map(stages.map((s) => [s.id, s.environment?.variables ?? []]));
+    for (const [t, p] of this.pending) if (p.expires < this.clock()) this.pending.delete(t); // plans nobody confirmed
     this.pending.set(token, { plan: { dto, stages: planned.stages, waitsFor: planned.waitsFor, variables }, expires });
     return dto;
   }
