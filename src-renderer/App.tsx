@@ -8,22 +8,15 @@ import { TimeSlider } from './components/TimeSlider';
 import { TopBar } from './components/TopBar';
 import { LineageGraph } from './graph/LineageGraph';
 import { useGraphKeyboard } from './graph/use-graph-keyboard';
-import { initialUrlView } from './state/url-sync';
 import { useApp } from './state/use-app';
 
 export function App() {
   const theme = useApp((s) => s.theme);
-  const load = useApp((s) => s.load);
-  const applyUrlView = useApp((s) => s.applyUrlView);
   const connectLive = useApp((s) => s.connectLive);
   const panel = useApp((s) => s.panel);
   useGraphKeyboard();
-  useEffect(() => {
-    // A link with a view in its fragment opens that view; otherwise the newest graph.
-    if (window.location.hash.length > 1) void applyUrlView(initialUrlView());
-    else void load();
-    return connectLive();
-  }, [load, applyUrlView, connectLive]);
+  // The first load starts in main.tsx, before React renders; here only the live updates.
+  useEffect(() => connectLive(), [connectLive]);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
     try {

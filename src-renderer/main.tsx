@@ -8,7 +8,7 @@ import { ControllerSlot, GraphControllerContext } from './graph/controller-conte
 import { createAppStore } from './state/app-store';
 import type { Theme } from './state/theme';
 import { StoreContext } from './state/use-app';
-import { syncUrl } from './state/url-sync';
+import { initialUrlView, syncUrl } from './state/url-sync';
 import './styles.css';
 
 function initialTheme(): Theme {
@@ -21,6 +21,7 @@ function initialTheme(): Theme {
   return matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
 }
 
+performance.mark('retrace:script');
 const client = pickClient();
 const store = createAppStore(client, initialTheme());
 const controller = new ControllerSlot();
@@ -29,6 +30,10 @@ if (!(BRIDGE_GLOBAL in globalThis)) {
   syncUrl(store);
   installAutomation(window, store, controller);
 }
+// Ask for the graph before React renders: the request runs while the page builds itself.
+// A link with a view in its fragment opens that view; otherwise the newest graph.
+if (window.location.hash.length > 1) void store.getState().applyUrlView(initialUrlView());
+else void store.getState().load();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <StoreContext.Provider value={store}>

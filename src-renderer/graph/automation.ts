@@ -37,6 +37,7 @@ export function installAutomation(win: Window, store: StoreApi<AppState>, contro
         loadState: s.loadState,
         layout: controller.current?.layoutStatus() ?? null,
         lastDrawAt: controller.current?.lastDrawAt() ?? 0,
+        marks: Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('retrace:')).map((m) => [m.name.slice(8), Math.round(m.startTime)])),
       };
     },
   };

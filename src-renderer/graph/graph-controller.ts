@@ -7,6 +7,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { Disposable } from '../../shared/disposable';
 import type { AppState } from '../state/app-store';
+import { mark } from '../state/graph-slice';
 import { createGraphView, LEGIBLE_ZOOM, type GraphView, type Marks } from './cy/graph-view';
 import type { Direction, Point } from './layout/layered';
 import { createLayoutClient, type LayoutClient } from './layout/layout-client';
@@ -158,6 +159,7 @@ export function createGraphController(container: HTMLElement, store: StoreApi<Ap
       setStatus({ running: false, last: { ms: res.ms, engine: res.engine, direction: res.direction, placed: res.placed } });
     }
     if (mine !== drawSeq) return;
+    mark('layout-done');
     if (memory) {
       memory.remember(key, positions);
       memory.rememberDirection(key, chosen);
@@ -175,6 +177,7 @@ export function createGraphController(container: HTMLElement, store: StoreApi<Ap
       else view.fit();
     } else if (reason === 'relayout' || !sameDirection) view.fit();
     lastDraw = performance.now();
+    mark('drawn');
     if (pendingCentre && positions.has(pendingCentre.id)) {
       view.centre(pendingCentre.id, { legible: true });
       pendingCentre = null;
@@ -191,21 +194,17 @@ export function createGraphController(container: HTMLElement, store: StoreApi<Ap
     if (!v) return;
     const sel = s.selectedId;
     const hl = sel && (v.rep.has(sel) || v.tree.groups.has(sel)) ? lineageHighlight(v, sel, s.depth) : null;
-    view.setHighlight(hl ? { ...hl, dimRest: true } : null);
+    let overlay: Map<string, string> | null = null;
     if (s.overlay) {
-      const classes = new Map<string, string>();
-      for (const id of s.overlay.ids) {
-        const r = v.rep.get(id) ?? id;
-        classes.set(r, 'ov-impact-down');
-      }
-      if (s.overlay.of) classes.set(v.rep.get(s.overlay.of) ?? s.overlay.of, 'ov-on');
-      view.setOverlay(classes);
-    } else view.setOverlay(null);
+      overlay = new Map<string, string>();
+      for (const id of s.overlay.ids) overlay.set(v.rep.get(id) ?? id, 'ov-impact-down');
+      if (s.overlay.of) overlay.set(v.rep.get(s.overlay.of) ?? s.overlay.of, 'ov-on');
+    }
     const d = s.snapshotDiff;
     const marks: Marks | null = d
       ? { added: new Set(d.nodes.added.map((id) => v.rep.get(id) ?? id)), changed: new Set(d.nodes.changed.map((c) => v.rep.get(c.id) ?? c.id)), removed: new Set() }
       : null;
-    view.setMarks(marks);
+    view.setDecorations({ highlight: hl ? { ...hl, dimRest: true } : null, overlay, marks });
   }
 
   const unsubscribe = store.subscribe((s, prev) => {

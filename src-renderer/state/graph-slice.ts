@@ -48,6 +48,11 @@ interface GraphDeps {
 
 type Host = GraphSlice & GraphDeps;
 
+/** Timeline marks (performance.mark) the benchmark reads through the automation handle. */
+export function mark(name: string): void {
+  globalThis.performance?.mark?.(`retrace:${name}`);
+}
+
 export function createGraphSlice(client: RetraceClient, set: StoreApi<Host>['setState'], get: StoreApi<Host>['getState']): GraphSlice {
   let loadSeq = 0;
   /** Loads the graph at a snapshot; `full` also refreshes status and the snapshot list. */
@@ -62,6 +67,7 @@ export function createGraphSlice(client: RetraceClient, set: StoreApi<Host>['set
         client.getGraph(snapshot === null ? { granularity } : { snapshot, granularity }),
       ]);
       if (seq !== loadSeq) return; // a newer request won
+      mark('graph-loaded');
       const selectedId = get().selectedId;
       const stillThere = selectedId === null || selectedId.startsWith('group:') || graph.nodes.some((n) => n.id === selectedId);
       set({ status, snapshots, graph, loadState: 'ready', snapshotDiff: null, ...(stillThere ? {} : { selectedId: null }) });

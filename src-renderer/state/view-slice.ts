@@ -70,6 +70,7 @@ export function createViewSlice(set: StoreApi<Host>['setState'], get: StoreApi<H
     const inFocus = s.focus !== null;
     const view = buildViewGraph(s.graph, { hiddenKinds: s.hiddenKinds, focus: s.focus, groups: inFocus ? s.focusGroups : s.groups, budget });
     set({ ...patch, view, ...(inFocus ? { focusGroups: view.groups } : { groups: view.groups }) });
+    globalThis.performance?.mark?.('retrace:view-built');
   };
   const opened = (state: GroupState, id: string, open: boolean): GroupState => {
     const except = new Set(state.except);

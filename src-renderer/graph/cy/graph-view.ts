@@ -12,8 +12,6 @@ import { CLS, LARGE_VIEW, lineageStylesheet, OVERLAY_CLASSES } from './style';
 const MAX_FIT_ZOOM = 1.25;
 /** Zoom at which node labels are 11 CSS px on screen. */
 export const LEGIBLE_ZOOM = 11 / LABEL_FONT_PX;
-/** Below this zoom the edges are drawn as hairlines without arrows. */
-const FAR_ZOOM = 0.3;
 /** Past this many moving nodes a re-layout jumps instead of animating (animation costs per node per frame). */
 const MAX_ANIMATED = 1500;
 
@@ -71,10 +69,11 @@ export interface GraphView extends Disposable {
    * identity; moved ones animate when `animate`).
    */
   setElements(nodes: readonly ViewNode[], edges: readonly ViewEdge[], positions: ReadonlyMap<string, Point>, opts: { animate: boolean }): void;
-  setHighlight(h: Highlight | null): void;
-  /** Overlay classes per element id (footprint / impact); null clears. */
-  setOverlay(classes: ReadonlyMap<string, string> | null): void;
-  setMarks(m: Marks | null): void;
+  /**
+   * Selection highlight, overlay classes per element id (footprint / impact) and time-travel
+   * marks, applied together: only elements whose classes change are touched.
+   */
+  setDecorations(d: { highlight: Highlight | null; overlay: ReadonlyMap<string, string> | null; marks: Marks | null }): void;
   setTheme(theme: Theme): void;
   /** Fits the drawn graph; a graph small enough to read is kept at a legible zoom. */
   fit(): void;
@@ -96,10 +95,9 @@ export interface GraphView extends Disposable {
 export function createGraphView(container: HTMLElement, h: GraphViewHandlers, initialTheme: Theme): GraphView {
   let theme = initialTheme;
   let large = false;
-  let far = false;
   const cy: Core = cytoscape({
     container,
-    style: lineageStylesheet({ theme, large, far }),
+    style: lineageStylesheet({ theme, large }),
     minZoom: 0.02,
     maxZoom: 4,
     wheelSensitivity: 0.3,
@@ -113,7 +111,8 @@ export function createGraphView(container: HTMLElement, h: GraphViewHandlers, in
   // Cytoscape reads this option from its renderer on every frame but offers no setter; big views
   // switch it on after creation (see setElements).
   const renderer = (cy as unknown as { renderer(): { hideEdgesOnViewport: boolean } }).renderer();
-  const restyle = () => cy.style(lineageStylesheet({ theme, large, far }));
+  // A new stylesheet re-styles every element (hundreds of ms at 5,000): only on theme or size class change.
+  const restyle = () => cy.style(lineageStylesheet({ theme, large }));
 
   cy.on('tap', 'node', (e) => h.onSelect(e.target.id()));
   cy.on('dbltap', 'node', (e) => h.onActivate(e.target.id()));
@@ -135,11 +134,6 @@ export function createGraphView(container: HTMLElement, h: GraphViewHandlers, in
   });
   let vpTimer: ReturnType<typeof setTimeout> | null = null;
   cy.on('viewport', () => {
-    const nowFar = cy.zoom() < FAR_ZOOM;
-    if (nowFar !== far) {
-      far = nowFar;
-      restyle();
-    }
     if (vpTimer) clearTimeout(vpTimer);
     vpTimer = setTimeout(() => h.onViewport({ zoom: cy.zoom(), pan: { ...cy.pan() } }), 250);
   });
@@ -167,15 +161,39 @@ export function createGraphView(container: HTMLElement, h: GraphViewHandlers, in
     if (overlay) out.push(overlay.get(id) ?? 'ov-dim');
     return out.join(' ');
   };
-  /** Base classes per id, as given by the last setElements. */
+  /** Base classes per id, as given by the last setElements, and the classes each element has now. */
   const base = new Map<string, string>();
+  const current = new Map<string, string>();
   const reclass = () => {
     cy.batch(() => {
       cy.elements().forEach((ele) => {
-        ele.classes(classesOf(ele.id(), base.get(ele.id()) ?? ''));
+        const id = ele.id();
+        const next = classesOf(id, base.get(id) ?? '');
+        if (current.get(id) === next) return;
+        current.set(id, next);
+        ele.classes(next);
       });
     });
     container.dataset.overlay = String(overlay ? [...overlay.values()].filter((c) => c !== 'ov-dim').length : 0);
+    container.dataset.marked = String(marks ? marks.added.size + marks.changed.size + marks.removed.size : 0);
+  };
+
+  /**
+   * The drawing's bounds from positions and the sizes we gave each node. Cytoscape's own
+   * boundingBox() would compute every label's style first (hundreds of ms at 5,000 nodes).
+   */
+  const boxOf = () => {
+    let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+    cy.nodes().forEach((n) => {
+      const p = n.position();
+      const hw = (n.data('w') as number) / 2 + 6;
+      const hh = (n.data('h') as number) / 2 + 6;
+      x1 = Math.min(x1, p.x - hw);
+      y1 = Math.min(y1, p.y - hh);
+      x2 = Math.max(x2, p.x + hw);
+      y2 = Math.max(y2, p.y + hh);
+    });
+    return { x1, y1, x2, y2, w: x2 - x1, h: y2 - y1 };
   };
 
   const view: GraphView = {
@@ -184,35 +202,62 @@ export function createGraphView(container: HTMLElement, h: GraphViewHandlers, in
       for (const n of nodes) wanted.add(n.id);
       for (const e of edges) wanted.add(e.id);
       const moves: { node: NodeSingular; to: Point }[] = [];
+      // Decide the drawing options for the new size before adding, so the restyle (if any)
+      // runs over the old, usually smaller, set of elements.
+      const nowLarge = nodes.length + edges.length > LARGE_VIEW;
+      if (nowLarge !== large) {
+        large = nowLarge;
+        // Hiding edges while the viewport moves keeps big views fluid; small views keep them.
+        renderer.hideEdgesOnViewport = large;
+        restyle();
+      }
       cy.batch(() => {
+        // One pass over what is drawn (a lookup per element would allocate a collection each).
+        const have = new Map<string, cytoscape.SingularElementReturnValue>();
         cy.elements().forEach((ele) => {
-          if (!wanted.has(ele.id())) {
+          const id = ele.id();
+          if (wanted.has(id)) have.set(id, ele);
+          else {
             ele.remove();
-            base.delete(ele.id());
+            base.delete(id);
+            current.delete(id);
           }
         });
         const add: ElementDefinition[] = [];
+        const restyle = (ele: cytoscape.SingularElementReturnValue, id: string, cls: string) => {
+          const next = classesOf(id, cls);
+          if (current.get(id) !== next) {
+            current.set(id, next);
+            ele.classes(next);
+          }
+        };
         for (const n of nodes) {
           base.set(n.id, n.classes);
           const data = { id: n.id, label: n.label, full: n.fullLabel, kind: n.kind, w: n.width, h: n.height, group: n.group, count: n.count, state: n.state, version: n.version };
           const p = positions.get(n.id) ?? { x: 0, y: 0 };
-          const existing = cy.getElementById(n.id);
-          if (existing.empty()) add.push({ group: 'nodes', data, position: { x: p.x, y: p.y }, classes: classesOf(n.id, n.classes) });
-          else {
-            existing.data(data);
-            existing.classes(classesOf(n.id, n.classes));
+          const existing = have.get(n.id);
+          if (!existing) {
+            const cls = classesOf(n.id, n.classes);
+            current.set(n.id, cls);
+            add.push({ group: 'nodes', data, position: { x: p.x, y: p.y }, classes: cls });
+          } else {
+            const old = existing.data() as Record<string, unknown>;
+            if (old.label !== n.label || old.w !== n.width || old.count !== n.count || old.state !== n.state || old.version !== n.version || old.group !== n.group) existing.data(data);
+            restyle(existing, n.id, n.classes);
             const cur = (existing as NodeSingular).position();
             if (Math.abs(cur.x - p.x) > 0.5 || Math.abs(cur.y - p.y) > 0.5) moves.push({ node: existing as NodeSingular, to: p });
           }
         }
         for (const e of edges) {
           base.set(e.id, e.classes);
-          const existing = cy.getElementById(e.id);
-          const data = { id: e.id, source: e.source, target: e.target, kind: e.kind, count: e.count };
-          if (existing.empty()) add.push({ group: 'edges', data, classes: classesOf(e.id, e.classes) });
-          else {
-            existing.data({ count: e.count });
-            existing.classes(classesOf(e.id, e.classes));
+          const existing = have.get(e.id);
+          if (!existing) {
+            const cls = classesOf(e.id, e.classes);
+            current.set(e.id, cls);
+            add.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, kind: e.kind, count: e.count }, classes: cls });
+          } else {
+            if (existing.data('count') !== e.count) existing.data({ count: e.count });
+            restyle(existing, e.id, e.classes);
           }
         }
         if (add.length) cy.add(add);
@@ -221,28 +266,14 @@ export function createGraphView(container: HTMLElement, h: GraphViewHandlers, in
       if (opts.animate && moves.length <= MAX_ANIMATED) {
         for (const m of moves) m.node.animate({ position: m.to }, { duration: 450, easing: 'ease-in-out-cubic' });
       }
-      const nowLarge = cy.elements().length > LARGE_VIEW;
-      if (nowLarge !== large) {
-        large = nowLarge;
-        // Hiding edges while the viewport moves keeps big views fluid; small views keep them.
-        renderer.hideEdgesOnViewport = large;
-        restyle();
-      }
       container.dataset.drawnNodes = String(cy.nodes().length);
       container.dataset.drawnEdges = String(cy.edges().length);
     },
-    setHighlight(hl) {
-      highlight = hl;
+    setDecorations(d) {
+      highlight = d.highlight;
+      overlay = d.overlay;
+      marks = d.marks;
       reclass();
-    },
-    setOverlay(o) {
-      overlay = o;
-      reclass();
-    },
-    setMarks(m) {
-      marks = m;
-      reclass();
-      container.dataset.marked = String(m ? m.added.size + m.changed.size + m.removed.size : 0);
     },
     setTheme(t) {
       theme = t;
@@ -252,7 +283,7 @@ export function createGraphView(container: HTMLElement, h: GraphViewHandlers, in
       if (cy.nodes().empty()) return;
       const w = cy.width();
       const hgt = cy.height();
-      const bb = cy.nodes().boundingBox({});
+      const bb = boxOf();
       const pad = 24;
       // The toolbar floats over the top of the canvas: keep the drawing below it.
       const top = 52;
@@ -326,7 +357,7 @@ export function createGraphView(container: HTMLElement, h: GraphViewHandlers, in
       return { zoom: cy.zoom(), pan: { ...cy.pan() }, elements };
     },
     minimap() {
-      const bb = cy.nodes().boundingBox({});
+      const bb = boxOf();
       const ext = cy.extent();
       const pal = PALETTES[theme];
       const nodes = cy.nodes().map((n) => {

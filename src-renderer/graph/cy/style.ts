@@ -22,10 +22,8 @@ export const OVERLAY_CLASSES = ['ov-input', 'ov-added', 'ov-modified', 'ov-remov
 
 export interface StyleOptions {
   readonly theme: Theme;
-  /** Many elements: straight edges (bezier control points cost per frame). */
+  /** Many elements: haystack edges with a mid-edge arrow (bezier control points cost per frame). */
   readonly large: boolean;
-  /** Zoomed far out: hairline edges without arrows (invisible at that size anyway). */
-  readonly far: boolean;
 }
 
 /** Pure: the stylesheet for a theme and a level of detail (data, snapshot-testable). */
@@ -35,7 +33,7 @@ export function lineageStylesheet(o: StyleOptions): StylesheetJson {
     selector: `node.kind-${k}`,
     style: { shape: KIND_SHAPE[k], 'border-color': p.kinds[k], 'background-color': p.kinds[k] },
   }));
-  const edgeCurve = o.far ? 'haystack' : o.large ? 'straight' : 'bezier';
+  const edgeCurve = o.large ? 'haystack' : 'bezier';
   return [
     {
       selector: 'node',
@@ -93,7 +91,9 @@ export function lineageStylesheet(o: StyleOptions): StylesheetJson {
         width: 1.3,
         'line-color': p.edge,
         'target-arrow-color': p.edge,
-        'target-arrow-shape': o.far ? 'none' : 'triangle',
+        'target-arrow-shape': o.large ? 'none' : 'triangle',
+        'mid-target-arrow-shape': o.large ? 'triangle' : 'none',
+        'mid-target-arrow-color': p.edge,
         'arrow-scale': 0.7,
         'curve-style': edgeCurve,
         'haystack-radius': 0,
