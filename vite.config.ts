@@ -13,6 +13,5 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 2500,
-    minify: process.env.RETRACE_NO_MINIFY ? false : 'esbuild',
   },
 });

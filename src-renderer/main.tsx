@@ -4,6 +4,7 @@ import { App } from './App';
 import { BRIDGE_GLOBAL } from '../shared/bridge';
 import { pickClient } from './api/pick-client';
 import { installAutomation } from './graph/automation';
+import { loadCanvasModule } from './graph/canvas-module';
 import { ControllerSlot, GraphControllerContext } from './graph/controller-context';
 import { createAppStore } from './state/app-store';
 import type { Theme } from './state/theme';
@@ -22,6 +23,7 @@ function initialTheme(): Theme {
 }
 
 performance.mark('retrace:script');
+void loadCanvasModule();
 const client = pickClient();
 const store = createAppStore(client, initialTheme());
 const controller = new ControllerSlot();

@@ -5,6 +5,7 @@ import type { GraphDto, NodeKind, PingDto, RejectedPageDto, SnapshotDto, StatusD
 import { AppError } from '../../shared/errors';
 import type { GraphDiffDto, Granularity, ImpactDirection } from '../../shared/lineage-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from '../../shared/repro-dto';
+import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from '../../shared/rerun-dto';
 import type { CellDto, TableCommitDto, TableDiffDto, TablePageDto } from '../../shared/table-dto';
 import type { WritableDb } from '../db/open-db';
 import { readTablePage, tableDiff, tableHistory } from '../lake';
@@ -18,6 +19,8 @@ import type { LineageReader } from '../lineage/read-models/lineage-reader';
 import { liveState } from '../repro/current-state';
 import { checkReproducibility } from '../repro/repro-check';
 import { executeRerun, planRerun, RerunConfirmations } from '../repro/rerun';
+import type { RerunService } from '../repro/rerun-service';
+import { createRerunService } from './rerun-wiring';
 import { RETRACE_VERSION } from '../../shared/version';
 import { requestTime } from './request-time';
 import { CatalogService } from './catalog-service';
@@ -32,6 +35,8 @@ export interface CoreApiDeps {
   readonly counts: () => StatusDto['counts'];
   readonly rejected: (page: { limit: number; offset: number }) => RejectedPageDto;
   readonly clock?: () => number;
+  /** Where re-run progress goes (the event hub: every connected UI). */
+  readonly emitRerunProgress?: (e: RerunProgressDto) => void;
 }
 
 /**
@@ -41,6 +46,7 @@ export interface CoreApiDeps {
 export class CoreApi implements RetraceApi {
   private readonly reruns = new RerunConfirmations();
   private readonly catalog: CatalogService;
+  private rerunPlans: RerunService | null = null;
 
   constructor(private readonly deps: CoreApiDeps) {
     this.catalog = new CatalogService({ engine: () => this.engine, db: deps.db, workspaceRoot: deps.workspaceRoot, ...(deps.clock ? { clock: deps.clock } : {}) });
@@ -150,6 +156,33 @@ export class CoreApi implements RetraceApi {
     const plan = this.reruns.take(req.token);
     const r = await executeRerun(plan, this.deps.workspaceRoot, { quiet: true });
     return { run: r.runId, rerunOf: plan.run, exitCode: r.exitCode, signal: r.signal };
+  }
+
+  async prepareRerunPlan(req: RerunPlanRequest): Promise<RerunPlanDto> {
+    return this.plans.prepare(req);
+  }
+
+  async startRerunPlan(req: StartRerunRequest): Promise<RerunExecutionDto> {
+    return this.plans.start(req);
+  }
+
+  async cancelRerunPlan(req: { execution: string }): Promise<{ cancelled: boolean }> {
+    return this.plans.cancel(req.execution);
+  }
+
+  async getRerunExecution(req: { execution: string }): Promise<RerunExecutionDto> {
+    return this.plans.get(req.execution);
+  }
+
+  /** The re-run plans of this workspace (the CLI waits on executions through it). */
+  get plans(): RerunService {
+    this.rerunPlans ??= createRerunService({
+      db: this.deps.db,
+      workspaceRoot: this.deps.workspaceRoot,
+      engine: () => this.engine,
+      emit: (e) => this.deps.emitRerunProgress?.(e),
+    });
+    return this.rerunPlans;
   }
 
   async getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]> {

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStoreApi } from '../state/use-app';
 import { useGraphController } from './controller-context';
-import { createGraphController, type LayoutStatus } from './graph-controller';
+import type { LayoutStatus } from './graph-controller';
+import { loadCanvasModule } from './canvas-module';
 import { GraphToolbar } from './GraphToolbar';
 import { GroupBar } from './GroupBar';
 import { HoverCard } from './HoverCard';
@@ -24,15 +25,23 @@ export function LineageGraph() {
   const [mounted, setMounted] = useState(0);
 
   useEffect(() => {
-    const c = createGraphController(ref.current!, store, safeStorage());
-    slot.set(c);
-    const off = c.onLayoutStatus((s) => setLayout(s));
-    const raf = requestAnimationFrame(() => setMounted((m) => m + 1));
+    let disposed = false;
+    let cleanup = () => {};
+    void loadCanvasModule().then(({ createGraphController }) => {
+      if (disposed) return;
+      const c = createGraphController(ref.current!, store, safeStorage());
+      slot.set(c);
+      const off = c.onLayoutStatus((s) => setLayout(s));
+      setMounted((m) => m + 1);
+      cleanup = () => {
+        off();
+        c.dispose();
+        slot.set(null);
+      };
+    });
     return () => {
-      cancelAnimationFrame(raf);
-      off();
-      c.dispose();
-      slot.set(null);
+      disposed = true;
+      cleanup();
     };
   }, [store, slot]);
 

@@ -2,8 +2,11 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RetraceClient } from '../../shared/api';
 import type { RejectedPageDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
+import { createCompareSlice, type CompareSlice } from './compare-slice';
 import { createGraphSlice, type GraphSlice } from './graph-slice';
 import { createInspectSlice, type InspectSlice } from './inspect-slice';
+import { createOverlaySlice, type OverlaySlice } from './overlay-slice';
+import { createRerunSlice, type RerunSlice } from './rerun-slice';
 import type { Theme } from './theme';
 import type { UrlView } from './url-state';
 import { createViewSlice, type ViewSlice } from './view-slice';
@@ -13,8 +16,16 @@ export type { Theme } from './theme';
 
 /** Shell-level state: theme and which side panel is open. */
 interface ShellSlice {
+  /**
+   * The API client, for panels that page through data they do not keep in the store (table
+   * rows, catalogue pages): they ask for what is on screen and hold it in their own state.
+   */
+  readonly api: RetraceClient;
   theme: Theme;
   panel: 'details' | 'rejected';
+  /** The side panel's tab. */
+  sideTab: 'details' | 'insights' | 'changes';
+  setSideTab(tab: 'details' | 'insights' | 'changes'): void;
   rejected: RejectedPageDto | null;
   setTheme(theme: Theme): void;
   showPanel(panel: 'details' | 'rejected'): Promise<void>;
@@ -25,7 +36,7 @@ interface ShellSlice {
 }
 
 /** Everything the views read. Topology (graph) is kept apart from display state (selection). */
-export type AppState = GraphSlice & ViewSlice & InspectSlice & ShellSlice;
+export type AppState = GraphSlice & ViewSlice & InspectSlice & OverlaySlice & RerunSlice & CompareSlice & ShellSlice;
 
 export interface StoreOptions {
   /** Most elements a view draws before it starts grouped (tests use small budgets). */
@@ -41,8 +52,14 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
     ...createGraphSlice(client, set, get),
     ...createViewSlice(set, get, opts.budget),
     ...createInspectSlice(client, set, get),
+    ...createOverlaySlice(client, set, get),
+    ...createRerunSlice(client, set, get),
+    ...createCompareSlice(client, set, get),
+    api: client,
     theme: initialTheme,
     panel: 'details',
+    sideTab: 'details',
+    setSideTab: (sideTab) => set({ sideTab, panel: 'details' }),
     rejected: null,
     setTheme: (theme) => set({ theme }),
     urlView: () => {
@@ -52,7 +69,7 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
         focus: s.focus ? { id: s.focus.id, extra: s.focus.extra } : null,
         depth: s.depth,
         groups: s.groupsExplicit ? s.groups : null,
-        overlay: s.overlay ? 'impact' : null,
+        overlay: s.overlay ? s.overlay.kind : null,
         snapshot: s.snapshot,
         granularity: s.granularity,
         direction: s.directionExplicit ? s.direction : null,
@@ -70,9 +87,9 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
         direction: v.direction ?? (v.granularity === s.granularity ? s.direction : null),
         directionExplicit: v.direction !== null,
         selectedId: v.selectedId,
-        overlay: null,
         details: null,
       });
+      get().clearOverlay();
       if (v.granularity !== s.granularity || !s.graph) {
         set({ granularity: v.granularity, snapshot: v.snapshot });
         await get().load();
@@ -82,7 +99,8 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
         await get().inspect();
       }
       if (v.selectedId) set({ centreOn: { id: v.selectedId, epoch: (get().centreOn?.epoch ?? 0) + 1 } });
-      if (v.overlay === 'impact' && get().details && !get().overlay) await get().toggleImpact();
+      if (v.overlay === 'impact' && get().details) await get().showImpact();
+      if (v.overlay === 'footprint' && get().details) get().showFootprint();
     },
     showPanel: async (panel) => {
       set({ panel });

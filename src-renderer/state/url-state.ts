@@ -13,7 +13,7 @@ export interface UrlView {
   readonly focus: { readonly id: string; readonly extra: readonly string[] } | null;
   readonly depth: { readonly up: number | null; readonly down: number | null };
   readonly groups: GroupState | null;
-  readonly overlay: 'impact' | null;
+  readonly overlay: 'impact' | 'footprint' | null;
   readonly snapshot: number | null;
   readonly granularity: Granularity;
   readonly direction: Direction | null;
@@ -74,7 +74,7 @@ export function decodeView(hash: string): UrlView {
     focus: focusId ? { id: focusId, extra: list(params.get('more')).filter((x) => /^[ud]:/.test(x)) } : null,
     depth: { up: int(params.get('up')), down: int(params.get('down')) },
     groups: base === 'open' || base === 'closed' ? { base: base === 'open' ? 'expanded' : 'collapsed', except: groupsRaw.slice(1) } : null,
-    overlay: params.get('overlay') === 'impact' ? 'impact' : null,
+    overlay: params.get('overlay') === 'impact' ? 'impact' : params.get('overlay') === 'footprint' ? 'footprint' : null,
     snapshot: int(params.get('at')),
     granularity: params.get('view') === 'run' ? 'run' : 'job',
     direction: params.get('dir') === 'TB' ? 'TB' : params.get('dir') === 'LR' ? 'LR' : null,
