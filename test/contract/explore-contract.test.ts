@@ -214,6 +214,15 @@ for (const transport of TRANSPORTS) {
       seen.push(rows);
     });
 
+    test('runs view: run nodes carry their stage and their start and end times', async () => {
+      const g = await h.client.getGraph({ granularity: 'run' });
+      const r5 = g.nodes.find((n) => n.id === `run:${RUN(5)}`)!;
+      assert.deepEqual([r5.label, r5.state, r5.job, r5.startedAt, r5.endedAt], ['report #1', 'FAIL', 'ns/report', minute(8), minute(9)]);
+      const ingest = g.nodes.filter((n) => n.kind === 'run' && n.job === 'ns/ingest').map((n) => [n.label, n.startedAt]);
+      assert.deepEqual(ingest, [['ingest #1', minute(0)], ['ingest #2', minute(6)]]);
+      seen.push(r5);
+    });
+
     test('insights: bad windows and kinds are refused with one sentence', async () => {
       for (const [req, code] of [
         [{ since: 'yesterday' }, 'INVALID_ARGUMENT'],
