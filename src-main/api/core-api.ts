@@ -67,7 +67,9 @@ export class CoreApi implements RetraceApi {
   async getStatus(req: { snapshot?: number } = {}): Promise<StatusDto> {
     const counts = this.deps.counts();
     if (req.snapshot === undefined) return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, snapshot: null, counts };
-    return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, snapshot: req.snapshot, counts: { ...counts, ...countsAt(this.engine, this.deps.db, req.snapshot) } };
+    this.checkSnapshot(req.snapshot);
+    const at = this.deps.engine ? countsAt(this.deps.engine, this.deps.db, req.snapshot) : this.countsFromGraph(req.snapshot);
+    return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, snapshot: req.snapshot, counts: { ...counts, ...at } };
   }
 
   async getGraph(req: { snapshot?: number; asOf?: string; granularity?: Granularity }): Promise<GraphDto> {
@@ -207,6 +209,12 @@ export class CoreApi implements RetraceApi {
 
   async tableChangesBetween(req: { artifact: string; fromTime: string; toTime: string; offset?: number; limit?: number }): Promise<TableChangesDto> {
     return tableChangesBetween(this.tableRef(req.artifact), req);
+  }
+
+  /** A reader without the lineage engine (a fixture) answers counts from its graph: run nodes and artifact nodes. */
+  private countsFromGraph(snapshot: number): { runs: number; artifacts: number } {
+    const nodes = this.deps.lineage.graphAt(snapshot, { granularity: 'run' }).nodes;
+    return { runs: nodes.filter((n) => n.kind === 'run').length, artifacts: nodes.filter((n) => !['job', 'run', 'code', 'environment'].includes(n.kind)).length };
   }
 
   private checkSnapshot(k: number): void {
