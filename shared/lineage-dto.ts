@@ -25,6 +25,8 @@ export interface FootprintEntryDto {
   readonly artifact: string;
   /** Graph node id of the artifact (`artifact:<ns>/<name>`). */
   readonly id: string;
+  /** The graph node that draws it: its artifact folder's for a file inside one, else `id` (always set by the core). */
+  readonly node?: string;
   readonly kind: NodeKind;
   /** Classes this artifact falls in; empty when only OTHER ops (metadata) touched it. */
   readonly classes: FootprintClass[];

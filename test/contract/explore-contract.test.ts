@@ -214,6 +214,15 @@ for (const transport of TRANSPORTS) {
       seen.push(rows);
     });
 
+    test('footprint entries name the graph node that draws them', async () => {
+      const fp = await h.client.getFootprint({ run: RUN(6) });
+      assert.deepEqual(fp.entries.map((e) => [e.artifact, e.node, e.classes.join(' ')]), [
+        ['data/feat.parquet', 'artifact:file/data/feat.parquet', 'OUTPUT_MODIFIED'],
+        ['data/raw.csv', 'artifact:file/data/raw.csv', 'INPUT'],
+        ['notes/readme.txt', 'artifact:file/notes/readme.txt', 'OUTPUT_REMOVED'],
+      ]);
+    });
+
     test('runs view: run nodes carry their stage and their start and end times', async () => {
       const g = await h.client.getGraph({ granularity: 'run' });
       const r5 = g.nodes.find((n) => n.id === `run:${RUN(5)}`)!;
