@@ -4,7 +4,8 @@ import { AppError } from '../../shared/errors';
 import { impactCsv } from '../../shared/impact-csv';
 import { registerLineageCommands } from '../../src-main/cli/commands/lineage';
 import { openHarness, TRANSPORTS, type Harness, type TransportName } from '../api-clients.test-support';
-import { C1, C2, cliInProcess, H, ingestExplore, minute, RUN } from '../explore-workspace.test-support';
+import { cliInProcess } from '../../src-main/cli/cli-in-process.test-support';
+import { C1, C2, H, ingestExplore, minute, RUN } from '../explore-workspace.test-support';
 
 /**
  * The explorer's API methods (issue 13) over every transport, on the explore fixture ingested
