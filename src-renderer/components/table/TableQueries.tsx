@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { TableChangesDto, TableCommitDto, TableValueAsOfDto } from '../../../shared/table-dto';
 import { useApp } from '../../state/use-app';
 import { formatTime } from '../details/format';
-import { CommandHint } from './TableSection';
+import { CommandHint } from './CommandHint';
 import { formatCell } from './table-math';
 
 /** ISO (UTC) ↔ the value of a `datetime-local` input (local time, to the second). */

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { TableCommitDto, TableDiffDto } from '../../../shared/table-dto';
 import { useApp } from '../../state/use-app';
 import { formatTime } from '../details/format';
-import { CopyIcon } from '../details/Hash';
+import { CommandHint } from './CommandHint';
 import { RowGrid } from './RowGrid';
 import { TableQueries } from './TableQueries';
 import { formatCell, pairChanges, rowsByVersion, type DiffRow } from './table-math';
@@ -157,15 +157,5 @@ function VersionDiff(props: { artifact: string; versions: number[]; from: number
         </>
       )}
     </div>
-  );
-}
-
-/** The equivalent command, for copying into a terminal. */
-export function CommandHint({ text }: { text: string }) {
-  return (
-    <p className="command-hint small">
-      <code>{text}</code>
-      <button type="button" className="copy-button" aria-label="Copy the command" title="Copy the command" onClick={() => void navigator.clipboard?.writeText(text)}><CopyIcon /></button>
-    </p>
   );
 }
