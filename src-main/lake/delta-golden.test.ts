@@ -90,21 +90,6 @@ test('delta/corrupted-last-checkpoint-kernel: a corrupt _last_checkpoint is igno
   assert.deepEqual(await sortedColumn(ext('delta/corrupted-last-checkpoint-kernel'), 'id'), range(0, 100));
 });
 
-const refusedAs = (feature: string) => (e: AppError): boolean => e.code === 'UNSUPPORTED' && e.message.includes(`"${feature}"`);
-
-test('delta/v2-checkpoint-json and v2-checkpoint-parquet: refused naming v2Checkpoint', async () => {
-  await assert.rejects(loadSnapshot(ext('delta/v2-checkpoint-json')), refusedAs('v2Checkpoint'));
-  await assert.rejects(loadSnapshot(ext('delta/v2-checkpoint-parquet')), refusedAs('v2Checkpoint'));
-});
-
-test('delta/table-with-columnmapping-mode-name: refused naming columnMapping', async () => {
-  await assert.rejects(loadSnapshot(ext('delta/table-with-columnmapping-mode-name')), refusedAs('columnMapping'));
-});
-
-test('delta/table-with-dv-small: uses column mapping too, so refused naming columnMapping', async () => {
-  await assert.rejects(loadSnapshot(ext('delta/table-with-dv-small')), refusedAs('columnMapping'));
-});
-
 test('delta/deltalog-invalid-protocol-version: reader version 99 refused', async () => {
   await assert.rejects(loadSnapshot(ext('delta/deltalog-invalid-protocol-version')), (e: AppError) => e.code === 'UNSUPPORTED' && /Unsupported Delta protocol reader version/.test(e.message) && /99/.test(e.message));
 });

@@ -46,3 +46,19 @@ export async function sortedColumn(dir: string, column: string, version?: number
 
 export const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 export const sortNum = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
+
+/**
+ * Rows as DuckDB reads them (an independent Parquet reader, used as the oracle where upstream
+ * asserts only "equal to Spark"). Values come back as DuckDB's JSON-friendly forms.
+ */
+export async function duckRows(sql: string): Promise<Record<string, unknown>[]> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}

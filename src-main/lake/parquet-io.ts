@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import * as pw from 'parquet-wasm';
 import {
-  type Table as ArrowTable, Table as ArrowTableClass, RecordBatch, Schema, Struct, makeData, tableFromIPC, tableToIPC,
+  type Field as ArrowField, type Table as ArrowTable, Table as ArrowTableClass, RecordBatch, Schema, Struct, makeData, tableFromIPC, tableToIPC,
 } from 'apache-arrow';
 import { AppError } from '../../shared/errors';
 
@@ -21,11 +21,14 @@ export interface ParquetSlice {
 
 export interface ParquetReadOptions {
   readonly columns?: readonly string[];
+  /** Chooses the columns from the file's own schema (column mapping by field id); wins over `columns`. */
+  readonly select?: (fields: readonly ArrowField[]) => readonly string[];
   readonly rowGroups?: readonly number[];
 }
 
 export interface ParquetLayout {
   readonly columns: readonly string[];
+  readonly fields: readonly ArrowField[];
   /** Rows per row group, in order. */
   readonly rowGroupRows: readonly number[];
   readonly numRows: number;
@@ -46,7 +49,7 @@ function layoutOf(file: pw.ParquetFile): ParquetLayout {
   const schema = tableFromIPC(file.schema().intoIPCStream()).schema;
   const meta = file.metadata();
   const rowGroupRows = meta.rowGroups().map((rg) => rg.numRows());
-  return { columns: schema.fields.map((f) => f.name), rowGroupRows, numRows: meta.fileMetadata().numRows() };
+  return { columns: schema.fields.map((f) => f.name), fields: schema.fields, rowGroupRows, numRows: meta.fileMetadata().numRows() };
 }
 
 /** Column names and row-group sizes of a Parquet file (footer only). */
@@ -65,7 +68,8 @@ export async function readParquetSlice(path: string, opts: ParquetReadOptions = 
   try {
     const layout = layoutOf(file);
     const present = new Set(layout.columns);
-    const wanted = opts.columns ? opts.columns.filter((c) => present.has(c)) : undefined;
+    const requested = opts.select ? opts.select(layout.fields) : opts.columns;
+    const wanted = requested ? requested.filter((c) => present.has(c)) : undefined;
     // Asking for every column by name costs more than asking for none (no projection).
     const columns = wanted && wanted.length === layout.columns.length ? undefined : wanted;
     const rowGroups = opts.rowGroups ? [...opts.rowGroups].sort((a, b) => a - b) : undefined;
