@@ -3,7 +3,7 @@ import type { TableCommitDto } from '../../shared/table-dto';
 import { type ChangeRow, readChanges } from './changes';
 import { type Action, listLog, loadSnapshot, readCommit } from './delta-log';
 import { type EqualsFilter, outputFields, parseStats, scanSnapshot } from './delta-scan';
-import type { Row } from './delta-types';
+import type { DeltaField, Row } from './delta-types';
 import { type WriteMode, type WriteResult, writeTable } from './delta-writer';
 import { readInputFile } from './input';
 import { resolveVersion } from './lookup';
@@ -121,9 +121,18 @@ export async function tableDiff(dir: string, fromVersion: number, toVersion: num
   };
 }
 
-/** `retrace table write`: reads CSV / JSON lines / Parquet and commits it. */
-export async function writeTableFromFile(dir: string, file: string, opts: { mode: WriteMode; keyColumns?: readonly string[]; timeOffsetMs?: number }): Promise<WriteResult> {
-  const input = await readInputFile(file);
+/**
+ * `retrace table write`: reads CSV / JSON lines / Parquet and commits it. Into an existing table
+ * the input is read against the table's schema (CSV text is converted to the table's types, not
+ * guessed), for a new table against `schema` when given, else an inferred one.
+ */
+export async function writeTableFromFile(dir: string, file: string, opts: { mode: WriteMode; keyColumns?: readonly string[]; timeOffsetMs?: number; schema?: readonly DeltaField[] }): Promise<WriteResult> {
+  let tableSchema: readonly DeltaField[] | undefined;
+  if (!opts.schema && opts.mode !== 'overwrite') {
+    try { tableSchema = (await loadSnapshot(dir)).schema.fields; } catch { tableSchema = undefined; }
+  }
+  const schema = opts.schema ?? tableSchema;
+  const input = await readInputFile(file, opts.mode === 'delete' ? undefined : schema);
   const offset = opts.timeOffsetMs ?? 0;
   return writeTable(dir, {
     mode: opts.mode,

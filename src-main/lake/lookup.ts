@@ -2,6 +2,7 @@ import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { type AddAction, type Snapshot, listLog, loadSnapshot } from './delta-log';
 import { type DataSlice, outputFields, parseStats, readDataFile, readDataSlice } from './delta-scan';
+import { physicalName } from './column-mapping';
 import { type DeltaType, type Row, coerceValue, compareValues, keyString } from './delta-types';
 import { type KeyIndexEntry, readKeyIndex } from './data-files';
 import { versionAtTime } from './time-travel';
@@ -86,9 +87,11 @@ function fileBounds(snap: Snapshot, column: string, type: DeltaType): FileBounds
   const key = `${snap.tableDir}@${snap.version}#${column}`;
   let bounds = boundsCache.get(key);
   if (!bounds) {
+    const field = snap.schema.fields.find((f) => f.name === column);
+    const stored = field ? physicalName(field, snap.columnMapping) : column;
     bounds = snap.files.map((file) => {
       const s = parseStats(file);
-      const min = s?.minValues?.[column], max = s?.maxValues?.[column];
+      const min = s?.minValues?.[stored], max = s?.maxValues?.[stored];
       return { file, min: min == null ? null : coerceValue(min, type, column), max: max == null ? null : coerceValue(max, type, column) };
     });
     boundsCache.set(key, bounds);
@@ -116,7 +119,7 @@ export async function lookupKey(dir: string, opts: LookupOptions): Promise<Looku
   for (const b of fileBounds(snap, opts.keyColumn, type)) {
     if (!partitioned && !mayHold(b, key, type)) continue;
     const index = partitioned || b.file.deletionVector ? null : cachedKeyIndex(snap.tableDir, b.file.path, type);
-    const groups = index && index.column === opts.keyColumn
+    const groups = index && index.column === physicalName(field, snap.columnMapping)
       ? index.rowGroups.map((g, i) => ({ g, i })).filter(({ g }) => mayHold(g, key, type)).map(({ i }) => i)
       : undefined;
     if (groups && groups.length === 0) continue;

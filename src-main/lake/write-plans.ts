@@ -2,6 +2,7 @@ import { AppError } from '../../shared/errors';
 import type { Action, AddAction, Snapshot } from './delta-log';
 import { fileMayMatch, parseStats, readDataFile } from './delta-scan';
 import { type DeltaField, type DeltaType, type Row, coerceValue, compareValues, keyString } from './delta-types';
+import { physicalName } from './column-mapping';
 import { type FileLayout, writeChangeRows, writeRows } from './data-files';
 
 /**
@@ -38,9 +39,10 @@ export function candidateFiles(snap: Snapshot, layout: FileLayout, keyRows: read
     // One key column: binary-search the sorted keys against each file's [min, max].
     const t = field.type as DeltaType;
     const keys = keyRows.map((r) => coerceValue(r[only!], t, only!)).filter((v) => v !== null).sort((a, b) => compareValues(a, b, t));
+    const stored = physicalName(field, snap.columnMapping);
     return snap.files.filter((f) => {
       const stats = parseStats(f);
-      const min = stats?.minValues?.[only!], max = stats?.maxValues?.[only!];
+      const min = stats?.minValues?.[stored], max = stats?.maxValues?.[stored];
       if (min === undefined || max === undefined || min === null || max === null) return true;
       let lo = 0, hi = keys.length;
       const cmin = coerceValue(min, t, only!);

@@ -35,7 +35,9 @@ test('table write / read / history / changes round trip (DESIGN §8 shapes)', as
     const v0 = jsonl(await run(['table', 'read', dir, '--version', '0', '--where', 'user=u1', '--columns', 'score']));
     assert.deepEqual(v0, [{ score: 1.5 }]);
     const csv = await run(['table', 'read', dir, '--version', '1', '--format', 'csv', '--columns', 'user,score']);
-    assert.deepEqual(csv.trim().split('\n').sort(), ['u1,1.5', 'u2,9', 'u3,3', 'user,score']);
+    // One CSV writer for the project (shared/csv.ts): RFC 4180 records ending in CRLF.
+    assert.ok(csv.endsWith('\r\n') && !/[^\r]\n/.test(csv), JSON.stringify(csv));
+    assert.deepEqual(csv.split('\r\n').filter(Boolean).sort(), ['u1,1.5', 'u2,9', 'u3,3', 'user,score']);
     const asOf = jsonl(await run(['table', 'read', dir, '--as-of', String(Date.now() + 60_000)]));
     assert.equal(asOf.length, 2);
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { csvRecord } from '../../../shared/csv';
 import { AppError } from '../../../shared/errors';
 import { parseIntArg, parseTimeArg } from '../cli-io';
 import { readChanges } from '../../lake/changes';
@@ -27,12 +28,6 @@ const stdoutSink: TableOutput = {
   },
 };
 
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 function parseWhere(values: readonly string[]): EqualsFilter[] {
   return values.map((w) => {
     const eq = w.indexOf('=');
@@ -52,10 +47,10 @@ async function printRows(io: TableOutput, batches: AsyncIterable<Row[]>, format:
   for await (const rows of batches) {
     for (const r of rows) {
       if (!header) {
-        await io.write(`${(columns ?? Object.keys(r)).map(csvCell).join(',')}\n`);
+        await io.write(csvRecord(columns ?? Object.keys(r)));
         header = true;
       }
-      await io.write(format === 'csv' ? `${(columns ?? Object.keys(r)).map((c) => csvCell(r[c])).join(',')}\n` : `${JSON.stringify(r)}\n`);
+      await io.write(format === 'csv' ? csvRecord((columns ?? Object.keys(r)).map((c) => r[c])) : `${JSON.stringify(r)}\n`);
     }
   }
 }
