@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { type CsvError, parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { AppError } from '../../shared/errors';
 import { deltaTypeOfArrow, vectorToValues } from './arrow-read';
 import { describeType } from './conform';
@@ -69,8 +69,8 @@ export async function readCsvFile(file: string): Promise<Row[]> {
       rows.push(row);
     }
   } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
     const e = err as CsvError & { lines?: number };
-    if (typeof e.code !== 'string' || !e.code.startsWith('CSV_')) throw err;
     throw new AppError('INVALID_ARGUMENT', `Line ${e.lines ?? '?'} of ${file} is not valid CSV: ${e.message.replace(/^[^:]*: /, '')}`);
   }
   if (rows.length === 0 && fs.statSync(file).size === 0) throw new AppError('INVALID_ARGUMENT', `${file} is empty (a header row is required).`);
