@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,3 +63,15 @@ export async function duckRows(sql: string): Promise<Record<string, unknown>[]> 
     instance.closeSync();
   }
 }
+
+const NONPART_IDS = ['001', '003', '004', '006', '007', '008', '009', '010', '011', '012', '013', '014', '015', '016'].map((n) => `TXN-${n}`);
+
+/** v9_verification.rs verify_nonpart_records. */
+export function verifyNonpartRecords(rows: Row[]): void {
+  assert.deepEqual(rows.map((r) => r.txn_id).sort(), NONPART_IDS);
+  const by = new Map(rows.map((r) => [r.txn_id, r]));
+  assert.equal(by.get('TXN-001')!.txn_type, 'reversal');
+  assert.equal(by.get('TXN-007')!.fee_amount, '75.00');
+  assert.deepEqual(['TXN-001', 'TXN-008', 'TXN-015'].map((id) => by.get(id)!.merchant_name), ['Amazon', 'Grab', 'Japan Airlines']);
+}
+

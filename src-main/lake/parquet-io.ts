@@ -137,3 +137,12 @@ export function encodeParquet(table: ArrowTable, opts: ParquetWriteOptions = {})
 export function wasmMemoryBytes(): number {
   return pw.wasmMemory().buffer.byteLength;
 }
+
+/** A whole Parquet file held in memory (a Hudi log's Parquet data block) → Arrow. */
+export function readParquetBytes(bytes: Uint8Array): ArrowTable {
+  try {
+    return tableFromIPC(pw.readParquet(bytes).intoIPCStream());
+  } catch (err) {
+    throw new AppError('STORE_CORRUPT', `An embedded Parquet block could not be read (${(err as Error).message}).`);
+  }
+}
