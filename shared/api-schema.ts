@@ -50,6 +50,7 @@ export const API_ARG_SCHEMAS = {
   prepareRerun: z.object({ run: ref }).strict(),
   confirmRerun: z.object({ token: z.string().min(1).max(200) }).strict(),
   getTableHistory: z.object({ artifact: ref }).strict(),
+  getTableInfo: z.object({ artifact: ref, version: seq.optional() }).strict(),
   readTablePage: z
     .object({ artifact: ref, version: seq.optional(), offset: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(1000).optional() })
     .strict(),

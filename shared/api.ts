@@ -13,7 +13,7 @@ import type {
   WhoRanDto,
 } from './lineage-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from './repro-dto';
-import type { TableCommitDto, TableDiffDto, TablePageDto } from './table-dto';
+import type { TableCommitDto, TableDiffDto, TableInfoDto, TablePageDto } from './table-dto';
 import type {
   GraphChangedDto,
   GraphDto,
@@ -65,8 +65,10 @@ export interface RetraceApi {
   /** Executes the confirmed plan (no shell) under capture; resolves when it ends. */
   confirmRerun(req: { token: string }): Promise<RerunResultDto>;
 
-  /** Commits of the Delta table behind an artifact, oldest first. */
+  /** Commits of the Delta table (or completed instants of the Hudi table) behind an artifact, oldest first. */
   getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]>;
+  /** Format, protocol and features, the schema as a tree, partitioning and size of the table behind an artifact. */
+  getTableInfo(req: { artifact: string; version?: number }): Promise<TableInfoDto>;
   readTablePage(req: { artifact: string; version?: number; offset?: number; limit?: number }): Promise<TablePageDto>;
   /** Row changes after `from` up to and including `to`. */
   diffTable(req: { artifact: string; from: number; to: number; limit?: number }): Promise<TableDiffDto>;
@@ -105,6 +107,7 @@ export const API_METHODS = {
   prepareRerun: true,
   confirmRerun: true,
   getTableHistory: true,
+  getTableInfo: true,
   readTablePage: true,
   diffTable: true,
 } as const satisfies Record<ApiMethod, true>;

@@ -1,13 +1,12 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { RetraceApi } from '../../shared/api';
 import type { GraphDto, PingDto, RejectedPageDto, SnapshotDto, StatusDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
 import type { GraphDiffDto, Granularity } from '../../shared/lineage-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from '../../shared/repro-dto';
-import type { CellDto, TableCommitDto, TableDiffDto, TablePageDto } from '../../shared/table-dto';
+import type { CellDto, TableCommitDto, TableDiffDto, TableInfoDto, TablePageDto } from '../../shared/table-dto';
 import type { WritableDb } from '../db/open-db';
-import { readTablePage, tableDiff, tableHistory } from '../lake';
+import { type DeltaType, describeType, readTablePage, tableDiff, tableFormat, tableHistoryOf, tableInfo } from '../lake';
 import {
   latestPipelineUsing,
   listArtifacts,
@@ -146,13 +145,21 @@ export class CoreApi implements RetraceApi {
   }
 
   async getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]> {
-    return tableHistory(this.tableDir(req.artifact));
+    return tableHistoryOf(this.tableDir(req.artifact));
+  }
+
+  async getTableInfo(req: { artifact: string; version?: number }): Promise<TableInfoDto> {
+    return tableInfo(this.tableDir(req.artifact), req.version);
   }
 
   async readTablePage(req: { artifact: string; version?: number; offset?: number; limit?: number }): Promise<TablePageDto> {
     const { artifact, ...page } = req;
     const p = await readTablePage(this.tableDir(artifact), page);
-    return { version: p.version, columns: p.columns.map((c) => ({ name: c.name, type: typeof c.type === 'string' ? c.type : JSON.stringify(c.type) })), rows: p.rows.map(toCells), offset: p.offset, hasMore: p.hasMore };
+    return {
+      version: p.version, format: p.format, ...(p.instant ? { instant: p.instant } : {}), warnings: p.warnings,
+      columns: p.columns.map((c) => ({ name: c.name, type: typeof c.type === 'string' ? c.type : describeType(c.type as DeltaType) })),
+      rows: p.rows.map(toCells), offset: p.offset, hasMore: p.hasMore,
+    };
   }
 
   async diffTable(req: { artifact: string; from: number; to: number; limit?: number }): Promise<TableDiffDto> {
@@ -176,7 +183,7 @@ export class CoreApi implements RetraceApi {
     if (!dir || (dir !== root && !dir.startsWith(root + path.sep))) {
       throw new AppError('FORBIDDEN', `${artifact} is not a table inside the workspace; previews stay inside ${root}.`);
     }
-    if (!fs.existsSync(path.join(dir, '_delta_log'))) throw new AppError('NOT_FOUND', `${artifact} is not a Delta table (it has no _delta_log folder).`);
+    if (!tableFormat(dir)) throw new AppError('NOT_FOUND', `${artifact} is not a Delta or Hudi table (it has neither _delta_log nor .hoodie).`);
     return dir;
   }
 }

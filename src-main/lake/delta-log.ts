@@ -170,10 +170,12 @@ export async function loadSnapshot(tableDir: string, version?: number, listing: 
   const present = [...listing.commits.keys()].filter((v) => v <= target).sort((a, b) => a - b);
   const earliest = Math.min(...listing.commits.keys(), ...listing.checkpoints.keys());
   const gaps = missingVersions(listing.commits, target);
-  if (earliest > 0 && gaps.length === 0) {
+  // Delta removes old commits only once a checkpoint covers them: without one, missing leading
+  // commits are damage, not cleanup.
+  if (earliest > 0 && gaps.length === 0 && listing.checkpoints.size > 0) {
     throw new AppError('NOT_FOUND', `Version ${target} of table ${tableDir} can no longer be reconstructed: its log was cleaned up before version ${earliest}.`);
   }
-  const missing = gaps.length > 0 ? gaps[0]! : present.length > 0 ? present[present.length - 1]! + 1 : 0;
+  const missing = gaps.length > 0 ? gaps[0]! : earliest > 0 ? earliest - 1 : present.length > 0 ? present[present.length - 1]! + 1 : 0;
   throw new AppError('STORE_CORRUPT', `Table ${tableDir} cannot be read at version ${target}: commit file ${path.join(dir, commitFileName(missing))} is missing and no checkpoint covers it (versions are not contiguous: ([${present.join(', ')}])).`, { file: path.join(dir, commitFileName(missing)) });
 }
 

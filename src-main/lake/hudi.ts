@@ -223,3 +223,33 @@ async function summarize(table: HudiTable, i: HudiInstant): Promise<HudiCommitSu
   const op = meta.operationType;
   return { instant: i.instant, action: i.action, operationType: typeof op === 'string' ? op : null, rowsInserted: ins, rowsUpdated: upd, rowsDeleted: del, partitions };
 }
+
+/**
+ * `retrace table changes` on a Hudi table: the incremental query (start, end] with each row
+ * labelled like Delta's change feed: `insert` when its key did not exist as of `start`, else
+ * `update_postimage`; `_commit_version` is the instant that wrote it. Hudi's incremental query
+ * does not report deletes, so neither does this.
+ */
+export async function hudiChanges(dir: string, start: string, end?: string): Promise<Row[]> {
+  const table = hudiTimeline(dir);
+  const before = table.timeline.some((i) => i.instant <= start) ? await readAsOf(table, start, {}) : [];
+  const existed = new Set(before.map((r) => `${String(r._hoodie_partition_path)}\u0001${String(r._hoodie_record_key)}`));
+  const rows = await readHudiIncremental(dir, start, end);
+  const commitTimes = new Map(table.timeline.map((i) => [i.instant, i.completed ?? i.instant]));
+  return rows.map((r) => {
+    const instant = String(r._hoodie_commit_time);
+    const key = `${String(r._hoodie_partition_path)}\u0001${String(r._hoodie_record_key)}`;
+    return { ...r, _change_type: existed.has(key) ? 'update_postimage' : 'insert', _commit_version: instant, _commit_timestamp: instantToIso(commitTimes.get(instant) ?? instant) };
+  }).sort((a, b) => String(a._commit_version).localeCompare(String(b._commit_version)));
+}
+
+/** `yyyyMMddHHmmssSSS` → ISO-8601 (read as UTC: Hudi writes instants in the writer's zone by default, which the table does not record). */
+export function instantToIso(instant: string): string {
+  const d = instant.padEnd(17, '0');
+  return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(8, 10)}:${d.slice(10, 12)}:${d.slice(12, 14)}.${d.slice(14, 17)}Z`;
+}
+
+/** ISO-8601 or epoch ms → the instant string of that moment (UTC). */
+export function timeToInstant(ms: number): string {
+  return new Date(ms).toISOString().replace(/\D/g, '').slice(0, 17);
+}

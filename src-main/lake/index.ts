@@ -8,6 +8,8 @@ import { type WriteMode, type WriteResult, writeTable } from './delta-writer';
 import { readInputFile } from './input';
 import { resolveVersion } from './lookup';
 import { versionTimestamp } from './time-travel';
+import { hudiHistory, hudiTimeline, instantToIso, readHudiSnapshot, timeToInstant } from './hudi';
+import { tableFormat, tableInfo } from './table-info';
 
 /**
  * The commit store's public API (DESIGN §5). Every function takes plain arguments and returns
@@ -17,7 +19,12 @@ import { versionTimestamp } from './time-travel';
 export { lookupKey, rowsInRange, type LookupOptions, type LookupResult, type RangeOptions } from './lookup';
 export { readChanges, type ChangeRow } from './changes';
 export { writeTable, type WriteRequest, type WriteResult, type WriteMode } from './delta-writer';
-export { readHudiSnapshot, readHudiIncremental, hudiTimeline, hudiHistory } from './hudi';
+export { readHudiSnapshot, readHudiIncremental, hudiTimeline, hudiHistory, hudiChanges } from './hudi';
+export { tableInfo, tableFormat } from './table-info';
+export { describeType } from './conform';
+export type { DeltaType } from './delta-types';
+export { alterTable, type AlterRequest, type AlterResult } from './table-alter';
+export { vacuumTable, type VacuumOptions, type VacuumResult } from './vacuum';
 
 /** One row of `tableHistory`: a commit with its row counts (from Spark-named operationMetrics); the API's TableCommitDto. */
 export type CommitSummary = TableCommitDto;
@@ -44,7 +51,13 @@ function countsOf(actions: readonly Action[]): Pick<CommitSummary, 'rowsInserted
 export function tableHistory(dir: string): CommitSummary[] {
   const listing = listLog(dir);
   return [...listing.commits.keys()].sort((a, b) => a - b).map((version) => {
-    const actions = readCommit(dir, version);
+    let actions: Action[];
+    try {
+      actions = readCommit(dir, version);
+    } catch {
+      // A damaged commit is listed as such; reading around it is the reader's business.
+      return { version, timestamp: new Date(versionTimestamp(dir, version, listing)).toISOString(), operation: 'UNREADABLE', rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 };
+    }
     return {
       version,
       timestamp: new Date(versionTimestamp(dir, version, listing)).toISOString(),
@@ -66,6 +79,10 @@ export interface PageRequest {
 
 export interface TablePage {
   readonly version: number;
+  readonly format: 'delta' | 'hudi';
+  /** Hudi: the instant read. */
+  readonly instant?: string;
+  readonly warnings: readonly string[];
   readonly columns: { name: string; type: unknown }[];
   readonly partitionColumns: readonly string[];
   readonly rows: Row[];
@@ -82,6 +99,7 @@ export function parseAsOf(asOf: string | number): number {
 
 /** A page of rows of the table at a version (or time); stops reading once the page is full. */
 export async function readTablePage(dir: string, req: PageRequest = {}): Promise<TablePage> {
+  if (tableFormat(dir) === 'hudi') return readHudiPage(dir, req);
   const offset = req.offset ?? 0, limit = req.limit ?? 100;
   const version = resolveVersion(dir, { ...(req.version !== undefined ? { version: req.version } : {}), ...(req.asOf !== undefined ? { asOf: parseAsOf(req.asOf) } : {}) });
   const snap = await loadSnapshot(dir, version);
@@ -96,7 +114,41 @@ export async function readTablePage(dir: string, req: PageRequest = {}): Promise
     }
     if (hasMore) break;
   }
-  return { version, columns: fields.map((f) => ({ name: f.name, type: f.type })), partitionColumns: snap.metadata.partitionColumns, rows, offset, hasMore };
+  return { version, format: 'delta', warnings: snap.warnings, columns: fields.map((f) => ({ name: f.name, type: f.type })), partitionColumns: snap.metadata.partitionColumns, rows, offset, hasMore };
+}
+
+/** Hudi: "version" N is the N-th completed instant of the timeline. */
+async function readHudiPage(dir: string, req: PageRequest): Promise<TablePage> {
+  const offset = req.offset ?? 0, limit = req.limit ?? 100;
+  const timeline = hudiTimeline(dir).timeline;
+  let index = timeline.length - 1;
+  if (req.version !== undefined) {
+    if (req.version >= timeline.length) throw new AppError('NOT_FOUND', `Hudi table ${dir} has ${timeline.length} completed instants; there is no version ${req.version}.`);
+    index = req.version;
+  } else if (req.asOf !== undefined) {
+    const at = timeToInstant(parseAsOf(req.asOf));
+    index = -1;
+    timeline.forEach((i, k) => { if (i.instant <= at) index = k; });
+  }
+  const instant = timeline[index]?.instant;
+  const all = index < 0 ? [] : (await readHudiSnapshot(dir, { ...(instant ? { asOf: instant } : {}) }))
+    .filter((r) => (req.where ?? []).every((w) => String(r[w.column]) === String(w.value)));
+  const picked = all.slice(offset, offset + limit).map((r) => (req.columns ? Object.fromEntries(req.columns.map((c) => [c, r[c] ?? null])) : r));
+  const info = await tableInfo(dir);
+  return {
+    version: Math.max(index, 0), format: 'hudi', ...(instant ? { instant } : {}), warnings: [],
+    columns: (req.columns ?? info.schema.map((n) => n.name)).map((name) => ({ name, type: info.schema.find((n) => n.name === name)?.type ?? 'string' })),
+    partitionColumns: [...info.partitionColumns], rows: picked, offset, hasMore: all.length > offset + limit,
+  };
+}
+
+/** Commits of a Delta table or completed instants of a Hudi table, oldest first. */
+export async function tableHistoryOf(dir: string): Promise<CommitSummary[]> {
+  if (tableFormat(dir) !== 'hudi') return tableHistory(dir);
+  return (await hudiHistory(dir)).map((h, version) => ({
+    version, instant: h.instant, timestamp: instantToIso(h.instant),
+    operation: h.operationType ?? h.action, rowsInserted: h.rowsInserted, rowsUpdated: h.rowsUpdated, rowsDeleted: h.rowsDeleted,
+  }));
 }
 
 export interface TableDiff {

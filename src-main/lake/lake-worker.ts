@@ -10,6 +10,8 @@ import { wasmMemoryBytes } from './parquet-io';
  */
 export const LAKE_WORKER_METHODS = {
   tableHistory: lake.tableHistory,
+  tableHistoryOf: lake.tableHistoryOf,
+  tableInfo: lake.tableInfo,
   readTablePage: lake.readTablePage,
   tableDiff: lake.tableDiff,
   lookupKey: lake.lookupKey,
@@ -20,6 +22,9 @@ export const LAKE_WORKER_METHODS = {
   readHudiSnapshot: lake.readHudiSnapshot,
   readHudiIncremental: lake.readHudiIncremental,
   hudiHistory: lake.hudiHistory,
+  hudiChanges: lake.hudiChanges,
+  alterTable: lake.alterTable,
+  vacuumTable: lake.vacuumTable,
 } as const;
 
 export type LakeMethod = keyof typeof LAKE_WORKER_METHODS;
