@@ -7,22 +7,16 @@ import type { ReproReportDto, RerunOfferDto, RerunResultDto } from '../../shared
 import type { CellDto, TableCommitDto, TableDiffDto, TableInfoDto, TablePageDto } from '../../shared/table-dto';
 import type { WritableDb } from '../db/open-db';
 import { type DeltaType, describeType, readTablePage, tableDiff, tableFormat, tableHistoryOf, tableInfo } from '../lake';
-import {
-  latestPipelineUsing,
-  listArtifacts,
-  listRuns,
-  mostUsed,
-  search,
-  stalenessOf,
-  upstreamOf,
-  whoRan,
-  type LineageEngine,
-} from '../lineage';
-import type { LineageReader } from '../lineage/lineage-reader';
+import { latestPipelineUsing, mostUsed, whoRan } from '../lineage/read-models/insights';
+import { listArtifacts, listRuns } from '../lineage/read-models/filters';
+import { search } from '../lineage/read-models/search';
+import { stalenessOf, upstreamOf } from '../lineage/read-models/upstream';
+import { type LineageEngine } from '../lineage/read-models/lineage-engine';
+import type { LineageReader } from '../lineage/read-models/lineage-reader';
 import { liveState } from '../repro/current-state';
 import { checkReproducibility } from '../repro/repro-check';
 import { executeRerun, planRerun, RerunConfirmations } from '../repro/rerun';
-import { RETRACE_VERSION } from '../version';
+import { RETRACE_VERSION } from '../../shared/version';
 
 export interface CoreApiDeps {
   readonly workspaceRoot: string;

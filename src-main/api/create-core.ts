@@ -1,10 +1,11 @@
 import type { RetraceApi } from '../../shared/api';
 import { DisposableStore, toDisposable, type Disposable } from '../../shared/disposable';
 import { openDb, type WritableDb } from '../db/open-db';
-import type { LineageEngine } from '../lineage';
-import type { LineageReader } from '../lineage/lineage-reader';
-import { listRejected, provenanceCounts, startTailer } from '../provenance';
-import { ensureWorkspace, type WorkspacePaths } from '../workspace';
+import type { LineageEngine } from '../lineage/read-models/lineage-engine';
+import type { LineageReader } from '../lineage/read-models/lineage-reader';
+import { listRejected, provenanceCounts } from '../provenance/queries';
+import { startTailer } from '../provenance/tailer';
+import { ensureWorkspace, type WorkspacePaths } from '../workspace/workspace-paths';
 import { CoreApi } from './core-api';
 import { openWorkspaceEngine } from './workspace-engine';
 import { EventHub } from './event-hub';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
-import { ensureWorkspace } from '../workspace';
+import { ensureWorkspace } from '../workspace/workspace-paths';
 import { readCaptureConfig, resolveExecutable } from './capture-config';
 import { isCodeFile, readGitState, scriptFromArgv, type GitState } from './code-state';
 import { splitTableOps } from './delta-tables';

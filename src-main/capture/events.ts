@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
-import { RETRACE_VERSION } from '../version';
+import { RETRACE_VERSION } from '../../shared/version';
 import type { EnvironmentFacet } from './environment';
 import type { FootprintOp } from './footprint';
 import type { GitState } from './code-state';

@@ -14,7 +14,7 @@ import { chooseTracer } from './tracer-choice';
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const HARNESS = path.join(ROOT, 'test/fixtures/capture/run-cli.ts');
-const realCliHasRun = fs.readFileSync(path.join(ROOT, 'src-main/cli/commands/index.ts'), 'utf8').includes('registerRunCommand');
+const realCliHasRun = fs.readFileSync(path.join(ROOT, 'src-main/cli/all-commands.ts'), 'utf8').includes('registerRunCommand');
 const cliArgv = (args: string[]): string[] =>
   realCliHasRun ? [path.join(ROOT, 'bin/retrace.mjs'), ...args] : ['--import', import.meta.resolve('tsx'), HARNESS, ...args];
 const cliEnv = { ...process.env, RETRACE_FROM_SOURCE: '1' };

@@ -6,8 +6,8 @@ import { AppError } from '../../shared/errors';
 import { formatVectorCell } from '../../shared/vector-format';
 import { writeTable } from '../../src-main/lake/delta-writer';
 import { alterTable } from '../../src-main/lake/table-alter';
-import { ingestOnce } from '../../src-main/provenance';
-import { openHarness, TRANSPORTS, type Harness } from '../support/clients';
+import { ingestOnce } from '../../src-main/provenance/ingest';
+import { openHarness, TRANSPORTS, type Harness } from '../api-clients.test-support';
 
 /**
  * The table methods of the API over every transport, on a real workspace: a Delta feature table

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { buildDemoWorkspace } from '../../src-main/capture/demo';
-import { REPO_ROOT, startRetraceServer } from '../support/cli';
-import { launchChromium } from './browser';
+import { buildDemoWorkspace } from '../../src-main/demo/build-demo';
+import { REPO_ROOT, startRetraceServer } from '../cli.test-support';
+import { launchChromium } from './browser.test-support';
 
 /**
  * The demo workspace as a user meets it (`npm start`): every node kind in the graph, a stage's

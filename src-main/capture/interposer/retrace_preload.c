@@ -26,6 +26,8 @@
  * The exec wrappers only make sure LD_PRELOAD and RETRACE_PRELOAD_LOG survive an explicit
  * environment. Not seen: statically linked programs, raw syscalls (Go), io_uring.
  */
+/* Over 400 lines because the recorder is one translation unit: every wrapper shares the static
+ * guard, the log descriptor and the record writer, and the build compiles one file into one .so. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>

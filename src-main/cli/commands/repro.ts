@@ -8,7 +8,7 @@ import { openDb } from '../../db/open-db';
 import { liveState } from '../../repro/current-state';
 import { checkReproducibility } from '../../repro/repro-check';
 import { executeRerun, planRerun } from '../../repro/rerun';
-import { workspacePaths } from '../../workspace';
+import { workspacePaths } from '../../workspace/workspace-paths';
 import { CliExit, printJson, resolveWorkspace } from '../cli-io';
 
 const WS_HELP = 'the workspace (default: nearest folder upward holding .retrace/)';
