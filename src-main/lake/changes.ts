@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/errors';
 import { loadDeletionVector } from './deletion-vectors';
-import { type Action, type AddAction, type LogListing, type Snapshot, listLog, loadSnapshot, readCommit } from './delta-log';
+import { type LogListing, type Snapshot, listLog, loadSnapshot, readCommit } from './delta-log';
+import type { Action, AddAction } from './delta-actions';
 import { readDataFile } from './delta-scan';
 import { columnMappingMode } from './column-mapping';
 import { type DeltaField, type Row, keyString, parseSchemaString } from './delta-types';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { rowsToArrow } from './arrow-write';
 import { type ColumnMappingMode, physicalName } from './column-mapping';
 import { writeDataFile } from './delta-commit';
-import type { AddAction, CdcAction } from './delta-log';
+import type { AddAction, CdcAction } from './delta-actions';
 import { type Data, type Table as ArrowTable, Type } from 'apache-arrow';
 import {
   type DeltaField, type DeltaType, type Row, compareValues, daysToDate, microsToIso, normalizeBigInt, serializePartitionValue,

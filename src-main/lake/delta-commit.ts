@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors';
-import { type Action, commitFileName, logDir } from './delta-log';
+import { commitFileName, logDir } from './delta-log';
+import type { Action } from './delta-actions';
 
 /**
  * Put-if-absent of the next log entry (notes/table-formats.md §1.7): write a temp file, fsync

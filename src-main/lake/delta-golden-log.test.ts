@@ -5,8 +5,8 @@ import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { canonicalPath, commitFileName, loadSnapshot, logDir, readCommit } from './delta-log';
 import { readAllRows } from './delta-scan';
-import { tableHistory } from './index';
-import { copyTable, ext, range, rowsAt, sortedColumn } from './lake-test-helpers';
+import { tableHistory } from './table-api';
+import { copyTable, ext, range, rowsAt, sortedColumn } from './lake.test-support';
 
 // Log replay and path edge cases, v2 checkpoints, the Hive-connector tables and folders that are
 // not tables (delta-io/delta golden tables; expectations from ../shared/testdata/external/README.md).

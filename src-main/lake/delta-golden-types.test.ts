@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { loadSnapshot } from './delta-log';
 import { fileMayMatch, readAllRows } from './delta-scan';
 import type { Row } from './delta-types';
-import { duckRows, ext, range, rowsAt } from './lake-test-helpers';
+import { duckRows, ext, range, rowsAt } from './lake.test-support';
 
 // Nested types, column mapping, type widening, variant, decimals, timestamps and zones: the
 // delta-io/delta golden tables, with expectations quoted from ../shared/testdata/external/README.md

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { loadSnapshot, readCommit } from './delta-log';
 import { fileMayMatch, readAllRows } from './delta-scan';
-import { EXTERNAL, ext, range, rowsAt, sortNum, sortedColumn } from './lake-test-helpers';
+import { EXTERNAL, ext, range, rowsAt, sortNum, sortedColumn } from './lake.test-support';
 
 // Expectations quoted from ../shared/testdata/external/README.md (delta-io/delta golden tables).
 

@@ -15,8 +15,6 @@ import { checkReadable } from './protocol';
  * `corrupted-last-checkpoint-kernel`, delta-rs `table_failed_last_checkpoint_update`), so it
  * only picks among several v2 checkpoints of one version; one listing names every checkpoint.
  */
-export type { Action, AddAction, CdcAction, CommitInfo, MetadataAction, ProtocolAction, RemoveAction, TxnAction } from './delta-actions';
-
 export interface LogListing {
   readonly commits: Map<number, string>;
   /**

@@ -10,7 +10,7 @@ import { type DeltaField, type Row } from './delta-types';
 import { writeTable } from './delta-writer';
 import { readInputFile } from './input';
 import { versionAtTime } from './time-travel';
-import { copyTable, rowsAt, sortedColumn, tempDir } from './lake-test-helpers';
+import { copyTable, rowsAt, sortedColumn, tempDir } from './lake.test-support';
 
 const ALL_TYPES: DeltaField[] = [
   { name: 'id', type: 'long', nullable: false }, { name: 's', type: 'string', nullable: true }, { name: 'i', type: 'integer', nullable: true },

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hudiFileSlices, hudiTimeline, readHudiIncremental, readHudiSnapshot } from './hudi';
+import { hudiFileSlices, readHudiIncremental, readHudiSnapshot } from './hudi';
+import { hudiTimeline } from './hudi-timeline';
 import { readHudiLogFile } from './hudi-log';
 import type { Row } from './delta-types';
-import { ext, verifyNonpartRecords } from './lake-test-helpers';
+import { ext, verifyNonpartRecords } from './lake.test-support';
 
 
 // Merge-on-read tables from apache/hudi-rs (expectations quoted from

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hudiFileSlices, hudiHistory, hudiTimeline, readHudiIncremental, readHudiSnapshot } from './hudi';
+import { hudiFileSlices, hudiHistory, readHudiIncremental, readHudiSnapshot } from './hudi';
+import { hudiTimeline } from './hudi-timeline';
 import { AppError } from '../../shared/errors';
 import fs from 'node:fs';
 import path from 'node:path';
-import { copyTable, ext, verifyNonpartRecords } from './lake-test-helpers';
+import { copyTable, ext, verifyNonpartRecords } from './lake.test-support';
 import type { Row } from './delta-types';
 
 // Expectations quoted from ../shared/testdata/external/README.md (apache/hudi-rs COW tables).

@@ -15,8 +15,6 @@ import { readParquetSlice } from './parquet-io';
  * with the larger ordering (precombine) value, ties going to the later commit; a delete removes
  * a key unless the record it meets is newer. Read-optimised reads take base files only.
  */
-export type { HudiInstant, HudiTable } from './hudi-timeline';
-export { hudiTimeline } from './hudi-timeline';
 
 interface BaseFile { readonly fileId: string; readonly partition: string; readonly instant: string; readonly path: string }
 interface LogFile { readonly fileId: string; readonly partition: string; readonly instant: string; readonly version: number; readonly token: string; readonly path: string }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { csvDocument } from '../../shared/csv';
 import { readInputFile } from './input';
-import { tempDir } from './lake-test-helpers';
+import { tempDir } from './lake.test-support';
 
 // CSV input through csv-parse (issue 20): each case is a bug the hand-written parser had.
 

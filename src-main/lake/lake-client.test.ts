@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { createLakeClient } from './lake-client';
-import { ext, tempDir } from './lake-test-helpers';
+import { ext, tempDir } from './lake.test-support';
 
 test('the worker client reads, writes and reports errors off the main thread, and recycles workers', { timeout: 60_000 }, async () => {
   const root = tempDir();

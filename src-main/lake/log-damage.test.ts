@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { commitFileName, loadSnapshot, logDir } from './delta-log';
-import { copyTable, ext, range, sortedColumn } from './lake-test-helpers';
+import { copyTable, ext, range, sortedColumn } from './lake.test-support';
 
 // A damaged log (issue 16): a missing or unparsable commit file, or a gap, is never read past
 // silently. When a checkpoint still makes the version readable the read succeeds with a warning

@@ -6,8 +6,8 @@ import { type DeltaField } from './delta-types';
 import { writeTable } from './delta-writer';
 import { KEY_INDEX_DIR } from './data-files';
 import { clearLookupCaches, configureLookupCaches, lookupCacheUsage, lookupKey, rowsInRange } from './lookup';
-import { readTablePage, tableDiff, tableHistory } from './index';
-import { ext, tempDir } from './lake-test-helpers';
+import { readTablePage, tableDiff, tableHistory } from './table-api';
+import { ext, tempDir } from './lake.test-support';
 
 const FIELDS: DeltaField[] = [
   { name: 'key', type: 'long', nullable: false }, { name: 'feature', type: 'double', nullable: true },

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../../shared/errors';
-import { type AddAction, type Snapshot, listLog, loadSnapshot } from './delta-log';
+import { type Snapshot, listLog, loadSnapshot } from './delta-log';
+import type { AddAction } from './delta-actions';
 import { type DataSlice, outputFields, parseStats, readDataFile, readDataSlice } from './delta-scan';
 import { physicalName } from './column-mapping';
 import { type DeltaType, type Row, coerceValue, compareValues, keyString } from './delta-types';

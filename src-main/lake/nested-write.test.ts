@@ -7,8 +7,8 @@ import { listLog, loadSnapshot } from './delta-log';
 import type { DeltaField, Row } from './delta-types';
 import { writeTable } from './delta-writer';
 import { readInputFile, readSchemaFile } from './input';
-import { writeTableFromFile } from './index';
-import { duckRows, rowsAt, tempDir } from './lake-test-helpers';
+import { writeTableFromFile } from './table-api';
+import { duckRows, rowsAt, tempDir } from './lake.test-support';
 
 // Writing nested values (issue 18, "Writer"): embeddings as arrays of floats, structs and maps,
 // in the standard Parquet layouts another engine (DuckDB here) reads back to the same values.

@@ -7,7 +7,8 @@ import { describeType } from './conform';
 import { loadSnapshot } from './delta-log';
 import { parseStats } from './delta-scan';
 import type { DeltaField, DeltaType } from './delta-types';
-import { hudiFileSlices, hudiTimeline } from './hudi';
+import { hudiFileSlices } from './hudi';
+import { hudiTimeline } from './hudi-timeline';
 import { readParquetLayout } from './parquet-io';
 
 /**

@@ -12,7 +12,7 @@ import { writeTable } from './delta-writer';
 import { lookupKey } from './lookup';
 import { alterTable } from './table-alter';
 import { vacuumTable } from './vacuum';
-import { duckRows, rowsAt, tempDir } from './lake-test-helpers';
+import { duckRows, rowsAt, tempDir } from './lake.test-support';
 import { PENDING_DIR } from './write-journal';
 
 // Column mapping on write (`table alter`), vacuum, and cleaning up after writes that fail or are

@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/errors';
-import type { Action, AddAction, Snapshot } from './delta-log';
+import type { Snapshot } from './delta-log';
+import type { Action, AddAction } from './delta-actions';
 import { fileMayMatch, parseStats, readDataFile } from './delta-scan';
 import { type DeltaField, type DeltaType, type Row, coerceValue, compareValues, keyString } from './delta-types';
 import { physicalName } from './column-mapping';

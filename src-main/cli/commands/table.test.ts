@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { registerTableCommand } from './table';
-import { copyTable, ext, tempDir } from '../../lake/lake-test-helpers';
+import { copyTable, ext, tempDir } from '../../lake/lake.test-support';
 
 /** Runs `retrace table …` in-process and captures stdout. */
 async function run(args: string[], warnings: string[] = []): Promise<string> {

@@ -10,14 +10,12 @@ import { type EqualsFilter, scanSnapshot } from '../../lake/delta-scan';
 import type { Row } from '../../lake/delta-types';
 import type { WriteMode } from '../../lake/delta-writer';
 import { hudiChanges, readHudiSnapshot, timeToInstant } from '../../lake/hudi';
-import { tableHistoryOf, writeTableFromFile } from '../../lake/index';
+import { tableHistoryOf, writeTableFromFile } from '../../lake/table-api';
 import { readSchemaFile } from '../../lake/input';
 import { resolveVersion } from '../../lake/lookup';
 import { abandonOpenWrites } from '../../lake/write-journal';
 import { registerTableMaintenance } from './table-maintenance';
 import { type TableOutput, stdoutSink } from './table-output';
-
-export type { TableOutput } from './table-output';
 
 /**
  * `retrace table write|read|history|changes` (DESIGN §8; alter, vacuum and info live in

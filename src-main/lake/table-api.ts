@@ -1,30 +1,24 @@
 import { AppError } from '../../shared/errors';
 import type { TableCommitDto } from '../../shared/table-dto';
 import { type ChangeRow, readChanges } from './changes';
-import { type Action, listLog, loadSnapshot, readCommit } from './delta-log';
+import { listLog, loadSnapshot, readCommit } from './delta-log';
+import type { Action } from './delta-actions';
 import { type EqualsFilter, outputFields, parseStats, scanSnapshot } from './delta-scan';
 import type { DeltaField, Row } from './delta-types';
 import { type WriteMode, type WriteResult, writeTable } from './delta-writer';
 import { readInputFile } from './input';
 import { resolveVersion } from './lookup';
 import { versionTimestamp } from './time-travel';
-import { hudiHistory, hudiTimeline, instantToIso, readHudiSnapshot, timeToInstant } from './hudi';
+import { hudiHistory, instantToIso, readHudiSnapshot, timeToInstant } from './hudi';
+import { hudiTimeline } from './hudi-timeline';
 import { tableFormat, tableInfo } from './table-info';
 
 /**
- * The commit store's public API (DESIGN §5). Every function takes plain arguments and returns
- * JSON-safe values (timestamps as ISO strings, 64-bit integers as numbers when exact, else
- * strings). They run in the calling thread; `lake-client.ts` runs the same functions in a worker.
+ * The table views the app and the CLI share (DESIGN §5): history, a page of rows, the diff of two
+ * versions, writing a file, for Delta and Hudi tables alike. Every function takes plain arguments
+ * and returns JSON-safe values (timestamps as ISO strings, 64-bit integers as numbers when exact,
+ * else strings). They run in the calling thread; `lake-client.ts` runs them in a worker.
  */
-export { lookupKey, rowsInRange, type LookupOptions, type LookupResult, type RangeOptions } from './lookup';
-export { readChanges, type ChangeRow } from './changes';
-export { writeTable, type WriteRequest, type WriteResult, type WriteMode } from './delta-writer';
-export { readHudiSnapshot, readHudiIncremental, hudiTimeline, hudiHistory, hudiChanges } from './hudi';
-export { tableInfo, tableFormat } from './table-info';
-export { describeType } from './conform';
-export type { DeltaType } from './delta-types';
-export { alterTable, type AlterRequest, type AlterResult } from './table-alter';
-export { vacuumTable, type VacuumOptions, type VacuumResult } from './vacuum';
 
 /** One row of `tableHistory`: a commit with its row counts (from Spark-named operationMetrics); the API's TableCommitDto. */
 export type CommitSummary = TableCommitDto;
