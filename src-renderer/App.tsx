@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { CanvasOverlay } from './components/CanvasOverlay';
 import { DetailsPanel } from './components/DetailsPanel';
 import { RejectedPanel } from './components/RejectedPanel';
-import { RerunDialog } from './components/RerunDialog';
+import { RerunPlanDialog } from './components/rerun/RerunPlanDialog';
 import { SearchPalette } from './components/SearchPalette';
 import { TimeSlider } from './components/TimeSlider';
 import { TopBar } from './components/TopBar';
@@ -36,7 +36,7 @@ export function App() {
         {panel === 'rejected' ? <RejectedPanel /> : <DetailsPanel />}
       </main>
       <TimeSlider />
-      <RerunDialog />
+      <RerunPlanDialog />
       <SearchPalette />
     </div>
   );

@@ -67,7 +67,7 @@ function NodeDetailsView() {
   const showImpact = useApp((s) => s.showImpact);
   const clearOverlay = useApp((s) => s.clearOverlay);
   const inspectRun = useApp((s) => s.inspectRun);
-  const offerRerun = useApp((s) => s.offerRerun);
+  const openRerunPlan = useApp((s) => s.openRerunPlan);
   const node = graph?.nodes.find((n) => n.id === selectedId);
   if (!node) return null;
   const run = details && (details.kind === 'job' || details.kind === 'run') ? details.run : null;
@@ -94,7 +94,7 @@ function NodeDetailsView() {
           </button>
         )}
         {run && (
-          <button type="button" className="button" onClick={() => void offerRerun(run)} data-testid="rerun-button">
+          <button type="button" className="button" onClick={() => void openRerunPlan({ kind: 'run', run })} data-testid="rerun-button">
             Re-run…
           </button>
         )}

@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors';
 import { createGraphSlice, type GraphSlice } from './graph-slice';
 import { createInspectSlice, type InspectSlice } from './inspect-slice';
 import { createOverlaySlice, type OverlaySlice } from './overlay-slice';
+import { createRerunSlice, type RerunSlice } from './rerun-slice';
 import type { Theme } from './theme';
 import type { UrlView } from './url-state';
 import { createViewSlice, type ViewSlice } from './view-slice';
@@ -26,7 +27,7 @@ interface ShellSlice {
 }
 
 /** Everything the views read. Topology (graph) is kept apart from display state (selection). */
-export type AppState = GraphSlice & ViewSlice & InspectSlice & OverlaySlice & ShellSlice;
+export type AppState = GraphSlice & ViewSlice & InspectSlice & OverlaySlice & RerunSlice & ShellSlice;
 
 export interface StoreOptions {
   /** Most elements a view draws before it starts grouped (tests use small budgets). */
@@ -43,6 +44,7 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
     ...createViewSlice(set, get, opts.budget),
     ...createInspectSlice(client, set, get),
     ...createOverlaySlice(client, set, get),
+    ...createRerunSlice(client, set, get),
     theme: initialTheme,
     panel: 'details',
     rejected: null,
