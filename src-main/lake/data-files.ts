@@ -10,6 +10,7 @@ import {
   type DeltaField, type DeltaType, type Row, compareValues, daysToDate, microsToIso, normalizeBigInt, serializePartitionValue,
 } from './delta-types';
 import { encodeParquet } from './parquet-io';
+import { encodeInPool, poolSize } from './parquet-pool';
 
 /**
  * Writing data files: rows are grouped by partition, sorted by key (tight key ranges make both
@@ -155,31 +156,56 @@ function groupByPartition(rows: readonly Row[], layout: FileLayout): Map<string,
 
 export interface WrittenFiles { readonly adds: AddAction[]; readonly paths: string[] }
 
-/** Writes rows as new data files; returns their `add` actions (with stats). */
-export function writeRows(tableDir: string, rows: readonly Row[], layout: FileLayout, now: number): WrittenFiles {
+/** Below this many rows a commit is encoded in this thread: starting workers would cost more. */
+const POOL_MIN_ROWS = 100_000;
+
+/**
+ * Writes rows as new data files; returns their `add` actions (with stats). A big commit's files
+ * are encoded in the Parquet worker pool, a few at a time, while this thread builds the next
+ * file's Arrow columns and statistics; files are written and listed in order either way.
+ */
+export async function writeRows(tableDir: string, rows: readonly Row[], layout: FileLayout, now: number): Promise<WrittenFiles> {
   const dataFields = layout.fields.filter((f) => !layout.partitionColumns.includes(f.name));
   const adds: AddAction[] = [], paths: string[] = [];
-  for (const group of groupByPartition(rows, layout).values()) {
-    const sorted = sortByKey(group.rows, layout.keyColumns, layout.fields);
-    for (let start = 0; start < sorted.length; start += layout.rowsPerFile) {
-      const chunk = sorted.slice(start, start + layout.rowsPerFile);
-      const name = `part-00000-${randomUUID()}.c000.snappy.parquet`;
-      const dir = partitionPath(group.values);
-      const rel = dir ? `${dir}/${name}` : name;
-      const table = rowsToArrow(dataFields, chunk, { mode: layout.mode });
-      const stats = statsFor(dataFields, chunk, table, layout.mode);
-      const bytes = encodeParquet(table, { rowGroupRows: layout.rowGroupRows });
-      writeDataFile(tableDir, rel, bytes, layout.journal);
-      paths.push(rel);
-      const [key] = layout.keyColumns;
-      if (layout.keyColumns.length === 1 && !layout.partitionColumns.includes(key!)) {
-        writeKeyIndex(tableDir, name, physicalName(layout.fields.find((f) => f.name === key)!, layout.mode), key!, chunk, layout);
-      }
-      adds.push({
-        path: rel.split('/').map(encodeURIComponent).join('/'), partitionValues: group.values, size: bytes.length,
-        modificationTime: now, dataChange: true, stats,
-      });
+  const pooled = rows.length >= POOL_MIN_ROWS && rows.length > layout.rowsPerFile;
+  const inFlight: { bytes: Promise<Uint8Array>; finish(bytes: Uint8Array): void }[] = [];
+  const drain = async (keep: number): Promise<void> => {
+    while (inFlight.length > keep) {
+      const next = inFlight.shift()!;
+      next.finish(await next.bytes);
     }
+  };
+  const [key] = layout.keyColumns;
+  const indexed = layout.keyColumns.length === 1 && !layout.partitionColumns.includes(key!);
+  try {
+    for (const group of groupByPartition(rows, layout).values()) {
+      const sorted = sortByKey(group.rows, layout.keyColumns, layout.fields);
+      for (let start = 0; start < sorted.length; start += layout.rowsPerFile) {
+        const chunk = sorted.slice(start, start + layout.rowsPerFile);
+        const name = `part-00000-${randomUUID()}.c000.snappy.parquet`;
+        const dir = partitionPath(group.values);
+        const rel = dir ? `${dir}/${name}` : name;
+        const table = rowsToArrow(dataFields, chunk, { mode: layout.mode });
+        const stats = statsFor(dataFields, chunk, table, layout.mode);
+        const finish = (bytes: Uint8Array): void => {
+          writeDataFile(tableDir, rel, bytes, layout.journal);
+          paths.push(rel);
+          if (indexed) writeKeyIndex(tableDir, name, physicalName(layout.fields.find((f) => f.name === key)!, layout.mode), key!, chunk, layout);
+          adds.push({
+            path: rel.split('/').map(encodeURIComponent).join('/'), partitionValues: group.values, size: bytes.length,
+            modificationTime: now, dataChange: true, stats,
+          });
+        };
+        if (!pooled) { finish(encodeParquet(table, { rowGroupRows: layout.rowGroupRows })); continue; }
+        inFlight.push({ bytes: encodeInPool(table, { rowGroupRows: layout.rowGroupRows }), finish });
+        await drain(poolSize() * 2);
+      }
+    }
+    await drain(0);
+  } catch (err) {
+    // Let every encode still running settle before the caller cleans up what was written.
+    await Promise.allSettled(inFlight.map((x) => x.bytes));
+    throw err;
   }
   return { adds, paths };
 }

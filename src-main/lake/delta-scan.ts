@@ -1,4 +1,4 @@
-import type { Table as ArrowTable } from 'apache-arrow';
+import type { Field as ArrowField, Table as ArrowTable } from 'apache-arrow';
 import { AppError } from '../../shared/errors';
 import { childIndex, vectorToValues } from './arrow-read';
 import { physicalName } from './column-mapping';
@@ -6,7 +6,8 @@ import { loadDeletionVector } from './deletion-vectors';
 import { type Snapshot, dataFilePath } from './delta-log';
 import type { AddAction } from './delta-actions';
 import { type DeltaField, type DeltaType, type Row, coerceValue, compareValues, keyString, parsePartitionValue, toMicros } from './delta-types';
-import { readParquetSlice } from './parquet-io';
+import { type ParquetSlice, readParquetSlice } from './parquet-io';
+import { decodeFileInPool, poolSize } from './parquet-pool';
 import { readInt96Columns } from './int96';
 
 /**
@@ -102,26 +103,30 @@ export interface DataSlice {
   storedName(name: string): string | undefined;
 }
 
-export async function readDataSlice(snapshot: Snapshot, add: AddAction, fields: readonly DeltaField[], rowGroups?: readonly number[]): Promise<DataSlice> {
+export async function readDataSlice(
+  snapshot: Snapshot, add: AddAction, fields: readonly DeltaField[], rowGroups?: readonly number[], window?: { readonly offset: number; readonly limit: number },
+  /** The whole file already decoded (a prefetching scan). */
+  preloaded?: ArrowTable,
+): Promise<DataSlice> {
   const mode = snapshot.columnMapping;
   const partitionColumns = new Set(snapshot.metadata.partitionColumns);
   const dataFields = fields.filter((f) => !partitionColumns.has(f.name));
   const file = dataFilePath(snapshot.tableDir, add.path);
   // logical name → the file's column that stores it (physical name, or found by field id)
   const stored = new Map<string, string>();
-  const slice = await readParquetSlice(file, {
-    select: (fileFields) => dataFields.flatMap((f) => {
-      const k = childIndex(fileFields, f, mode);
-      if (k < 0) return [];
-      stored.set(f.name, fileFields[k]!.name);
-      return [fileFields[k]!.name];
-    }),
-    ...(rowGroups ? { rowGroups } : {}),
+  const select = (fileFields: readonly ArrowField[]): string[] => dataFields.flatMap((f) => {
+    const k = childIndex(fileFields, f, mode);
+    if (k < 0) return [];
+    stored.set(f.name, fileFields[k]!.name);
+    return [fileFields[k]!.name];
   });
+  const slice: ParquetSlice = preloaded
+    ? (select(preloaded.schema.fields), { table: preloaded, rowIndexOf: (i: number) => i, fileColumns: preloaded.schema.fields.map((f) => f.name) })
+    : await readParquetSlice(file, { select, ...(rowGroups ? { rowGroups } : {}), ...(window ?? {}) });
   const n = slice.table.numRows;
   const int96 = dataFields.filter((f) => stored.has(f.name) && slice.table.getChild(stored.get(f.name)!)?.type.toString() === 'Timestamp<NANOSECOND>');
   // parquet-wasm decodes INT96 into int64 nanoseconds, which wraps for years after 2262.
-  const int96Raw = int96.length > 0 ? await readInt96Columns(file, int96.map((f) => stored.get(f.name)!), rowGroups) : null;
+  const int96Raw = int96.length > 0 ? await readInt96Columns(file, int96.map((f) => stored.get(f.name)!), rowGroups, window) : null;
   const int96Values = int96Raw && new Map(int96.map((f) => [f.name, int96Raw.get(stored.get(f.name)!)!]));
   const converted = new Map<string, readonly unknown[]>();
   const partitionValue = (f: DeltaField): unknown => parsePartitionValue(add.partitionValues?.[physicalName(f, mode)] ?? add.partitionValues?.[f.name], f.type as DeltaType);
@@ -213,8 +218,34 @@ export async function readAllRows(snapshot: Snapshot, opts: ScanOptions = {}): P
 /**
  * Columnar scan: each live file decoded to Arrow (deletion vectors exposed via `isLive`), with no
  * per-value conversion — for bulk consumers (exports, aggregates) that do not need JSON rows.
+ * Reading every column of a big version, files are decoded ahead in the Parquet worker pool, a
+ * few at a time, while earlier ones are consumed.
  */
 export async function* scanSlices(snapshot: Snapshot, opts: { columns?: readonly string[] } = {}): AsyncGenerator<{ add: AddAction; slice: DataSlice }> {
   const fields = outputFields(snapshot, opts.columns);
-  for (const add of snapshot.files) yield { add, slice: await readDataSlice(snapshot, add, fields) };
+  const bytes = snapshot.files.reduce((s, f) => s + (f.size ?? 0), 0);
+  if (opts.columns || snapshot.files.length < 2 || bytes < POOL_MIN_BYTES) {
+    for (const add of snapshot.files) yield { add, slice: await readDataSlice(snapshot, add, fields) };
+    return;
+  }
+  const ahead = poolSize() + 1;
+  const decoding: Promise<ArrowTable>[] = [];
+  const start = (k: number): void => {
+    const add = snapshot.files[k];
+    if (!add) return;
+    const p = decodeFileInPool(dataFilePath(snapshot.tableDir, add.path));
+    p.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+    decoding[k] = p;
+  };
+  for (let k = 0; k < ahead; k++) start(k);
+  for (let k = 0; k < snapshot.files.length; k++) {
+    const table = await decoding[k]!;
+    delete decoding[k];
+    start(k + ahead);
+    const add = snapshot.files[k]!;
+    yield { add, slice: await readDataSlice(snapshot, add, fields, undefined, undefined, table) };
+  }
 }
+
+/** Below this much data a version is decoded in this thread: starting workers would cost more. */
+const POOL_MIN_BYTES = 16 * 1024 * 1024;

@@ -185,3 +185,12 @@ test('a write planned on a version another commit has since rewritten is refused
   const appended = await writeTable(dir, { mode: 'append', rows: [{ k: 3, v: 0 }], readVersion: 0 });
   assert.deepEqual([appended.version, appended.retries], [3, 2]);
 }));
+
+test('writes are refused where the table asks for rules Retrace cannot enforce: invariants, generated and identity columns', withTemp(async (dir) => {
+  for (const [key, words] of [['delta.invariants', 'a column invariant ("v")'], ['delta.generationExpression', 'a generated column ("v")'], ['delta.identity.start', 'an identity column ("v")']] as const) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await writeTable(dir, { mode: 'append', rows: [{ k: 1, v: 1 }], fields: [{ name: 'k', type: 'long', nullable: false }, { name: 'v', type: 'long', nullable: true, metadata: { [key]: 'x' } }] });
+    await assert.rejects(writeTable(dir, { mode: 'append', rows: [{ k: 2, v: 2 }] }), (e: AppError) => e.code === 'UNSUPPORTED' && e.message === `Table ${dir} has ${words}, which Retrace cannot enforce, so it will not write to it.`);
+    assert.equal(listLog(dir).latest, 0);
+  }
+}));

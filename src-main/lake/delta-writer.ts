@@ -70,6 +70,10 @@ export function checkWritable(snap: Snapshot, mode: WriteMode): void {
   for (const f of p.minWriterVersion === 7 ? p.writerFeatures ?? [] : []) {
     if (!SUPPORTED_WRITER_FEATURES.has(f)) throw new AppError('UNSUPPORTED', `Table ${snap.tableDir} uses writer feature "${f}", which Retrace cannot write yet.`);
   }
+  // Legacy writer versions imply features without naming them; what they would make us enforce
+  // shows in the schema's field metadata.
+  const enforced = fieldsWithMetadata(snap.schema.fields, ['delta.invariants', 'delta.generationExpression', 'delta.identity.start']);
+  if (enforced) throw new AppError('UNSUPPORTED', `Table ${snap.tableDir} has ${enforced}, which Retrace cannot enforce, so it will not write to it.`);
   const conf = snap.metadata.configuration ?? {};
   if (Object.keys(conf).some((k) => k.startsWith('delta.constraints.'))) {
     throw new AppError('UNSUPPORTED', `Table ${snap.tableDir} has CHECK constraints, which Retrace cannot enforce, so it will not write to it.`);
@@ -77,6 +81,20 @@ export function checkWritable(snap: Snapshot, mode: WriteMode): void {
   if (conf['delta.appendOnly'] === 'true' && mode !== 'append') {
     throw new AppError('INVALID_ARGUMENT', `Table ${snap.tableDir} is append-only (delta.appendOnly=true); ${mode} is not allowed.`);
   }
+}
+
+/** A phrase naming the first field whose metadata holds one of `keys`, or null. */
+function fieldsWithMetadata(fields: readonly DeltaField[], keys: readonly string[]): string | null {
+  const words: Record<string, string> = { 'delta.invariants': 'a column invariant', 'delta.generationExpression': 'a generated column', 'delta.identity.start': 'an identity column' };
+  for (const f of fields) {
+    const key = keys.find((k) => f.metadata?.[k] !== undefined);
+    if (key) return `${words[key]} ("${f.name}")`;
+    if (typeof f.type === 'object' && f.type.type === 'struct') {
+      const inner = fieldsWithMetadata(f.type.fields, keys);
+      if (inner) return inner;
+    }
+  }
+  return null;
 }
 
 function protocolAction(fields: readonly DeltaField[]): Action {
@@ -226,7 +244,7 @@ function schemaToWrite(snap: Snapshot | null, req: WriteRequest): readonly Delta
 async function buildPlan(tableDir: string, snap: Snapshot | null, req: WriteRequest, layout: FileLayout, rows: readonly Row[], now: number): Promise<Plan> {
   if (req.mode === 'upsert' && snap) return planUpsert(tableDir, snap, layout, rows, now);
   if (req.mode === 'delete' && snap) return planDelete(tableDir, snap, layout, rows, now);
-  const written = writeRows(tableDir, rows, layout, now);
+  const written = await writeRows(tableDir, rows, layout, now);
   const overwrite = req.mode === 'overwrite' && snap !== null;
   const removed = overwrite ? snap!.files : [];
   const removedRows = removed.reduce((s, f) => s + numRecords(f), 0);

@@ -51,6 +51,13 @@ export function hudiTimeline(dir: string): HudiTable {
   if (!SUPPORTED_TABLE_VERSIONS.has(tableVersion)) {
     throw new AppError('UNSUPPORTED', `Hudi table ${dir} has table version ${tableVersion}; Retrace reads versions 5, 6, 8 and 9.`, { feature: `tableVersion${tableVersion}` });
   }
+  const baseFormat = (properties['hoodie.table.base.file.format'] ?? 'PARQUET').toUpperCase();
+  if (baseFormat !== 'PARQUET') {
+    throw new AppError('UNSUPPORTED', `Hudi table ${dir} keeps its base files as ${baseFormat}; Retrace reads Parquet base files only.`, { feature: `baseFileFormat${baseFormat}` });
+  }
+  if (properties['hoodie.bootstrap.base.path']) {
+    throw new AppError('UNSUPPORTED', `Hudi table ${dir} is a bootstrap table (its data stays in ${properties['hoodie.bootstrap.base.path']}), which Retrace cannot read yet.`, { feature: 'bootstrap' });
+  }
   const type = properties['hoodie.table.type'] ?? 'COPY_ON_WRITE';
   if (type !== 'COPY_ON_WRITE' && type !== 'MERGE_ON_READ') throw new AppError('UNSUPPORTED', `Hudi table ${dir} has type ${type}, which Retrace does not know.`);
   const v8 = tableVersion >= 8;

@@ -121,12 +121,17 @@ test('cow/v9_txns_simple_overwrite: snapshot, time travel and incremental with r
   assert.deepEqual(await readHudiIncremental(dir, c3!), []);
 });
 
-test('a Hudi table version Retrace does not know is refused by name', () => {
+test('a Hudi table version, base file format or bootstrap Retrace cannot read is refused by name', () => {
   const dir = copyTable('hudi-rs/cow/v6_empty');
   try {
     const props = path.join(dir, '.hoodie', 'hoodie.properties');
-    fs.writeFileSync(props, fs.readFileSync(props, 'utf8').replace(/hoodie.table.version=\d+/, 'hoodie.table.version=4'));
+    const original = fs.readFileSync(props, 'utf8');
+    fs.writeFileSync(props, original.replace(/hoodie.table.version=\d+/, 'hoodie.table.version=4'));
     assert.throws(() => hudiTimeline(dir), (e: AppError) => e.code === 'UNSUPPORTED' && e.message === `Hudi table ${dir} has table version 4; Retrace reads versions 5, 6, 8 and 9.`);
+    fs.writeFileSync(props, `${original}hoodie.table.base.file.format=ORC\n`);
+    assert.throws(() => hudiTimeline(dir), (e: AppError) => e.message === `Hudi table ${dir} keeps its base files as ORC; Retrace reads Parquet base files only.`);
+    fs.writeFileSync(props, `${original}hoodie.bootstrap.base.path=/data/src\n`);
+    assert.throws(() => hudiTimeline(dir), (e: AppError) => e.message === `Hudi table ${dir} is a bootstrap table (its data stays in /data/src), which Retrace cannot read yet.`);
   } finally {
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });
   }

@@ -66,14 +66,15 @@ test('lookups also work on tables without a key index (upstream tables)', async 
   assert.equal(diff.truncated, true);
 });
 
-test('the row-group cache is bounded by bytes, not entries: wide embedding row groups evict each other', async () => {
+test('the decoded-data cache is bounded by bytes, not entries: wide embedding files evict each other', async () => {
   const root = tempDir();
   const dir = path.join(root, 'emb');
   try {
     const fields: DeltaField[] = [{ name: 'key', type: 'long', nullable: false }, { name: 'emb', type: { type: 'array', elementType: 'float', containsNull: false }, nullable: true }];
-    // 4 row groups of 500 rows × 128 floats: each decoded group holds > 256 KB of Arrow buffers.
+    // 4 files of 500 rows × 128 floats, written without a key index (as another engine would):
+    // a lookup decodes a whole file, > 256 KB of Arrow buffers each.
     const rows = Array.from({ length: 2000 }, (_, key) => ({ key, emb: new Float32Array(128).fill(key) }));
-    await writeTable(dir, { mode: 'append', rows, fields, keyColumns: ['key'], rowGroupRows: 500 });
+    await writeTable(dir, { mode: 'append', rows, fields, rowsPerFile: 500 });
     const limit = 700 * 1024;
     configureLookupCaches({ sliceBytes: limit });
     for (const key of [0, 500, 1000, 1500]) {
@@ -82,10 +83,10 @@ test('the row-group cache is bounded by bytes, not entries: wide embedding row g
       assert.equal(r.read!.rowGroups, 1);
       assert.ok(lookupCacheUsage().sliceBytes <= limit, `cache holds ${lookupCacheUsage().sliceBytes} bytes > ${limit}`);
     }
-    // Four small entries would fit any entry count; the byte bound kept at most two.
-    assert.ok(lookupCacheUsage().slices <= 2, `${lookupCacheUsage().slices} row groups cached`);
+    // Four entries would fit any entry count; the byte bound kept at most two.
+    assert.ok(lookupCacheUsage().slices <= 2, `${lookupCacheUsage().slices} files cached`);
     assert.deepEqual((await lookupKey(dir, { keyColumn: 'key', key: 1500 })).read, { files: 0, rowGroups: 0, cached: 1 });
-    assert.deepEqual((await lookupKey(dir, { keyColumn: 'key', key: 0 })).read, { files: 1, rowGroups: 1, cached: 0 }, 'the oldest group was evicted');
+    assert.deepEqual((await lookupKey(dir, { keyColumn: 'key', key: 0 })).read, { files: 1, rowGroups: 1, cached: 0 }, 'the oldest file was evicted');
   } finally {
     configureLookupCaches({});
     fs.rmSync(root, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import { type Snapshot, listLog, loadSnapshot } from './delta-log';
 import type { AddAction } from './delta-actions';
 import { type DataSlice, outputFields, parseStats, readDataFile, readDataSlice } from './delta-scan';
 import { physicalName } from './column-mapping';
+import { dropParquetHandles } from './parquet-io';
 import { type DeltaType, type Row, coerceValue, compareValues, keyString } from './delta-types';
 import { type KeyIndexEntry, readKeyIndex } from './data-files';
 import { versionAtTime } from './time-travel';
@@ -147,14 +148,19 @@ export async function lookupKey(dir: string, opts: LookupOptions): Promise<Looku
       ? index.rowGroups.map((g, i) => ({ g, i })).filter(({ g }) => mayHold(g, key, type)).map(({ i }) => i)
       : undefined;
     if (groups && groups.length === 0) continue;
-    const cacheKey = `${snap.tableDir}/${b.file.path}#${groups?.join(',') ?? '*'}#${fieldsKey}`;
+    // With a key index the file is ours: sorted by key, no deletion vector. Decode only the key
+    // column of the row group, then only the matching rows of the other columns, so a cold lookup
+    // on a wide (embedding) table does not decode megabytes to return one row.
+    const narrow = groups !== undefined && fields.length > 1;
+    const slicedFields = narrow ? [field] : fields;
+    const cacheKey = `${snap.tableDir}/${b.file.path}#${groups?.join(',') ?? '*'}#${narrow ? `key:${field.name}` : fieldsKey}`;
     let cached = caches.slices.get(cacheKey);
+    let decoded = false;
     if (!cached) {
-      cached = { slice: await readDataSlice(snap, b.file, fields, groups) };
+      cached = { slice: await readDataSlice(snap, b.file, slicedFields, groups) };
       caches.slices.set(cacheKey, cached);
-      read.files++;
-      read.rowGroups += groups?.length ?? (index?.rowGroups.length ?? 1);
-    } else read.cached++;
+      decoded = true;
+    }
     if (!cached.byKey) {
       const keys = cached.slice.column(opts.keyColumn);
       const byKey = new Map<string, number[]>();
@@ -166,7 +172,21 @@ export async function lookupKey(dir: string, opts: LookupOptions): Promise<Looku
       }
       cached.byKey = byKey;
     }
-    for (const i of cached.byKey.get(wanted) ?? []) rows.push(cached.slice.row(i));
+    for (const i of cached.byKey.get(wanted) ?? []) {
+      if (!narrow) { rows.push(cached.slice.row(i)); continue; }
+      const rowKey = `${snap.tableDir}/${b.file.path}#${groups!.join(',')}#row${i}#${fieldsKey}`;
+      let one = caches.slices.get(rowKey);
+      if (!one) {
+        one = { slice: await readDataSlice(snap, b.file, fields, groups, { offset: i, limit: 1 }) };
+        caches.slices.set(rowKey, one);
+        decoded = true;
+      }
+      rows.push(one.slice.row(0));
+    }
+    if (decoded) {
+      read.files++;
+      read.rowGroups += groups?.length ?? (index?.rowGroups.length ?? 1);
+    } else read.cached++;
   }
   const columns = opts.columns;
   return { version, rows: columns ? rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c]]))) : rows, read };
@@ -208,6 +228,7 @@ export function clearLookupCaches(opts: { keepSnapshots?: boolean } = {}): void 
   if (!opts.keepSnapshots) {
     caches.snapshots.clear();
     caches.bounds.clear();
+    dropParquetHandles();
   }
   caches.slices.clear();
   caches.keyIndex.clear();

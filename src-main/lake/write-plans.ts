@@ -96,7 +96,7 @@ export async function planUpsert(tableDir: string, snap: Snapshot, layout: FileL
   const adds: AddAction[] = [], written: string[] = [];
   for (const group of [...rewrites, inserts]) {
     if (group.length === 0) continue;
-    const w = writeRows(tableDir, group, layout, now);
+    const w = await writeRows(tableDir, group, layout, now);
     adds.push(...w.adds);
     written.push(...w.paths);
   }
@@ -134,7 +134,7 @@ export async function planDelete(tableDir: string, snap: Snapshot, layout: FileL
     removed.push(file);
     copied += keep.length;
     if (keep.length > 0) {
-      const w = writeRows(tableDir, keep, layout, now);
+      const w = await writeRows(tableDir, keep, layout, now);
       adds.push(...w.adds);
       written.push(...w.paths);
     }
