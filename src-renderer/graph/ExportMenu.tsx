@@ -15,7 +15,7 @@ export function ExportMenu() {
     const c = controller.current;
     if (!c) return;
     try {
-      const name = exportFileName(workspace, snapshot, scope, format);
+      const name = exportFileName(workspace, snapshot, scope === 'graph' ? 'whole' : 'view', format);
       const blob = await c.view.exportImage(format, scope, `${workspace} — ${snapshot === null ? 'live' : `snapshot ${snapshot}`}`);
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');

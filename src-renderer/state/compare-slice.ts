@@ -53,7 +53,7 @@ export function createCompareSlice(client: RetraceClient, set: StoreApi<Host>['s
     try {
       const [base, diff] = await Promise.all([
         c.base && c.base.snapshot === c.from ? Promise.resolve(c.base) : client.getGraph({ snapshot: c.from, granularity: get().granularity }),
-        client.diffSnapshots({ from: c.from, ...(to === undefined ? {} : { to }) }),
+        client.diffSnapshots({ from: c.from, granularity: get().granularity, ...(to === undefined ? {} : { to }) }),
       ]);
       if (mine !== seq || !get().compare) return;
       set({ compare: { from: c.from, base, diff, error: null } });

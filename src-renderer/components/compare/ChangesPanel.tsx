@@ -101,6 +101,34 @@ export function ChangesPanel() {
         </>
       )}
       {d.nodes.added.length + d.nodes.removed.length + d.nodes.changed.length === 0 && <p className="muted">Nothing in the graph changed between A and B.</p>}
+      {d.changes && d.changes.runs.length > 0 && (
+        <>
+          <h4 className="sub-title">Runs that ended in between ({d.changes.runs.length})</h4>
+          <ul className="member-list" data-testid="compare-runs">
+            {d.changes.runs.map((r) => (
+              <li key={r.run}>
+                <button type="button" className="link-button" disabled={!r.jobId} onClick={() => r.jobId && reveal(r.jobId)} title={`run ${r.run}`}>
+                  <span className={`dot state-${r.state.toLowerCase()}`} /> {r.job?.split('/').pop() ?? r.run.slice(0, 8)}
+                </button>
+                <span className="muted small"> · {formatTime(r.at)}{r.user ? ` · ${r.user}` : ''} · {r.state.toLowerCase()}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {d.changes && d.changes.commits.length > 0 && (
+        <>
+          <h4 className="sub-title">Table commits</h4>
+          <ul className="member-list" data-testid="compare-commits">
+            {d.changes.commits.map((c) => (
+              <li key={`${c.table}@${c.version}`}>
+                <button type="button" className="link-button" onClick={() => reveal(c.id)}>{c.table}</button>
+                <span className="muted small"> v{c.version} · {c.operation} · +{c.rowsInserted} ~{c.rowsUpdated} −{c.rowsDeleted} rows</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </div>
   );
 }

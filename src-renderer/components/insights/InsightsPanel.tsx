@@ -44,14 +44,35 @@ function useAnswer<T>(ask: (() => Promise<T>) | null, deps: unknown[]): Answer<T
   return a.key === key ? a.answer : { state: 'loading' };
 }
 
+const WINDOWS: { label: string; days: number | null }[] = [
+  { label: 'all time', days: null },
+  { label: 'the last 7 days', days: 7 },
+  { label: 'the last 30 days', days: 30 },
+];
+
+/** `{ snapshot }` when travelling, else nothing: every answer is as of what the graph shows. */
+function useAt(): { snapshot?: number } {
+  const snapshot = useApp((s) => s.snapshot);
+  return snapshot === null ? {} : { snapshot };
+}
+
 function MostUsed() {
   const api = useApp((s) => s.api);
+  const at = useAt();
+  const snapshots = useApp((s) => s.snapshots);
   const snapshot = useApp((s) => s.snapshot);
   const liveUpdates = useApp((s) => s.liveUpdates);
   const reveal = useApp((s) => s.reveal);
   const [kind, setKind] = useState<NodeKind | 'all'>('all');
-  const answer = useAnswer<MostUsedDto[]>(() => api.mostUsed({ limit: 200 }), [snapshot, liveUpdates]);
-  const rows = useMemo(() => (answer.state === 'ready' ? answer.value.filter((m) => kind === 'all' || m.kind === kind).slice(0, 12) : []), [answer, kind]);
+  const [days, setDays] = useState<number | null>(null);
+  // A window ends at the shown snapshot's time (now, when live).
+  const end = (snapshot === null ? snapshots.at(-1) : snapshots.find((s) => s.seq === snapshot))?.at;
+  const since = days !== null && end ? new Date(Date.parse(end) - days * 86_400_000).toISOString() : null;
+  const answer = useAnswer<MostUsedDto[]>(
+    () => api.mostUsed({ limit: 12, ...at, ...(kind === 'all' ? {} : { kind }), ...(since ? { since } : {}) }),
+    [at, kind, since, liveUpdates],
+  );
+  const rows = answer.state === 'ready' ? answer.value : [];
   const max = Math.max(1, ...rows.map((r) => r.readers));
   return (
     <section className="section" data-testid="insight-most-used">
@@ -61,8 +82,12 @@ function MostUsed() {
         <select value={kind} onChange={(e) => setKind(e.target.value as NodeKind | 'all')} data-testid="most-used-kind">
           {KINDS.map((k) => <option key={k} value={k}>{k === 'all' ? 'any kind' : KIND_LABEL[k].toLowerCase()}</option>)}
         </select>
-        <span className="muted">by distinct runs that read it</span>
+        {' '}over{' '}
+        <select value={days ?? ''} onChange={(e) => setDays(e.target.value ? Number(e.target.value) : null)} data-testid="most-used-window">
+          {WINDOWS.map((w) => <option key={w.label} value={w.days ?? ''}>{w.label}</option>)}
+        </select>
       </label>
+      <p className="muted small">Ranked by how many distinct runs read each one{snapshot === null ? '' : `, as of snapshot #${snapshot}`}.</p>
       <AnswerState answer={answer} empty={rows.length === 0 ? 'No run has read anything yet.' : null}>
         <ol className="bars">
           {rows.map((m) => (
@@ -90,7 +115,8 @@ function LatestPipeline() {
   const selected = graph?.nodes.find((n) => n.id === selectedId && n.id.startsWith('artifact:'))?.label;
   const [picked, setPicked] = useState<string | null>(null);
   const dataset = picked ?? selected ?? datasets[0] ?? null;
-  const answer = useAnswer<LatestPipelineDto>(dataset ? () => api.latestPipelineUsing({ dataset }) : null, [dataset]);
+  const at = useAt();
+  const answer = useAnswer<LatestPipelineDto>(dataset ? () => api.latestPipelineUsing({ dataset, ...at }) : null, [dataset, at]);
   return (
     <section className="section" data-testid="insight-latest-pipeline">
       <h3 className="section-title">Latest pipeline using a dataset</h3>
@@ -100,8 +126,19 @@ function LatestPipeline() {
       <AnswerState answer={answer} empty={null}>
         {answer.state === 'ready' && (
           <p data-testid="latest-pipeline-answer">
-            <button type="button" className="link-button" onClick={() => reveal(`job:${answer.value.pipeline}`)}>{answer.value.pipeline.split('/').pop()}</button>{' '}
-            read it last, {formatTime(answer.value.at)} <span className="muted small">(run {answer.value.run.slice(0, 8)})</span>
+            {answer.value.pipelineId ? (
+              <button type="button" className="link-button" onClick={() => reveal(answer.value.pipelineId!)}>{answer.value.pipeline.split('/').pop()}</button>
+            ) : (
+              <b>{answer.value.pipeline.split('/').pop()}</b>
+            )}{' '}
+            read it last, {formatTime(answer.value.at)}
+            {answer.value.consumerJob && (
+              <>
+                {' '}— its stage{' '}
+                <button type="button" className="link-button" onClick={() => reveal(`job:${answer.value.consumerJob}`)}>{answer.value.consumerJob.split('/').pop()}</button>
+              </>
+            )}{' '}
+            <span className="muted small">(pipeline run {answer.value.run.slice(0, 8)})</span>
           </p>
         )}
       </AnswerState>
@@ -123,7 +160,8 @@ function WhoRan() {
   }, [graph]);
   const [picked, setPicked] = useState<string | null>(null);
   const pipeline = picked ?? pipelines[0] ?? null;
-  const answer = useAnswer<WhoRanDto[]>(pipeline ? () => api.whoRan({ pipeline }) : null, [pipeline]);
+  const at = useAt();
+  const answer = useAnswer<WhoRanDto[]>(pipeline ? () => api.whoRan({ pipeline, ...at }) : null, [pipeline, at]);
   return (
     <section className="section" data-testid="insight-who-ran">
       <h3 className="section-title">Who ran a pipeline successfully</h3>

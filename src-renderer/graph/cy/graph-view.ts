@@ -1,12 +1,11 @@
-import cytoscape, { type Core, type EdgeSingular, type ElementDefinition, type NodeSingular } from 'cytoscape';
+import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 'cytoscape';
 import type { Disposable } from '../../../shared/disposable';
 import type { Theme } from '../../state/theme';
-import { PALETTES } from '../kind-style';
 import type { Point } from '../layout/layered';
 import type { Viewport } from '../layout/position-memory';
 import type { ViewEdge, ViewNode } from '../model/view-graph';
 import { LABEL_FONT_PX } from '../model/labels';
-import { graphToSvg } from '../export/svg';
+import { automationOf, exportImageOf, minimapOf, type AutomationElement, type MinimapData } from './readouts';
 import { CLS, LARGE_VIEW, lineageStylesheet, OVERLAY_CLASSES } from './style';
 
 /** The largest zoom a fit may choose: a tiny graph is not drawn huge. */
@@ -40,27 +39,6 @@ export interface GraphViewHandlers {
   /** The user dragged nodes: their new positions. */
   onMoved(positions: Map<string, Point>): void;
   onViewport(vp: Viewport): void;
-}
-
-export interface AutomationElement {
-  readonly id: string;
-  readonly kind: string;
-  readonly group?: string;
-  /** Rendered position (CSS px inside the canvas). */
-  readonly x: number;
-  readonly y: number;
-  /** Model position. */
-  readonly mx: number;
-  readonly my: number;
-  /** Inside the visible part of the canvas. */
-  readonly visible: boolean;
-  readonly classes: string[];
-}
-
-export interface MinimapData {
-  readonly bounds: { x1: number; y1: number; x2: number; y2: number };
-  readonly extent: { x1: number; y1: number; x2: number; y2: number };
-  readonly nodes: readonly { x: number; y: number; w: number; h: number; color: string; state: 'normal' | 'hl' | 'dim' }[];
 }
 
 /** The only owner of the Cytoscape instance. React mounts a div once and calls these. */
@@ -337,74 +315,13 @@ export function createGraphView(container: HTMLElement, h: GraphViewHandlers, in
       const n = cy.getElementById(id);
       return n.empty() ? null : { ...(n as NodeSingular).renderedPosition() };
     },
-    automation() {
-      const w = cy.width();
-      const hgt = cy.height();
-      const elements: AutomationElement[] = cy.nodes().map((n) => {
-        const r = n.renderedPosition();
-        const m = n.position();
-        const group = n.data('group') as string | undefined;
-        return {
-          id: n.id(),
-          kind: n.data('kind') as string,
-          ...(group ? { group } : {}),
-          x: round1(r.x),
-          y: round1(r.y),
-          mx: round1(m.x),
-          my: round1(m.y),
-          visible: r.x >= 0 && r.y >= 0 && r.x <= w && r.y <= hgt,
-          classes: n.classes(),
-        };
-      });
-      return { zoom: cy.zoom(), pan: { ...cy.pan() }, labelFontPx: LABEL_FONT_PX, elements };
-    },
-    minimap() {
-      const bb = boxOf();
-      const ext = cy.extent();
-      const pal = PALETTES[theme];
-      const nodes = cy.nodes().map((n) => {
-        const p = n.position();
-        const kind = n.data('kind') as string;
-        const color = kind in pal.kinds ? pal.kinds[kind as keyof typeof pal.kinds] : pal.mutedText;
-        const cls = n.classes();
-        const state = cls.includes(CLS.dimmed) || cls.includes('ov-dim') ? 'dim' : cls.some((c) => c === CLS.selected || c === CLS.up || c === CLS.down) ? 'hl' : 'normal';
-        return { x: p.x, y: p.y, w: n.data('w') as number, h: n.data('h') as number, color, state } as const;
-      });
-      return { bounds: { x1: bb.x1, y1: bb.y1, x2: bb.x2, y2: bb.y2 }, extent: { x1: ext.x1, y1: ext.y1, x2: ext.x2, y2: ext.y2 }, nodes };
-    },
+    automation: () => automationOf(cy),
+    minimap: () => minimapOf(cy, theme, boxOf()),
     onRender(listener) {
       renderListeners.add(listener);
       return () => renderListeners.delete(listener);
     },
-    async exportImage(format, scope, title) {
-      const pal = PALETTES[theme];
-      if (format === 'png') {
-        const bb = boxOf();
-        // Whole graphs at up to twice the screen's detail, capped so huge ones stay a sane size.
-        const scale = scope === 'graph' ? Math.max(0.2, Math.min(2, 6000 / Math.max(bb.w, bb.h, 1))) : 1;
-        return cy.png({ output: 'blob-promise', full: scope === 'graph', bg: pal.canvas, scale });
-      }
-      const ext = cy.extent();
-      const inView = (p: Point) => scope === 'graph' || (p.x >= ext.x1 && p.x <= ext.x2 && p.y >= ext.y1 && p.y <= ext.y2);
-      const num = (v: unknown, d: number) => (typeof v === 'number' ? v : Number.parseFloat(String(v)) || d);
-      const nodes = cy.nodes().filter((n) => inView((n as NodeSingular).position())).map((n) => ({
-        x: (n as NodeSingular).position().x,
-        y: (n as NodeSingular).position().y,
-        w: n.data('w') as number,
-        h: n.data('h') as number,
-        label: String(n.data('label') ?? ''),
-        kind: String(n.data('kind')),
-        stroke: String(n.style('border-color')),
-        fill: String(n.style('background-color')),
-        opacity: num(n.style('opacity'), 1),
-      }));
-      const edges = cy.edges().filter((e) => inView((e as EdgeSingular).source().position()) || inView((e as EdgeSingular).target().position())).map((e) => {
-        const s = (e as EdgeSingular).sourceEndpoint();
-        const t = (e as EdgeSingular).targetEndpoint();
-        return { x1: s.x, y1: s.y, x2: t.x, y2: t.y, color: String(e.style('line-color')), width: num(e.style('width'), 1.3), opacity: num(e.style('opacity'), 1), dashed: e.style('line-style') !== 'solid' };
-      });
-      return new Blob([graphToSvg(nodes, edges, pal, title, LABEL_FONT_PX)], { type: 'image/svg+xml' });
-    },
+    exportImage: (format, scope, title) => exportImageOf(cy, { theme, box: boxOf(), format, scope, title }),
     stats: () => ({ nodes: cy.nodes().length, edges: cy.edges().length }),
     dispose() {
       if (vpTimer) clearTimeout(vpTimer);
@@ -415,6 +332,5 @@ export function createGraphView(container: HTMLElement, h: GraphViewHandlers, in
   return view;
 }
 
-const round1 = (v: number) => Math.round(v * 10) / 10;
 
 export { OVERLAY_CLASSES };

@@ -23,5 +23,6 @@ test('the SVG holds every node with its escaped label, every edge, and a viewBox
 
 test('export file names say which workspace and which snapshot', () => {
   assert.equal(exportFileName('/home/ana/churn demo/', 12, 'view', 'svg'), 'retrace-churn-demo-snapshot-12.svg');
-  assert.equal(exportFileName('C:\\work\\ws', null, 'graph', 'png'), 'retrace-ws-live-whole.png');
+  assert.equal(exportFileName('C:\\work\\ws', null, 'whole', 'png'), 'retrace-ws-live-whole.png');
+  assert.equal(exportFileName('/w/demo', null, 'impact job:churn/train', 'csv'), 'retrace-demo-live-impact-job-churn-train.csv');
 });

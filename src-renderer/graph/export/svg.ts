@@ -70,9 +70,12 @@ export function graphToSvg(nodes: readonly SvgNode[], edges: readonly SvgEdge[],
   return out.join('\n');
 }
 
-/** `retrace-churn-demo-snapshot-12.svg`: the workspace's folder name and the snapshot shown. */
-export function exportFileName(workspace: string, snapshot: number | null, what: 'view' | 'graph', ext: 'png' | 'svg'): string {
+/**
+ * `retrace-churn-demo-snapshot-12.svg`: the workspace's folder name, the snapshot shown, and
+ * what the file holds (`whole`, `impact-train`, …) when it is not just the view.
+ */
+export function exportFileName(workspace: string, snapshot: number | null, what: string, ext: 'png' | 'svg' | 'csv'): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
   const base = workspace.split(/[\\/]/).filter(Boolean).pop() ?? 'workspace';
-  const safe = base.replace(/[^A-Za-z0-9._-]+/g, '-');
-  return `retrace-${safe}-${snapshot === null ? 'live' : `snapshot-${snapshot}`}${what === 'graph' ? '-whole' : ''}.${ext}`;
+  return `retrace-${safe(base)}-${snapshot === null ? 'live' : `snapshot-${snapshot}`}${what && what !== 'view' ? `-${safe(what)}` : ''}.${ext}`;
 }
