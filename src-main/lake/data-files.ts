@@ -28,7 +28,13 @@ export interface FileLayout {
   readonly partitionColumns: readonly string[];
   readonly keyColumns: readonly string[];
   readonly rowsPerFile: number;
+  /** Rows per row group; with `rowGroupBytes`, the most a row group may hold. */
   readonly rowGroupRows: number;
+  /**
+   * Row groups of about this many bytes (Arrow size) instead of a fixed row count: a point lookup
+   * decodes one row group, and a row of a 128-float embedding is ~60× one of a narrow table.
+   */
+  readonly rowGroupBytes?: number;
   /** Hears of every file before it is written (write-journal.ts). */
   readonly journal?: { record(relPath: string): void };
 }
@@ -156,6 +162,15 @@ function groupByPartition(rows: readonly Row[], layout: FileLayout): Map<string,
 
 export interface WrittenFiles { readonly adds: AddAction[]; readonly paths: string[] }
 
+/** Rows per row group for one file: fixed, or sized by bytes (multiples of 256, at least 1024). */
+function rowGroupRowsFor(table: ArrowTable, layout: FileLayout): number {
+  if (!layout.rowGroupBytes || table.numRows === 0) return layout.rowGroupRows;
+  let bytes = 0;
+  for (const batch of table.batches) bytes += batch.data.byteLength;
+  const rows = Math.floor(layout.rowGroupBytes / Math.max(1, bytes / table.numRows) / 256) * 256;
+  return Math.min(layout.rowGroupRows, Math.max(1024, rows));
+}
+
 /** Below this many rows a commit is encoded in this thread: starting workers would cost more. */
 const POOL_MIN_ROWS = 100_000;
 
@@ -187,17 +202,18 @@ export async function writeRows(tableDir: string, rows: readonly Row[], layout: 
         const rel = dir ? `${dir}/${name}` : name;
         const table = rowsToArrow(dataFields, chunk, { mode: layout.mode });
         const stats = statsFor(dataFields, chunk, table, layout.mode);
+        const groupRows = rowGroupRowsFor(table, layout);
         const finish = (bytes: Uint8Array): void => {
           writeDataFile(tableDir, rel, bytes, layout.journal);
           paths.push(rel);
-          if (indexed) writeKeyIndex(tableDir, name, physicalName(layout.fields.find((f) => f.name === key)!, layout.mode), key!, chunk, layout);
+          if (indexed) writeKeyIndex(tableDir, name, physicalName(layout.fields.find((f) => f.name === key)!, layout.mode), key!, chunk, groupRows, layout.journal);
           adds.push({
             path: rel.split('/').map(encodeURIComponent).join('/'), partitionValues: group.values, size: bytes.length,
             modificationTime: now, dataChange: true, stats,
           });
         };
-        if (!pooled) { finish(encodeParquet(table, { rowGroupRows: layout.rowGroupRows })); continue; }
-        inFlight.push({ bytes: encodeInPool(table, { rowGroupRows: layout.rowGroupRows }), finish });
+        if (!pooled) { finish(encodeParquet(table, { rowGroupRows: groupRows })); continue; }
+        inFlight.push({ bytes: encodeInPool(table, { rowGroupRows: groupRows }), finish });
         await drain(poolSize() * 2);
       }
     }
@@ -227,15 +243,14 @@ export function writeChangeRows(tableDir: string, rows: readonly Row[], layout: 
 }
 
 /** The index names the key by physical name, so it survives a rename under column mapping. */
-function writeKeyIndex(tableDir: string, fileName: string, column: string, logical: string, sortedRows: readonly Row[], layout: FileLayout): void {
-  const rowGroupRows = layout.rowGroupRows;
+function writeKeyIndex(tableDir: string, fileName: string, column: string, logical: string, sortedRows: readonly Row[], rowGroupRows: number, journal?: FileLayout['journal']): void {
   const rowGroups: KeyIndexEntry['rowGroups'][number][] = [];
   for (let s = 0; s < sortedRows.length; s += rowGroupRows) {
     const e = Math.min(sortedRows.length, s + rowGroupRows);
     rowGroups.push({ rows: e - s, min: sortedRows[s]![logical] ?? null, max: sortedRows[e - 1]![logical] ?? null });
   }
   const entry: KeyIndexEntry = { column, rowGroups };
-  writeDataFile(tableDir, `${KEY_INDEX_DIR}/${fileName}.json`, Buffer.from(JSON.stringify(entry)), layout.journal);
+  writeDataFile(tableDir, `${KEY_INDEX_DIR}/${fileName}.json`, Buffer.from(JSON.stringify(entry)), journal);
 }
 
 /** The key index of a data file, or null when it has none (files written by other engines). */

@@ -182,7 +182,9 @@ export async function writeTable(tableDir: string, req: WriteRequest): Promise<W
     const journal = openWriteJournal(tableDir, snap?.version ?? -1);
     const layout: FileLayout = {
       fields, partitionColumns, keyColumns: req.keyColumns ?? [], mode: snap ? columnMappingMode(snap.metadata) : 'none',
-      rowsPerFile: req.rowsPerFile ?? 131_072, rowGroupRows: req.rowGroupRows ?? 8192, journal,
+      // Unless the caller fixes the row count, row groups of ~1 MiB: narrow tables get 8192 rows,
+      // an embedding table ~2000 (a point lookup decodes one row group).
+      rowsPerFile: req.rowsPerFile ?? 131_072, rowGroupRows: req.rowGroupRows ?? 8192, ...(req.rowGroupRows ? {} : { rowGroupBytes: 1024 * 1024 }), journal,
     };
     try {
       const plan = await buildPlan(tableDir, snap, req, layout, rows, now());

@@ -9,6 +9,8 @@ import { writeTable } from './delta-writer';
 import { readInputFile, readSchemaFile } from './input';
 import { writeTableFromFile } from './table-api';
 import { duckRows, rowsAt, tempDir } from './lake.test-support';
+import { lookupKey } from './lookup';
+import { readParquetLayout } from './parquet-io';
 
 // Writing nested values (issue 18, "Writer"): embeddings as arrays of floats, structs and maps,
 // in the standard Parquet layouts another engine (DuckDB here) reads back to the same values.
@@ -125,4 +127,19 @@ test('typed-array embeddings (Float32Array) are written as they are and read bac
   const rows = [0, 1, 2].map((i) => ({ id: i, emb: Float32Array.from({ length: 4 }, (_, k) => i + k / 4) }));
   await writeTable(dir, { mode: 'append', rows, fields });
   assert.deepEqual(byId(await rowsAt(dir)), rows.map((r) => ({ id: r.id, emb: Array.from(r.emb) })));
+}));
+
+test('row groups are sized by bytes unless fixed: ~1 MiB, so a lookup on an embedding table decodes ~1800 rows, not 8192', withTemp(async (root) => {
+  const emb = path.join(root, 'emb'), narrow = path.join(root, 'narrow');
+  const embFields: DeltaField[] = [{ name: 'id', type: 'long', nullable: false }, { name: 'emb', type: { type: 'array', elementType: 'float', containsNull: false }, nullable: true }];
+  await writeTable(emb, { mode: 'append', rows: Array.from({ length: 5000 }, (_, id) => ({ id, emb: new Float32Array(128) })), fields: embFields, keyColumns: ['id'] });
+  await writeTable(narrow, { mode: 'append', rows: Array.from({ length: 20_000 }, (_, id) => ({ id, x: id / 2 })), fields: [{ name: 'id', type: 'long', nullable: false }, { name: 'x', type: 'double', nullable: true }] });
+  const groups = async (dir: string): Promise<number[]> => {
+    const snap = await loadSnapshot(dir);
+    return (await readParquetLayout(path.join(dir, decodeURIComponent(snap.files[0]!.path)))).rowGroupRows as number[];
+  };
+  // 128 floats + a long + a list offset ≈ 524 bytes a row: 1 MiB / 524 = 2001, down to a multiple of 256.
+  assert.deepEqual(await groups(emb), [1792, 1792, 1416]);
+  assert.deepEqual(await groups(narrow), [8192, 8192, 3616], 'narrow rows stay at the 8192-row cap');
+  assert.deepEqual((await lookupKey(emb, { keyColumn: 'id', key: 4000 })).read, { files: 1, rowGroups: 1, cached: 0 });
 }));

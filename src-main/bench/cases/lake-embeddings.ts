@@ -6,6 +6,7 @@ import { scanSlices } from '../../lake/delta-scan';
 import type { DeltaField } from '../../lake/delta-types';
 import { writeTable } from '../../lake/delta-writer';
 import { clearLookupCaches, lookupKey } from '../../lake/lookup';
+import { readParquetLayout } from '../../lake/parquet-io';
 
 /**
  * A feature table with an embedding column (issue 18): key, a 128-float vector, a label. Each
@@ -44,7 +45,8 @@ export async function embeddingMetrics(ctx: BenchContext): Promise<BenchMetric[]
     return [metric('embedding table vs DuckDB', NaN, '', undefined, undefined, '@duckdb/node-api not installed')];
   }
   const rows = ctx.quick ? 20_000 : 1_000_000;
-  const layout = { rowsPerFile: ctx.quick ? 5000 : 65_536, rowGroupRows: 4096 };
+  // Row groups sized by the writer (~1 MiB each: ~1800 rows of this table).
+  const layout = { rowsPerFile: ctx.quick ? 5000 : 65_536 };
   const dir = path.join(ctx.tmpDir, 'lake-embeddings');
   ctx.log(`lake: building ${rows} rows with a ${DIM}-float embedding`);
   const data = Array.from({ length: rows }, (_, key) => ({ key, emb: embedding(key), label: `item-${key % 1000}` }));
@@ -61,6 +63,7 @@ export async function embeddingMetrics(ctx: BenchContext): Promise<BenchMetric[]
   fs.rmSync(`${dir}-again`, { recursive: true, force: true });
   const oursWrite = Math.min(...oursWrites);
   const snap = await loadSnapshot(dir);
+  const rowGroupRows = (await readParquetLayout(path.join(dir, decodeURIComponent(snap.files[0]!.path)))).rowGroupRows[0]!;
   const files = snap.files.map((f) => `'${path.join(dir, decodeURIComponent(f.path)).replace(/'/g, "''")}'`).join(', ');
 
   // DuckDB: the same rows in a DuckDB table, then COPY TO parquet (same codec, same row groups).
@@ -72,7 +75,7 @@ export async function embeddingMetrics(ctx: BenchContext): Promise<BenchMetric[]
     const out = path.join(ctx.tmpDir, `duck-copy-${run}`);
     fs.mkdirSync(out);
     t0 = nowMs();
-    await conn.run(`COPY t TO '${out}' (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${layout.rowGroupRows}, PER_THREAD_OUTPUT true)`);
+    await conn.run(`COPY t TO '${out}' (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${rowGroupRows}, PER_THREAD_OUTPUT true)`);
     duckWrites.push(nowMs() - t0);
   }
   await conn.run('DROP TABLE t');
@@ -125,7 +128,7 @@ export async function embeddingMetrics(ctx: BenchContext): Promise<BenchMetric[]
   }
   const coldRatio = percentile(duckCold, 50) / percentile(cold, 50);
   const hotRatio = percentile(duckHot, 50) / percentile(hot, 50);
-  const note = `${rows} rows × (key, ${DIM}-float embedding, label), ${snap.files.length} files, row groups of ${layout.rowGroupRows}`;
+  const note = `${rows} rows × (key, ${DIM}-float embedding, label), ${snap.files.length} files, row groups of ${rowGroupRows}`;
   return [
     metric('embeddings: write (ours, best of 2)', oursWrite, 'ms', undefined, undefined, note),
     metric('embeddings: write (DuckDB COPY TO parquet, best of 2)', duckWrite, 'ms'),
