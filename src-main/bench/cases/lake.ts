@@ -89,6 +89,9 @@ const lake: BenchCase = {
   name: 'lake',
   description: 'Delta commit store: key-as-of-version/time lookups vs a full scan; 1M-row commit write; full version read; a 1M-row embedding table beside DuckDB',
   async run(ctx) {
+    // The embedding table first: measured after the 1M-row flat table below, its JS-side steps
+    // would pay for the collector walking those millions of live rows, which DuckDB never sees.
+    const embeddings = await embeddingMetrics(ctx);
     const rows = ctx.quick ? 20_000 : 1_000_000;
     const commits = ctx.quick ? 10 : 100;
     const churn = rows / 100;
@@ -198,7 +201,7 @@ const lake: BenchCase = {
       metric('full read of a version (Arrow columns, median of 3)', fullReadMs, 'ms', big ? '≤ 500 ms' : undefined, big ? fullReadMs <= 500 : undefined),
       metric('full read of a version (Arrow columns, first)', fullReads[0]!, 'ms'),
       metric('full read of a version (JSON rows)', fullRowsMs, 'ms'),
-      ...(await embeddingMetrics(ctx)),
+      ...embeddings,
     ];
   },
 };
