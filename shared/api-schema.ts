@@ -92,6 +92,7 @@ export const API_ARG_SCHEMAS = {
   cancelRerunPlan: z.object({ execution: z.string().min(1).max(200) }).strict(),
   getRerunExecution: z.object({ execution: z.string().min(1).max(200) }).strict(),
   getTableHistory: z.object({ artifact: ref }).strict(),
+  getTableInfo: z.object({ artifact: ref, version: seq.optional() }).strict(),
   readTablePage: z
     .object({ artifact: ref, version: seq.optional(), offset: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(1000).optional() })
     .strict(),

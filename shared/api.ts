@@ -16,7 +16,7 @@ import type {
 import type { CatalogPageDto, CatalogRequest } from './catalog-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from './repro-dto';
 import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from './rerun-dto';
-import type { TableChangesDto, TableCommitDto, TableDiffDto, TablePageDto, TableValueAsOfDto } from './table-dto';
+import type { TableChangesDto, TableCommitDto, TableDiffDto, TableInfoDto, TablePageDto, TableValueAsOfDto } from './table-dto';
 import type {
   GraphChangedDto,
   GraphDto,
@@ -101,8 +101,10 @@ export interface RetraceApi {
   /** An execution's state, logs and verdicts so far (for a UI that joins late). */
   getRerunExecution(req: { execution: string }): Promise<RerunExecutionDto>;
 
-  /** Commits of the Delta table behind an artifact, oldest first. */
+  /** Commits of the Delta table (or completed instants of the Hudi table) behind an artifact, oldest first. */
   getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]>;
+  /** Format, protocol and features, the schema as a tree, partitioning and size of the table behind an artifact. */
+  getTableInfo(req: { artifact: string; version?: number }): Promise<TableInfoDto>;
   readTablePage(req: { artifact: string; version?: number; offset?: number; limit?: number }): Promise<TablePageDto>;
   /**
    * Version `to` against version `from`: the change feed after `from` up to and including `to`
@@ -164,6 +166,7 @@ export const API_METHODS = {
   cancelRerunPlan: true,
   getRerunExecution: true,
   getTableHistory: true,
+  getTableInfo: true,
   readTablePage: true,
   diffTable: true,
   tableValueAsOf: true,
