@@ -31,8 +31,6 @@ const TEST_HELPERS_PENDING = [
   'src-main/capture/interposer-test-util.ts',
   // Not a helper: the worker client of the commit store, which only its test uses so far.
   'src-main/lake/lake-client.ts',
-  // Not a helper: the vector-cell formatter for the table inspector, which the app wires next.
-  'shared/vector-format.ts',
 ];
 
 function walk(dir: string, out: string[] = []): string[] {
