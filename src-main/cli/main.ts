@@ -3,7 +3,6 @@ import { AppError } from '../../shared/errors';
 import { RETRACE_VERSION } from '../../shared/version';
 import { CliExit } from './cli-io';
 import { COMMAND_REGISTRARS } from './all-commands';
-import { registerPendingCommands } from './commands/not-built';
 
 /** Builds the `retrace` program. Each capability registers its own subcommands. */
 export function buildProgram(): Command {
@@ -15,7 +14,6 @@ export function buildProgram(): Command {
     .enablePositionalOptions()
     .exitOverride();
   for (const register of COMMAND_REGISTRARS) register(program);
-  registerPendingCommands(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
