@@ -249,6 +249,7 @@ export class IngestSession {
     }
     const r = parse();
     if (!r.ok) {
+      if (r.bug) this.store.warn('parser_bug');
       this.reject(src, file, line, r.reason, text);
       return;
     }
