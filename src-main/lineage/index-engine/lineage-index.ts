@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NODE_KINDS } from '../../../shared/dto';
+import { AppError } from '../../../shared/errors';
 import type { ReadableDb } from '../../db/open-db';
 import { Column, type ColumnArray, OP, opCode, stateCode } from './columns';
 import { CLS, FootprintScratch } from './footprint';
@@ -320,39 +321,63 @@ export class LineageIndex {
 
   /**
    * Loads a saved index when it still describes a prefix of this DB (same rows at its last
-   * ids), else returns null and the caller rebuilds. The arrays are views over the file
-   * buffer: no per-row work at all.
+   * ids), else returns null and the caller rebuilds. Only the header is read here: each column
+   * is read from the file when a query first uses it (through a descriptor kept open, so a
+   * newer file saved meanwhile cannot mix in), and the check against the DB peeks at single
+   * values. A cold footprint thus reads about a third of the file.
    */
   static load(file: string, db: ReadableDb): LineageIndex | null {
-    let buf: Buffer;
+    let fd: number;
     try {
-      buf = fs.readFileSync(file);
+      fd = fs.openSync(file, 'r');
     } catch {
       return null;
     }
+    let keep = false;
     try {
-      const headerLen = buf.readUInt32LE(0);
-      const header = JSON.parse(buf.subarray(4, 4 + headerLen).toString('utf8')) as { format: string; meta: Meta; layout: { name: string; bytes: number }[] };
+      const lenBuf = Buffer.alloc(4);
+      if (fs.readSync(fd, lenBuf, 0, 4, 0) !== 4) return null;
+      const headerLen = lenBuf.readUInt32LE(0);
+      const size = fs.fstatSync(fd).size;
+      if (4 + headerLen > size) return null;
+      const headerBuf = Buffer.alloc(headerLen);
+      readFully(fd, headerBuf, 4, file);
+      const header = JSON.parse(headerBuf.toString('utf8')) as { format: string; meta: Meta; layout: { name: string; bytes: number }[] };
       if (header.format !== FORMAT) return null;
-      // Own, 8-aligned memory (a pooled Buffer can start at any offset).
-      const ab = buf.byteOffset % 8 === 0 ? buf.buffer : new Uint8Array(buf).buffer;
-      const base = buf.byteOffset % 8 === 0 ? buf.byteOffset : 0;
       const ix = new LineageIndex();
       ix.meta = { ...header.meta };
       let off = 4 + headerLen;
       const byName = new Map(ix.columns().map(([n, c]) => [n, c]));
+      const deferred = new Set<Column<ColumnArray>>();
+      const file$ = new OpenIndexFile(fd, file);
       for (const { name, bytes } of header.layout) {
         const col = byName.get(name);
-        if (!col) return null;
-        const Ctor = col.data.constructor as Int32ArrayConstructor;
-        col.data = new Ctor(ab, base + off, bytes / Ctor.BYTES_PER_ELEMENT);
+        const width = col?.bytesPerElement ?? 1;
+        if (!col || bytes % width !== 0 || off + bytes > size) return null;
+        const at = off;
+        deferred.add(col);
+        col.deferTo(bytes / width, (into) => {
+          readFully(fd, new Uint8Array(into.buffer, into.byteOffset, bytes), at, file);
+          deferred.delete(col);
+          if (deferred.size === 0) file$.close();
+        }, (i) => {
+          if (i < 0 || (i + 1) * width > bytes) return 0;
+          const one = Buffer.alloc(8);
+          readFully(fd, one.subarray(0, width), at + i * width, file);
+          return width === 1 ? one[0]! : width === 4 ? one.readInt32LE(0) : one.readDoubleLE(0);
+        });
         off += bytes + ((8 - (bytes % 8)) % 8);
       }
       for (let i = 1; i <= (ix.meta.renames ?? 0); i++) ix.renames.set(ix.renameAcc.data[i]!, ix.renameFrom.data[i]!);
       ix.readTailsValid = false;
-      return ix.matches(db) ? ix : null;
+      if (!ix.matches(db)) return null;
+      keep = deferred.size > 0;
+      if (keep) CLOSE_WHEN_COLLECTED.register(ix, file$);
+      return ix;
     } catch {
       return null;
+    } finally {
+      if (!keep) fs.closeSync(fd);
     }
   }
 
@@ -361,17 +386,39 @@ export class LineageIndex {
     const m = this.meta;
     if (m.lastAccessId > 0) {
       const r = db.prepare('SELECT artifact_id, version_id, seq FROM accesses WHERE id = ?').raw().get(m.lastAccessId) as number[] | undefined;
-      if (!r || r[0] !== this.accArt.data[m.lastAccessId] || r[1] !== this.accVer.data[m.lastAccessId] || r[2] !== this.accSeq.data[m.lastAccessId]) return false;
+      if (!r || r[0] !== this.accArt.at(m.lastAccessId) || r[1] !== this.accVer.at(m.lastAccessId) || r[2] !== this.accSeq.at(m.lastAccessId)) return false;
     }
     if (m.lastVersionId > 0) {
       const r = db.prepare('SELECT artifact_id FROM artifact_versions WHERE id = ?').pluck().get(m.lastVersionId) as number | undefined;
-      if (r !== this.verArt.data[m.lastVersionId]) return false;
+      if (r !== this.verArt.at(m.lastVersionId)) return false;
     }
     if (m.lastEnding > 0) {
       const r = db.prepare('SELECT run_id, event_seq FROM run_endings WHERE seq = ?').raw().get(m.lastEnding) as number[] | undefined;
-      if (!r || r[0] !== this.endRun.data[m.lastEnding] || r[1] !== this.endEventSeq.data[m.lastEnding]) return false;
+      if (!r || r[0] !== this.endRun.at(m.lastEnding) || r[1] !== this.endEventSeq.at(m.lastEnding)) return false;
     }
     const maxSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck().get() as number;
     return maxSeq >= m.lastEventSeq;
+  }
+}
+
+/** The descriptor a loaded index reads its deferred columns through; closed once all are read. */
+class OpenIndexFile {
+  private open = true;
+  constructor(private readonly fd: number, readonly file: string) {}
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    try { fs.closeSync(this.fd); } catch { /* already closed */ }
+  }
+}
+
+/** An index dropped before reading all its columns still releases its file descriptor. */
+const CLOSE_WHEN_COLLECTED = new FinalizationRegistry<OpenIndexFile>((f) => f.close());
+
+function readFully(fd: number, into: Uint8Array, position: number, file: string): void {
+  for (let done = 0; done < into.length; ) {
+    const n = fs.readSync(fd, into, done, into.length - done, position + done);
+    if (n === 0) throw new AppError('STORE_CORRUPT', `The lineage index ${file} ended early; delete it and it is rebuilt from the metadata DB.`);
+    done += n;
   }
 }
