@@ -132,6 +132,36 @@ test('lineage: the index engine never imports the read models or the synthetic g
   assert.deepEqual(wrong, []);
 });
 
+/** Static imports that load code at run time (`import type` and type-only specifiers are erased). */
+function valueImports(file: string): string[] {
+  const sf = ts.createSourceFile(file, fs.readFileSync(path.join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, false);
+  const out: string[] = [];
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+    const clause = st.importClause;
+    const erased = clause?.isTypeOnly || (clause && !clause.name && clause.namedBindings && ts.isNamedImports(clause.namedBindings)
+      && clause.namedBindings.elements.length > 0 && clause.namedBindings.elements.every((e) => e.isTypeOnly));
+    if (!erased) out.push(st.moduleSpecifier.text);
+  }
+  return out;
+}
+
+test('the CLI loads a command\'s modules only when that command runs', () => {
+  // What `retrace --help` loads: the entry, the CLI and every command's definition. Anything
+  // else (SQLite, Parquet, the lineage engine, capture…) a command imports inside its action.
+  const startup = files.filter((f) => f === 'src-main/entry-node.ts' || (f.startsWith('src-main/cli/') && !isTestCode(f)));
+  const allowed = (f: string, spec: string): boolean => {
+    if (!spec.startsWith('.')) return spec === 'commander' || spec.startsWith('node:');
+    const target = resolveImport(f, spec);
+    return target !== null && (target.startsWith('src-main/cli/') || target.startsWith('shared/')
+      || target === 'src-main/workspace/workspace-paths.ts' || target === 'src-main/bench/case-names.ts');
+  };
+  const eager = startup.flatMap((f) => valueImports(f).filter((spec) => !allowed(f, spec)).map((spec) => `${f} -> ${spec}`));
+  assert.deepEqual(eager, [], 'import these with `await import()` inside the action that uses them');
+  const entry = valueImports('src-main/entry-node.ts');
+  assert.deepEqual(entry, ['../shared/version'], '--version is answered before the CLI loads');
+});
+
 test('the src-main root holds only the two entry points', () => {
   const loose = fs.readdirSync(path.join(ROOT, 'src-main'), { withFileTypes: true }).filter((e) => !e.isDirectory()).map((e) => e.name).sort();
   assert.deepEqual(loose, ['entry-electron.ts', 'entry-node.ts']);

@@ -9,9 +9,19 @@ export function resolveWorkspace(opt: string | undefined, cwd: string = process.
   return opt ? findWorkspaceRoot(opt) : findWorkspaceRoot(cwd);
 }
 
+/**
+ * Where commands print their results: stdout. In-process tests of the commands swap `write`,
+ * because under `node --test` stdout also carries the test runner's own reports.
+ */
+export const cliOutput = {
+  write(text: string): void {
+    process.stdout.write(text);
+  },
+};
+
 /** Prints one JSON document on stdout. */
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  cliOutput.write(JSON.stringify(value, null, 2) + '\n');
 }
 
 /** Exit codes: 1 = the request failed (bad input, not found, …), 2 = usage error. */

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Command } from 'commander';
+import { cliOutput } from '../cli-io';
 import { registerLineageCommands } from './lineage';
 import { RUN, lineageWorkspace, minute, stageLines } from '../../lineage/lineage-workspace.test-support';
 
@@ -22,15 +23,14 @@ async function cli(args: string[]): Promise<string> {
   registerLineageCommands(program);
   for (const c of program.commands) c.exitOverride();
   let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
+  const write = cliOutput.write;
+  cliOutput.write = (text) => {
+    out += text;
+  };
   try {
     await program.parseAsync(args, { from: 'user' });
   } finally {
-    process.stdout.write = write;
+    cliOutput.write = write;
   }
   return out;
 }

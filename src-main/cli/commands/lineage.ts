@@ -3,18 +3,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { GraphDto } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
-import { openWorkspaceEngine } from '../../api/workspace-engine';
-import { openDb } from '../../db/open-db';
-import { FOOTPRINT_CLASSES, type FootprintClasses } from '../../../shared/lineage-dto';
-import { LineageEngine } from '../../lineage/read-models/lineage-engine';
-import { exportOpenLineage, exportProvJson } from '../../lineage/read-models/export';
-import { footprintTree } from '../../lineage/index-engine/footprint';
-import { impactCsv } from '../../lineage/read-models/csv';
-import { latestPipelineUsing, mostUsed, whoRan } from '../../lineage/read-models/insights';
-import { search } from '../../lineage/read-models/search';
-import type { FootprintTreeNode } from '../../../shared/lineage-dto';
-import { workspacePaths } from '../../workspace/workspace-paths';
-import { parseIntArg, parseTimeArg, printJson, resolveWorkspace } from '../cli-io';
+import { FOOTPRINT_CLASSES, type FootprintClasses, type FootprintTreeNode } from '../../../shared/lineage-dto';
+import type { LineageEngine } from '../../lineage/read-models/lineage-engine';
+import { cliOutput, parseIntArg, parseTimeArg, printJson, resolveWorkspace } from '../cli-io';
 
 const WS_HELP = 'the workspace (default: nearest folder upward holding .retrace/)';
 const DB_NOTE = '\nReads the metadata DB as it is; run `retrace ingest` to bring it up to date with the logs.';
@@ -23,16 +14,20 @@ interface WsOpts { workspace?: string; json?: boolean }
 
 /**
  * Opens the workspace DB read-only with a lineage engine over it, runs `fn`, persists the index
- * for the next cold start when it changed (best effort), and closes the DB.
+ * for the next cold start when it changed (best effort), and closes the DB. What a lineage
+ * command needs is loaded here, when it runs, not when the CLI starts.
  */
-function withEngine<T>(opts: WsOpts, fn: (engine: LineageEngine) => T): T {
+async function withEngine<T>(opts: WsOpts, fn: (engine: LineageEngine) => T): Promise<T> {
+  const [{ workspacePaths }, { openDb }, { openWorkspaceEngineOnce }] = await Promise.all([
+    import('../../workspace/workspace-paths'), import('../../db/open-db'), import('../../api/workspace-engine'),
+  ]);
   const paths = workspacePaths(resolveWorkspace(opts.workspace));
   if (!fs.existsSync(paths.dbFile)) {
     throw new AppError('NOT_FOUND', `${paths.root} has no metadata DB yet; run \`retrace ingest\` there first.`);
   }
   const db = openDb(paths.dbFile, { readonly: true });
   try {
-    const engine = openWorkspaceEngine(db, paths);
+    const engine = await openWorkspaceEngineOnce(db, paths);
     const result = fn(engine);
     if (engine.dirty) engine.save();
     return result;
@@ -52,10 +47,10 @@ export function registerLineageCommands(program: Command): void {
     .option('--granularity <g>', 'job (default): jobs as nodes; run: runs as nodes', 'job')
     .option('--json', 'print one JSON document')
     .addHelpText('after', DB_NOTE)
-    .action((o: WsOpts & { snapshot?: string; asOf?: string; granularity: string }) => {
+    .action(async (o: WsOpts & { snapshot?: string; asOf?: string; granularity: string }) => {
       if (o.snapshot !== undefined && o.asOf !== undefined) throw new AppError('INVALID_ARGUMENT', 'Give either --snapshot or --as-of, not both.');
       if (o.granularity !== 'job' && o.granularity !== 'run') throw new AppError('INVALID_ARGUMENT', `--granularity takes job or run, not "${o.granularity}".`);
-      const g = withEngine(o, (engine) => {
+      const g = await withEngine(o, (engine) => {
         let k = o.snapshot === undefined ? undefined : parseIntArg(o.snapshot, '--snapshot');
         if (o.asOf !== undefined) {
           const t = parseTimeArg(o.asOf, '--as-of');
@@ -69,7 +64,7 @@ export function registerLineageCommands(program: Command): void {
         return k === undefined ? { ...graph, snapshot: latest, live: true } : graph;
       });
       if (o.json) printJson(g);
-      else process.stdout.write(formatGraph(g));
+      else cliOutput.write(formatGraph(g));
     });
 
   program
@@ -78,10 +73,10 @@ export function registerLineageCommands(program: Command): void {
     .option('-w, --workspace <dir>', WS_HELP)
     .option('--json', 'print one JSON document')
     .addHelpText('after', DB_NOTE)
-    .action((o: WsOpts) => {
-      const list = withEngine(o, (engine) => engine.listSnapshots());
+    .action(async (o: WsOpts) => {
+      const list = await withEngine(o, (engine) => engine.listSnapshots());
       if (o.json) printJson(list);
-      else process.stdout.write(list.length ? list.map((s) => `${String(s.seq).padStart(5)}  ${s.at}  ${s.kind.padEnd(6)}  ${s.label}`).join('\n') + '\n' : 'No snapshots yet.\n');
+      else cliOutput.write(list.length ? list.map((s) => `${String(s.seq).padStart(5)}  ${s.at}  ${s.kind.padEnd(6)}  ${s.label}`).join('\n') + '\n' : 'No snapshots yet.\n');
     });
 
   program
@@ -93,14 +88,14 @@ export function registerLineageCommands(program: Command): void {
     .option('--tree', 'also show the footprint as a directory tree')
     .option('--json', 'print one JSON document')
     .addHelpText('after', DB_NOTE)
-    .action((run: string, o: WsOpts & { snapshot?: string; tree?: boolean }) => {
+    .action(async (run: string, o: WsOpts & { snapshot?: string; tree?: boolean }) => {
       const snapshot = o.snapshot === undefined ? undefined : parseIntArg(o.snapshot, '--snapshot');
-      const fp = withEngine(o, (engine) => engine.footprint(run, { snapshot }));
-      const tree = o.tree ? footprintTree(fp.entries, true) : undefined;
+      const fp = await withEngine(o, (engine) => engine.footprint(run, { snapshot }));
+      const tree = o.tree ? (await import('../../lineage/index-engine/footprint')).footprintTree(fp.entries, true) : undefined;
       if (o.json) printJson(tree ? { ...fp, tree } : fp);
       else {
         const head = `Run ${fp.run}${fp.job ? ` (${fp.job})` : ''}, ${fp.state}: ${fp.counts.ALL} artifacts touched.\n`;
-        process.stdout.write(head + formatClasses(fp.classes) + (tree ? formatTree(tree) : ''));
+        cliOutput.write(head + formatClasses(fp.classes) + (tree ? formatTree(tree) : ''));
       }
     });
 
@@ -114,15 +109,15 @@ export function registerLineageCommands(program: Command): void {
     .option('--csv', 'print CSV (artifacts with their classes, then impacted runs)')
     .option('--json', 'print one JSON document')
     .addHelpText('after', DB_NOTE)
-    .action((arg: string, o: WsOpts & { depth?: string; snapshot?: string; csv?: boolean }) => {
+    .action(async (arg: string, o: WsOpts & { depth?: string; snapshot?: string; csv?: boolean }) => {
       const depth = o.depth === undefined ? undefined : parseIntArg(o.depth, '--depth');
       const snapshot = o.snapshot === undefined ? undefined : parseIntArg(o.snapshot, '--snapshot');
-      const dto = withEngine(o, (engine) => engine.impactOf(localPath(arg), { ...(depth !== undefined ? { depth } : {}), ...(snapshot !== undefined ? { snapshot } : {}) }));
+      const dto = await withEngine(o, (engine) => engine.impactOf(localPath(arg), { ...(depth !== undefined ? { depth } : {}), ...(snapshot !== undefined ? { snapshot } : {}) }));
       if (o.json) printJson(dto);
-      else if (o.csv) process.stdout.write(impactCsv(dto));
+      else if (o.csv) cliOutput.write((await import('../../lineage/read-models/csv')).impactCsv(dto));
       else {
         const kinds = Object.entries(dto.byKind).map(([k, n]) => `${n} ${k}`).join(', ');
-        process.stdout.write(`Impact of ${dto.of}: ${dto.runs.length} runs, ${dto.counts.ALL} artifacts${kinds ? ` (${kinds})` : ''}.\n`
+        cliOutput.write(`Impact of ${dto.of}: ${dto.runs.length} runs, ${dto.counts.ALL} artifacts${kinds ? ` (${kinds})` : ''}.\n`
           + dto.runDetails.map((r) => `  run ${r.run}  depth ${r.depth}  ${r.job ?? ''}  ${r.state}`).join('\n') + (dto.runs.length ? '\n' : '')
           + formatClasses(dto.classes));
       }
@@ -136,11 +131,12 @@ export function registerLineageCommands(program: Command): void {
     .option('--limit <n>', 'at most N results', '50')
     .option('--json', 'print one JSON document')
     .addHelpText('after', DB_NOTE)
-    .action((words: string[], o: WsOpts & { limit: string }) => {
+    .action(async (words: string[], o: WsOpts & { limit: string }) => {
       const limit = parseIntArg(o.limit, '--limit');
-      const dto = withEngine(o, (engine) => search(engine.db, words.join(' '), { limit }));
+      const { search } = await import('../../lineage/read-models/search');
+      const dto = await withEngine(o, (engine) => search(engine.db, words.join(' '), { limit }));
       if (o.json) printJson(dto);
-      else process.stdout.write(dto.results.length ? dto.results.map((r) => `${r.kind.padEnd(16)} ${r.label}  (${r.id})`).join('\n') + '\n' : 'No matches.\n');
+      else cliOutput.write(dto.results.length ? dto.results.map((r) => `${r.kind.padEnd(16)} ${r.label}  (${r.id})`).join('\n') + '\n' : 'No matches.\n');
     });
 
   program
@@ -152,26 +148,27 @@ export function registerLineageCommands(program: Command): void {
     .option('--limit <n>', 'most-used: how many', '10')
     .option('--json', 'print one JSON document')
     .addHelpText('after', DB_NOTE)
-    .action((question: string, subject: string | undefined, o: WsOpts & { limit: string }) => {
+    .action(async (question: string, subject: string | undefined, o: WsOpts & { limit: string }) => {
+      const { latestPipelineUsing, mostUsed, whoRan } = await import('../../lineage/read-models/insights');
       const need = (what: string) => {
         if (!subject) throw new AppError('INVALID_ARGUMENT', `insights ${question} needs a ${what}.`);
         return subject;
       };
       if (question === 'most-used') {
         const limit = parseIntArg(o.limit, '--limit');
-        const rows = withEngine(o, (engine) => mostUsed(engine, { limit }));
+        const rows = await withEngine(o, (engine) => mostUsed(engine, { limit }));
         if (o.json) printJson(rows);
-        else process.stdout.write(rows.map((r) => `${String(r.readers).padStart(6)}  ${r.artifact}`).join('\n') + (rows.length ? '\n' : 'No artifact has been read yet.\n'));
+        else cliOutput.write(rows.map((r) => `${String(r.readers).padStart(6)}  ${r.artifact}`).join('\n') + (rows.length ? '\n' : 'No artifact has been read yet.\n'));
       } else if (question === 'latest-pipeline-using') {
         const dataset = need('DATASET');
-        const r = withEngine(o, (engine) => latestPipelineUsing(engine, localPath(dataset)));
+        const r = await withEngine(o, (engine) => latestPipelineUsing(engine, localPath(dataset)));
         if (o.json) printJson(r);
-        else process.stdout.write(`${r.pipeline} (run ${r.run}) used ${dataset} at ${r.at}, in run ${r.consumerRun}.\n`);
+        else cliOutput.write(`${r.pipeline} (run ${r.run}) used ${dataset} at ${r.at}, in run ${r.consumerRun}.\n`);
       } else if (question === 'who-ran') {
         const pipeline = need('PIPELINE');
-        const rows = withEngine(o, (engine) => whoRan(engine, pipeline));
+        const rows = await withEngine(o, (engine) => whoRan(engine, pipeline));
         if (o.json) printJson(rows);
-        else process.stdout.write(rows.length ? rows.map((r) => `${r.at}  ${r.user ?? '(unknown user)'}  run ${r.run}${r.code ? `  code ${r.code}` : ''}`).join('\n') + '\n' : `Nobody has run the latest version of ${pipeline} successfully.\n`);
+        else cliOutput.write(rows.length ? rows.map((r) => `${r.at}  ${r.user ?? '(unknown user)'}  run ${r.run}${r.code ? `  code ${r.code}` : ''}`).join('\n') + '\n' : `Nobody has run the latest version of ${pipeline} successfully.\n`);
       } else {
         throw new AppError('INVALID_ARGUMENT', `Unknown question "${question}"; ask most-used, latest-pipeline-using DATASET or who-ran PIPELINE.`);
       }
@@ -184,12 +181,13 @@ export function registerLineageCommands(program: Command): void {
     .requiredOption('--format <format>', 'openlineage or prov-json')
     .option('-w, --workspace <dir>', WS_HELP)
     .addHelpText('after', DB_NOTE)
-    .action((runs: string[], o: WsOpts & { format: string }) => {
+    .action(async (runs: string[], o: WsOpts & { format: string }) => {
       if (o.format !== 'openlineage' && o.format !== 'prov-json') throw new AppError('INVALID_ARGUMENT', `--format takes openlineage or prov-json, not "${o.format}".`);
-      const text = withEngine(o, (engine) => (o.format === 'openlineage'
+      const { exportOpenLineage, exportProvJson } = await import('../../lineage/read-models/export');
+      const text = await withEngine(o, (engine) => (o.format === 'openlineage'
         ? exportOpenLineage(engine, runs).map((l) => l + '\n').join('')
         : JSON.stringify(exportProvJson(engine, runs), null, 2) + '\n'));
-      process.stdout.write(text);
+      cliOutput.write(text);
     });
 }
 

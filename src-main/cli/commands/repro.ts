@@ -1,23 +1,19 @@
 import fs from 'node:fs';
-import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors';
 import type { ReproReportDto } from '../../../shared/repro-dto';
-import { openWorkspaceEngine } from '../../api/workspace-engine';
-import { openDb } from '../../db/open-db';
-import { liveState } from '../../repro/current-state';
-import { checkReproducibility } from '../../repro/repro-check';
-import { executeRerun, planRerun } from '../../repro/rerun';
-import { workspacePaths } from '../../workspace/workspace-paths';
-import { CliExit, printJson, resolveWorkspace } from '../cli-io';
+import { CliExit, cliOutput, printJson, resolveWorkspace } from '../cli-io';
 
 const WS_HELP = 'the workspace (default: nearest folder upward holding .retrace/)';
 
-function openWorkspace(dir: string | undefined) {
+async function openWorkspace(dir: string | undefined) {
+  const [{ workspacePaths }, { openDb }, { openWorkspaceEngineOnce }] = await Promise.all([
+    import('../../workspace/workspace-paths'), import('../../db/open-db'), import('../../api/workspace-engine'),
+  ]);
   const paths = workspacePaths(resolveWorkspace(dir));
   if (!fs.existsSync(paths.dbFile)) throw new AppError('NOT_FOUND', `${paths.root} has no metadata DB yet; run \`retrace ingest\` there first.`);
   const db = openDb(paths.dbFile);
-  return { paths, db, engine: openWorkspaceEngine(db, paths) };
+  return { paths, db, engine: await openWorkspaceEngineOnce(db, paths) };
 }
 
 /** `retrace repro RUN` and `retrace rerun RUN [--yes]` (DESIGN §8). */
@@ -28,11 +24,12 @@ export function registerReproCommands(program: Command): void {
     .option('-w, --workspace <dir>', WS_HELP)
     .option('--json', 'print one JSON document')
     .action(async (run: string, o: { workspace?: string; json?: boolean }) => {
-      const { paths, db, engine } = openWorkspace(o.workspace);
+      const [{ checkReproducibility }, { liveState }] = await Promise.all([import('../../repro/repro-check'), import('../../repro/current-state')]);
+      const { paths, db, engine } = await openWorkspace(o.workspace);
       try {
         const report = await checkReproducibility(db, engine.catalog.resolveRun(run), liveState(paths.root));
         if (o.json) printJson(report);
-        else process.stdout.write(formatRepro(report));
+        else cliOutput.write(formatRepro(report));
       } finally {
         db.close();
       }
@@ -44,7 +41,8 @@ export function registerReproCommands(program: Command): void {
     .option('-w, --workspace <dir>', WS_HELP)
     .option('--yes', 'do not ask; run the recorded command as shown')
     .action(async (run: string, o: { workspace?: string; yes?: boolean }) => {
-      const { paths, db, engine } = openWorkspace(o.workspace);
+      const { executeRerun, planRerun } = await import('../../repro/rerun');
+      const { paths, db, engine } = await openWorkspace(o.workspace);
       let plan;
       try {
         plan = planRerun(db, engine.catalog.resolveRun(run), paths.root);
@@ -54,6 +52,7 @@ export function registerReproCommands(program: Command): void {
       process.stderr.write(`Re-run ${plan.stage ?? plan.run}:\n  folder:  ${plan.cwd}\n  command: ${plan.display}\n`);
       if (!o.yes) {
         if (!process.stdin.isTTY) throw new AppError('INVALID_ARGUMENT', 'Re-running needs a confirmation: answer the prompt in a terminal, or pass --yes after checking the command above.');
+        const readline = await import('node:readline/promises');
         const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
         const answer = await rl.question('Run exactly this? [y/N] ');
         rl.close();

@@ -5,10 +5,7 @@
  * (notes/performance.md §1.5), and linked lists make a new ingest batch an O(batch) append
  * instead of a CSR rebuild. A binary snapshot of the arrays is loaded at cold start.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { NODE_KINDS } from '../../../shared/dto';
-import { AppError } from '../../../shared/errors';
 import type { ReadableDb } from '../../db/open-db';
 import { Column, type ColumnArray, OP, opCode, stateCode } from './columns';
 import { CLS, FootprintScratch } from './footprint';
@@ -17,9 +14,7 @@ import { CLS, FootprintScratch } from './footprint';
 export const PRODUCES = 32;
 const PRODUCED_CLASSES = CLS.OUTPUT_ADDED | CLS.OUTPUT_MODIFIED;
 
-const FORMAT = 'retrace-lineage-index/3';
-
-interface Meta {
+export interface Meta {
   lastAccessId: number;
   lastVersionId: number;
   lastRunId: number;
@@ -273,9 +268,10 @@ export class LineageIndex {
     return lo;
   }
 
-  // ---- persistence -------------------------------------------------------------------
+  // ---- persistence (the file format is in index-file.ts) ------------------------------
 
-  private columns(): [string, Column<ColumnArray>, number][] {
+  /** Every persisted column with the number of its values in use (the file layout, in order). */
+  columns(): [string, Column<ColumnArray>, number][] {
     const m = this.meta;
     const a = m.lastAccessId + 1;
     const r = m.lastRunId + 1;
@@ -294,95 +290,15 @@ export class LineageIndex {
     ] as [string, Column<ColumnArray>, number][];
   }
 
-  /** Writes the index to `file` atomically (temp file + rename), so a reader never sees half of it. */
-  save(file: string): void {
-    const cols = this.columns();
-    const parts: Buffer[] = [];
-    const layout: { name: string; bytes: number }[] = [];
-    for (const [name, col, n] of cols) {
-      col.ensure(n);
-      const view = col.data.subarray(0, n);
-      const bytes = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
-      layout.push({ name, bytes: bytes.length });
-      parts.push(bytes);
-      const pad = (8 - (bytes.length % 8)) % 8;
-      if (pad) parts.push(Buffer.alloc(pad));
-    }
-    let header = Buffer.from(JSON.stringify({ format: FORMAT, meta: this.meta, layout }));
-    const headerPad = (8 - ((header.length + 4) % 8)) % 8;
-    header = Buffer.concat([header, Buffer.alloc(headerPad, 0x20)]);
-    const len = Buffer.alloc(4);
-    len.writeUInt32LE(header.length);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, Buffer.concat([len, header, ...parts]));
-    fs.renameSync(tmp, file);
+  /** Called by the loader: the sparse rename map is rebuilt from its two persisted columns. */
+  restoreRenames(): void {
+    for (let i = 1; i <= (this.meta.renames ?? 0); i++) this.renames.set(this.renameAcc.data[i]!, this.renameFrom.data[i]!);
+    // Last readers are not persisted; they are rebuilt on the first append.
+    this.readTailsValid = false;
   }
 
-  /**
-   * Loads a saved index when it still describes a prefix of this DB (same rows at its last
-   * ids), else returns null and the caller rebuilds. Only the header is read here: each column
-   * is read from the file when a query first uses it (through a descriptor kept open, so a
-   * newer file saved meanwhile cannot mix in), and the check against the DB peeks at single
-   * values. A cold footprint thus reads about a third of the file.
-   */
-  static load(file: string, db: ReadableDb): LineageIndex | null {
-    let fd: number;
-    try {
-      fd = fs.openSync(file, 'r');
-    } catch {
-      return null;
-    }
-    let keep = false;
-    try {
-      const lenBuf = Buffer.alloc(4);
-      if (fs.readSync(fd, lenBuf, 0, 4, 0) !== 4) return null;
-      const headerLen = lenBuf.readUInt32LE(0);
-      const size = fs.fstatSync(fd).size;
-      if (4 + headerLen > size) return null;
-      const headerBuf = Buffer.alloc(headerLen);
-      readFully(fd, headerBuf, 4, file);
-      const header = JSON.parse(headerBuf.toString('utf8')) as { format: string; meta: Meta; layout: { name: string; bytes: number }[] };
-      if (header.format !== FORMAT) return null;
-      const ix = new LineageIndex();
-      ix.meta = { ...header.meta };
-      let off = 4 + headerLen;
-      const byName = new Map(ix.columns().map(([n, c]) => [n, c]));
-      const deferred = new Set<Column<ColumnArray>>();
-      const file$ = new OpenIndexFile(fd, file);
-      for (const { name, bytes } of header.layout) {
-        const col = byName.get(name);
-        const width = col?.bytesPerElement ?? 1;
-        if (!col || bytes % width !== 0 || off + bytes > size) return null;
-        const at = off;
-        deferred.add(col);
-        col.deferTo(bytes / width, (into) => {
-          readFully(fd, new Uint8Array(into.buffer, into.byteOffset, bytes), at, file);
-          deferred.delete(col);
-          if (deferred.size === 0) file$.close();
-        }, (i) => {
-          if (i < 0 || (i + 1) * width > bytes) return 0;
-          const one = Buffer.alloc(8);
-          readFully(fd, one.subarray(0, width), at + i * width, file);
-          return width === 1 ? one[0]! : width === 4 ? one.readInt32LE(0) : one.readDoubleLE(0);
-        });
-        off += bytes + ((8 - (bytes % 8)) % 8);
-      }
-      for (let i = 1; i <= (ix.meta.renames ?? 0); i++) ix.renames.set(ix.renameAcc.data[i]!, ix.renameFrom.data[i]!);
-      ix.readTailsValid = false;
-      if (!ix.matches(db)) return null;
-      keep = deferred.size > 0;
-      if (keep) CLOSE_WHEN_COLLECTED.register(ix, file$);
-      return ix;
-    } catch {
-      return null;
-    } finally {
-      if (!keep) fs.closeSync(fd);
-    }
-  }
-
-  /** The DB still holds the rows this index was built from (not rebuilt differently since). */
-  private matches(db: ReadableDb): boolean {
+  /** The DB still holds the rows this index was built from (checked without loading columns). */
+  matches(db: ReadableDb): boolean {
     const m = this.meta;
     if (m.lastAccessId > 0) {
       const r = db.prepare('SELECT artifact_id, version_id, seq FROM accesses WHERE id = ?').raw().get(m.lastAccessId) as number[] | undefined;
@@ -398,27 +314,5 @@ export class LineageIndex {
     }
     const maxSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck().get() as number;
     return maxSeq >= m.lastEventSeq;
-  }
-}
-
-/** The descriptor a loaded index reads its deferred columns through; closed once all are read. */
-class OpenIndexFile {
-  private open = true;
-  constructor(private readonly fd: number, readonly file: string) {}
-  close(): void {
-    if (!this.open) return;
-    this.open = false;
-    try { fs.closeSync(this.fd); } catch { /* already closed */ }
-  }
-}
-
-/** An index dropped before reading all its columns still releases its file descriptor. */
-const CLOSE_WHEN_COLLECTED = new FinalizationRegistry<OpenIndexFile>((f) => f.close());
-
-function readFully(fd: number, into: Uint8Array, position: number, file: string): void {
-  for (let done = 0; done < into.length; ) {
-    const n = fs.readSync(fd, into, done, into.length - done, position + done);
-    if (n === 0) throw new AppError('STORE_CORRUPT', `The lineage index ${file} ended early; delete it and it is rebuilt from the metadata DB.`);
-    done += n;
   }
 }
