@@ -14,9 +14,11 @@ export function cliEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs the real `retrace` command and collects its output. */
-export function retrace(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}) {
+export function retrace(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; uid?: number; gid?: number } = {}) {
   const r = spawnSync(process.execPath, [RETRACE_BIN, ...args], {
     cwd: opts.cwd ?? REPO_ROOT,
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
     env: { ...process.env, ...cliEnv(), ...opts.env },
     encoding: 'utf8',
     input: opts.input ?? '',

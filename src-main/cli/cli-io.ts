@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { findWorkspaceRoot } from '../workspace/workspace-paths';
 
@@ -6,7 +8,16 @@ import { findWorkspaceRoot } from '../workspace/workspace-paths';
  * clear sentence on stderr (DESIGN §8). Commands throw AppError; `main` prints and exits.
  */
 export function resolveWorkspace(opt: string | undefined, cwd: string = process.cwd()): string {
-  return opt ? findWorkspaceRoot(opt) : findWorkspaceRoot(cwd);
+  if (opt === undefined || opt === '') return findWorkspaceRoot(cwd);
+  const abs = path.resolve(cwd, opt);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(abs);
+  } catch {
+    throw new AppError('NOT_FOUND', `The workspace folder ${abs} does not exist; name a folder that exists (an empty one is fine), or create it first.`);
+  }
+  if (!st.isDirectory()) throw new AppError('INVALID_ARGUMENT', `The workspace ${abs} is a file, not a folder; name the folder that holds (or will hold) .retrace/.`);
+  return findWorkspaceRoot(abs);
 }
 
 /**

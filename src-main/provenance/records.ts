@@ -132,6 +132,22 @@ export function reject(reason: string): ParseResult {
   return { ok: false, reason };
 }
 
+/** The JSON type of a parsed value, as a reason names it ("got number"). */
+export function jsonType(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+/**
+ * The reason a required field is unusable: missing, of the wrong JSON type, or empty; `then`
+ * says what that prevents. E.g. `Field "run.runId" must be a string, got number, so …`.
+ */
+export function fieldReason(field: string, v: unknown, expected: 'a string' | 'an object', then: string): string {
+  if (v === undefined) return `Field "${field}" is missing, so ${then}.`;
+  const want = expected === 'a string' ? 'string' : 'object';
+  if (jsonType(v) !== want) return `Field "${field}" must be ${expected}, got ${jsonType(v)}, so ${then}.`;
+  return `Field "${field}" is empty, so ${then}.`;
+}
+
 /** Replaces control characters (and U+FFFD from bad UTF-8) with `?`, so text is safe to print in one line. */
 export function printable(text: string): string {
   let out = '';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { IngestProgressDto } from '../../../shared/dto';
+import { AppError } from '../../../shared/errors';
 import type { IngestReport } from '../../provenance/ingest';
 import { cliOutput, printJson, resolveWorkspace } from '../cli-io';
 
@@ -14,20 +15,30 @@ export function registerIngestCommands(program: Command): void {
     .option('--rebuild', 'recreate the metadata DB from the logs alone')
     .option('--json', 'print one JSON document')
     .action(async (extra: string[], opts: { workspace?: string; rebuild?: boolean; json?: boolean }) => {
-      const [{ ensureWorkspace }, { openDb }, { ingestOnce }] = await Promise.all([
+      const [{ ensureWorkspace }, { guardDb, openDb, moveDamagedDbAside }, { ingestOnce }] = await Promise.all([
         import('../../workspace/workspace-paths'), import('../../db/open-db'), import('../../provenance/ingest'),
       ]);
       const paths = ensureWorkspace(resolveWorkspace(opts.workspace));
-      const db = openDb(paths.dbFile);
+      let db;
+      try {
+        db = openDb(paths.dbFile);
+      } catch (err) {
+        // --rebuild is what the damaged-DB sentence tells the user to run: it must work then.
+        if (!(opts.rebuild && err instanceof AppError && err.code === 'STORE_CORRUPT')) throw err;
+        const aside = moveDamagedDbAside(paths.dbFile);
+        process.stderr.write(`Moved the unusable metadata DB aside to ${aside}; rebuilding it from the logs.\n`);
+        db = openDb(paths.dbFile);
+      }
+      const open = db;
       const bar = progressBar();
       try {
-        const report = ingestOnce({
+        const report = guardDb(paths.dbFile, () => ingestOnce({
           paths,
-          db,
+          db: open,
           extraPaths: extra.map((p) => path.resolve(process.cwd(), p)),
           rebuild: opts.rebuild === true,
           onProgress: bar.update,
-        });
+        }));
         bar.clear();
         if (opts.json) printJson(report);
         else cliOutput.write(formatReport(report));

@@ -8,31 +8,24 @@ import type { LineageEngine } from '../../lineage/read-models/lineage-engine';
 import { cliOutput, parseIntArg, parseTimeArg, printJson, resolveWorkspace } from '../cli-io';
 
 const WS_HELP = 'the workspace (default: nearest folder upward holding .retrace/)';
-const DB_NOTE = '\nReads the metadata DB as it is; run `retrace ingest` to bring it up to date with the logs.';
+const DB_NOTE = '\nLog lines the metadata DB has not read yet are ingested first.';
 
 interface WsOpts { workspace?: string; json?: boolean }
 
 /**
- * Opens the workspace DB read-only with a lineage engine over it, runs `fn`, persists the index
- * for the next cold start when it changed (best effort), and closes the DB. What a lineage
- * command needs is loaded here, when it runs, not when the CLI starts.
+ * Opens the workspace (reading new log lines first) with a lineage engine over it, runs `fn`,
+ * persists the index for the next cold start when it changed (best effort), and closes the
+ * DB. What a lineage command needs is loaded here, when it runs, not when the CLI starts.
  */
 async function withEngine<T>(opts: WsOpts, fn: (engine: LineageEngine) => T): Promise<T> {
-  const [{ workspacePaths }, { openDb }, { openWorkspaceEngineOnce }] = await Promise.all([
-    import('../../workspace/workspace-paths'), import('../../db/open-db'), import('../../api/workspace-engine'),
-  ]);
-  const paths = workspacePaths(resolveWorkspace(opts.workspace));
-  if (!fs.existsSync(paths.dbFile)) {
-    throw new AppError('NOT_FOUND', `${paths.root} has no metadata DB yet; run \`retrace ingest\` there first.`);
-  }
-  const db = openDb(paths.dbFile, { readonly: true });
+  const { openForQuery } = await import('../query-workspace');
+  const ws = await openForQuery(resolveWorkspace(opts.workspace), (line) => process.stderr.write(`${line}\n`));
   try {
-    const engine = await openWorkspaceEngineOnce(db, paths);
-    const result = fn(engine);
-    if (engine.dirty) engine.save();
+    const result = ws.guard(() => fn(ws.engine));
+    if (ws.engine.dirty) ws.engine.save();
     return result;
   } finally {
-    db.close();
+    ws.close();
   }
 }
 

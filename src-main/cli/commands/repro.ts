@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors';
 import type { ReproReportDto } from '../../../shared/repro-dto';
@@ -7,13 +6,8 @@ import { CliExit, cliOutput, printJson, resolveWorkspace } from '../cli-io';
 const WS_HELP = 'the workspace (default: nearest folder upward holding .retrace/)';
 
 async function openWorkspace(dir: string | undefined) {
-  const [{ workspacePaths }, { openDb }, { openWorkspaceEngineOnce }] = await Promise.all([
-    import('../../workspace/workspace-paths'), import('../../db/open-db'), import('../../api/workspace-engine'),
-  ]);
-  const paths = workspacePaths(resolveWorkspace(dir));
-  if (!fs.existsSync(paths.dbFile)) throw new AppError('NOT_FOUND', `${paths.root} has no metadata DB yet; run \`retrace ingest\` there first.`);
-  const db = openDb(paths.dbFile);
-  return { paths, db, engine: await openWorkspaceEngineOnce(db, paths) };
+  const { openForQuery } = await import('../query-workspace');
+  return openForQuery(resolveWorkspace(dir), (line) => process.stderr.write(`${line}\n`));
 }
 
 /** `retrace repro RUN` and `retrace rerun RUN [--yes]` (DESIGN §8). */
@@ -25,13 +19,13 @@ export function registerReproCommands(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(async (run: string, o: { workspace?: string; json?: boolean }) => {
       const [{ checkReproducibility }, { liveState }] = await Promise.all([import('../../repro/repro-check'), import('../../repro/current-state')]);
-      const { paths, db, engine } = await openWorkspace(o.workspace);
+      const ws = await openWorkspace(o.workspace);
       try {
-        const report = await checkReproducibility(db, engine.catalog.resolveRun(run), liveState(paths.root));
+        const report = await checkReproducibility(ws.db, ws.guard(() => ws.engine.catalog.resolveRun(run)), liveState(ws.paths.root));
         if (o.json) printJson(report);
         else cliOutput.write(formatRepro(report));
       } finally {
-        db.close();
+        ws.close();
       }
     });
 
@@ -42,12 +36,13 @@ export function registerReproCommands(program: Command): void {
     .option('--yes', 'do not ask; run the recorded command as shown')
     .action(async (run: string, o: { workspace?: string; yes?: boolean }) => {
       const { executeRerun, planRerun } = await import('../../repro/rerun');
-      const { paths, db, engine } = await openWorkspace(o.workspace);
+      const ws = await openWorkspace(o.workspace);
+      const paths = ws.paths;
       let plan;
       try {
-        plan = planRerun(db, engine.catalog.resolveRun(run), paths.root);
+        plan = ws.guard(() => planRerun(ws.db, ws.engine.catalog.resolveRun(run), paths.root));
       } finally {
-        db.close();
+        ws.close();
       }
       process.stderr.write(`Re-run ${plan.stage ?? plan.run}:\n  folder:  ${plan.cwd}\n  command: ${plan.display}\n`);
       if (!o.yes) {
