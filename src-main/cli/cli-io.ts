@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
+import { parseIsoTime } from '../provenance/time';
 import { findWorkspaceRoot } from '../workspace/workspace-paths';
 
 /**
@@ -42,12 +43,15 @@ export class CliExit extends Error {
   }
 }
 
-/** Parses a time given as ISO-8601 or epoch milliseconds (DESIGN §8). */
+/**
+ * Parses a time given as ISO-8601 or epoch milliseconds (DESIGN §8), with the calendar checks
+ * of the log parser (2021-02-31 is refused, not read as 3 March); without a zone it is UTC.
+ */
 export function parseTimeArg(value: string, flag: string): number {
   if (/^\d+$/.test(value)) return Number(value);
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new AppError('INVALID_ARGUMENT', `${flag} "${value}" is neither an ISO-8601 time nor epoch milliseconds.`);
-  return t;
+  const t = parseIsoTime(value);
+  if (!t) throw new AppError('INVALID_ARGUMENT', `${flag} "${value}" is neither an ISO-8601 time nor epoch milliseconds.`);
+  return t.ms;
 }
 
 /** Parses a non-negative integer option. */
