@@ -13,6 +13,7 @@ import { AppError } from '../../shared/errors';
 import type { WritableDb } from '../db/open-db';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { RecordApplier } from './apply';
+import { type BatchSink, InlineSink, ThreadSink } from './batch-sink';
 import { readProvenanceConfig } from './config';
 import { ArtifactClassifier } from './naming';
 import { parseProvenanceLine, parseProvenanceValue } from './parse-line';
@@ -64,9 +65,17 @@ export class IngestSession {
   private progress = { file: '', bytesRead: 0, bytesTotal: 0 };
   /** Rejected lines of the batch not yet committed (reported only once committed). */
   private batchRejected: { file: string; line: number; reason: string }[] = [];
+  /** A batch handed to a writer thread, counted once it is known to be committed. */
+  private awaiting: { s: BatchSummary; rejected: { file: string; line: number; reason: string }[] } | null = null;
+  private readonly sink: BatchSink;
 
-  constructor(db: WritableDb, readonly paths: WorkspacePaths) {
-    this.store = new ProvenanceStore(db);
+  /**
+   * `writer: 'thread'` writes batches on a writer thread while the next one is read and folded
+   * (a long backlog); the default writes each batch before going on (small passes, the tailer).
+   */
+  constructor(db: WritableDb, readonly paths: WorkspacePaths, opts: { writer?: 'inline' | 'thread' } = {}) {
+    this.sink = opts.writer === 'thread' && db.name !== ':memory:' ? new ThreadSink(db.name) : new InlineSink(db);
+    this.store = new ProvenanceStore(db, this.sink);
     const config = readProvenanceConfig(paths);
     this.applier = new RecordApplier(this.store, paths.root, new ArtifactClassifier(config.artifactRules));
   }
@@ -96,6 +105,7 @@ export class IngestSession {
       else this.readDocument(src, st);
     }
     if (this.store.hasPending && !this.totals.conflict) this.commit();
+    this.settle();
     // A pass that found nothing new says nothing: the tailer polls every second.
     if (this.progress.bytesTotal > 0) opts.onProgress?.({ ...this.progress, events: this.totals.events, done: true });
     return this.totals;
@@ -292,22 +302,51 @@ export class IngestSession {
   private commit(): void {
     let s: BatchSummary;
     try {
+      // With a writer thread this also learns how the previous batch ended.
       s = this.store.commit(() => this.applier.ftsDocs());
     } catch (err) {
+      this.awaiting = null;
       if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err;
       this.totals.conflict = true;
       this.totals.more = true;
       return;
     }
     this.lastCommit = Date.now();
-    for (const k of ['events', 'newRuns', 'newArtifacts', 'newVersions', 'accesses', 'rejected', 'duplicates'] as const) this.totals[k] += s[k];
-    this.totals.rejectedLines.push(...this.batchRejected);
+    if (this.awaiting) this.counted(this.awaiting);
+    this.awaiting = { s, rejected: this.batchRejected };
     this.batchRejected = [];
-    this.opts.onCommit?.(s);
+    if (this.sink instanceof InlineSink) this.settle();
+  }
+
+  /** Waits for the batch in flight, if any, and counts it as committed. */
+  private settle(): void {
+    if (!this.awaiting) return;
+    const last = this.awaiting;
+    this.awaiting = null;
+    try {
+      this.store.drain();
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err;
+      this.totals.conflict = true;
+      this.totals.more = true;
+      return;
+    }
+    this.counted(last);
+  }
+
+  private counted(b: { s: BatchSummary; rejected: { file: string; line: number; reason: string }[] }): void {
+    for (const k of ['events', 'newRuns', 'newArtifacts', 'newVersions', 'accesses', 'rejected', 'duplicates'] as const) this.totals[k] += b.s[k];
+    this.totals.rejectedLines.push(...b.rejected);
+    this.opts.onCommit?.(b.s);
     if (this.opts.onProgress && this.progress.bytesTotal > 0 && this.lastCommit - this.lastProgress >= 100) {
       this.lastProgress = this.lastCommit;
       this.opts.onProgress({ ...this.progress, events: this.totals.events, done: false });
     }
+  }
+
+  /** Releases the writer thread, if any, after its last batch. */
+  close(): void {
+    this.sink.close();
   }
 }
 
