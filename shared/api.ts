@@ -3,6 +3,7 @@ import type {
   FootprintDto,
   GraphDiffDto,
   Granularity,
+  ImpactDirection,
   ImpactDto,
   LatestPipelineDto,
   MostUsedDto,
@@ -12,12 +13,15 @@ import type {
   UpstreamDto,
   WhoRanDto,
 } from './lineage-dto';
+import type { CatalogPageDto, CatalogRequest } from './catalog-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from './repro-dto';
+import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from './rerun-dto';
 import type { TableCommitDto, TableDiffDto, TablePageDto } from './table-dto';
 import type {
   GraphChangedDto,
   GraphDto,
   IngestProgressDto,
+  NodeKind,
   PingDto,
   RejectedPageDto,
   SnapshotDto,
@@ -32,19 +36,29 @@ import type {
 export interface RetraceApi {
   /** Echo for liveness checks and transport latency benchmarks. */
   ping(req: { echo?: string }): Promise<PingDto>;
-  getStatus(req: Record<string, never>): Promise<StatusDto>;
+  /** Version, workspace and counts; with `snapshot`, runs and artifacts as of that snapshot (the header while travelling). */
+  getStatus(req: { snapshot?: number }): Promise<StatusDto>;
   /** The lineage graph at snapshot `snapshot` (or as of `asOf`), newest when neither is given. */
   getGraph(req: { snapshot?: number; asOf?: string; granularity?: Granularity }): Promise<GraphDto>;
   listSnapshots(req: Record<string, never>): Promise<SnapshotDto[]>;
-  /** What changed between two snapshots (`to` omitted = now). */
-  diffSnapshots(req: { from?: number; to?: number }): Promise<GraphDiffDto>;
+  /**
+   * What changed from snapshot `from` (omitted or 0 = the empty workspace before the first
+   * snapshot) to snapshot `to` (omitted = now; never before `from`): nodes and edges added,
+   * removed and changed in the graph of that granularity, and the `changes` list (runs ended,
+   * versions moved, artifacts appeared or disappeared, table commits with row counts).
+   */
+  diffSnapshots(req: { from?: number; to?: number; granularity?: Granularity }): Promise<GraphDiffDto>;
   /** Log lines ingestion could not place, with file, line number and reason, oldest first. */
   listRejected(req: { limit?: number; offset?: number }): Promise<RejectedPageDto>;
 
   /** What a run read, created, modified and deleted (RUN = run id or unique prefix). */
   getFootprint(req: { run: string; snapshot?: number }): Promise<FootprintDto>;
-  /** Everything downstream of a run, or of an artifact's version (ARTIFACT = path or namespace/name). */
-  getImpact(req: { run?: string; artifact?: string; version?: string; depth?: number; snapshot?: number }): Promise<ImpactDto>;
+  /**
+   * Everything downstream of a run, or of an artifact's version (ARTIFACT = path or namespace/name);
+   * with `direction: 'upstream'`, everything upstream of it (the runs that produced what it read,
+   * transitively, and their footprints). Call both directions to draw them in two colours.
+   */
+  getImpact(req: { run?: string; artifact?: string; version?: string; depth?: number; snapshot?: number; direction?: ImpactDirection }): Promise<ImpactDto>;
   /** Where a version came from: producing runs, their inputs, code and environments. */
   getUpstream(req: { artifact: string; version?: string; depth?: number; snapshot?: number }): Promise<UpstreamDto>;
   /** Staleness of one artifact's current version, or of every artifact. */
@@ -53,10 +67,20 @@ export interface RetraceApi {
   /** Runs, newest first, with `FIELD:value` filters (`_LIKE`, `_LT`, `_LTE`, `_GT`, `_GTE`). */
   listRuns(req: { filterBy?: string[]; sortBy?: string; limit?: number; offset?: number }): Promise<RunRowDto[]>;
   listArtifacts(req: { filterBy?: string[]; sortBy?: string; limit?: number; offset?: number }): Promise<ArtifactRowDto[]>;
-  /** The paper's three questions. */
-  mostUsed(req: { limit?: number }): Promise<MostUsedDto[]>;
-  latestPipelineUsing(req: { dataset: string }): Promise<LatestPipelineDto>;
-  whoRan(req: { pipeline: string }): Promise<WhoRanDto[]>;
+  /**
+   * The catalogue: one page of every artifact (as the graph draws them) or every run, sorted,
+   * filtered and paged on the server, as of a snapshot; `total` sizes a virtualised grid.
+   * See CatalogRequest for the columns, sorts and filters.
+   */
+  listCatalog(req: CatalogRequest): Promise<CatalogPageDto>;
+  /**
+   * The paper's three questions, each answerable as of a snapshot. `mostUsed` ranks artifacts by
+   * distinct reading runs: of one `kind` (default: dataset, feature_group, training_dataset, file),
+   * counting only runs that started in [`since`, `until`] (ISO-8601 or epoch ms) when given.
+   */
+  mostUsed(req: { limit?: number; kind?: NodeKind; since?: string; until?: string; snapshot?: number }): Promise<MostUsedDto[]>;
+  latestPipelineUsing(req: { dataset: string; snapshot?: number }): Promise<LatestPipelineDto>;
+  whoRan(req: { pipeline: string; snapshot?: number }): Promise<WhoRanDto[]>;
 
   /** Code, data and environment of a run compared with the current setup. */
   getRepro(req: { run: string }): Promise<ReproReportDto>;
@@ -64,6 +88,18 @@ export interface RetraceApi {
   prepareRerun(req: { run: string }): Promise<RerunOfferDto>;
   /** Executes the confirmed plan (no shell) under capture; resolves when it ends. */
   confirmRerun(req: { token: string }): Promise<RerunResultDto>;
+  /**
+   * A re-run plan — one run, a run and its downstream, or everything stale — as stages in
+   * topological order with their pre-flight (warnings, environment, what they overwrite), and a
+   * single-use token that confirms exactly this plan.
+   */
+  prepareRerunPlan(req: RerunPlanRequest): Promise<RerunPlanDto>;
+  /** Runs a plan the user was shown (its token and digest); resolves at once, progress follows as onRerunProgress. */
+  startRerunPlan(req: StartRerunRequest): Promise<RerunExecutionDto>;
+  /** Stops the running stages' process groups and skips the rest. */
+  cancelRerunPlan(req: { execution: string }): Promise<{ cancelled: boolean }>;
+  /** An execution's state, logs and verdicts so far (for a UI that joins late). */
+  getRerunExecution(req: { execution: string }): Promise<RerunExecutionDto>;
 
   /** Commits of the Delta table behind an artifact, oldest first. */
   getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]>;
@@ -76,6 +112,8 @@ export interface RetraceApi {
 export interface RetraceEvents {
   onGraphChanged: GraphChangedDto;
   onIngestProgress: IngestProgressDto;
+  /** A re-run plan's stage status, output and verdicts as they happen. */
+  onRerunProgress: RerunProgressDto;
 }
 
 export type ApiMethod = keyof RetraceApi;
@@ -98,12 +136,17 @@ export const API_METHODS = {
   search: true,
   listRuns: true,
   listArtifacts: true,
+  listCatalog: true,
   mostUsed: true,
   latestPipelineUsing: true,
   whoRan: true,
   getRepro: true,
   prepareRerun: true,
   confirmRerun: true,
+  prepareRerunPlan: true,
+  startRerunPlan: true,
+  cancelRerunPlan: true,
+  getRerunExecution: true,
   getTableHistory: true,
   readTablePage: true,
   diffTable: true,
@@ -112,6 +155,7 @@ export const API_METHODS = {
 export const API_EVENTS = {
   onGraphChanged: true,
   onIngestProgress: true,
+  onRerunProgress: true,
 } as const satisfies Record<ApiEvent, true>;
 
 export const API_METHOD_NAMES = Object.keys(API_METHODS) as ApiMethod[];

@@ -6,6 +6,7 @@ import type { LineageReader } from '../lineage/read-models/lineage-reader';
 import { listRejected, provenanceCounts } from '../provenance/queries';
 import { startTailer } from '../provenance/tailer';
 import { ensureWorkspace, type WorkspacePaths } from '../workspace/workspace-paths';
+import type { RerunService } from '../repro/rerun-service';
 import { CoreApi } from './core-api';
 import { tableHistory } from '../lake/index';
 import { openWorkspaceEngine } from './workspace-engine';
@@ -20,6 +21,8 @@ export interface Core extends Disposable {
   readonly db: WritableDb;
   /** The lineage engine over the DB (absent when a test injected a fixture reader). */
   readonly engine: LineageEngine | null;
+  /** Re-run plans: the CLI waits on an execution through this (the API starts it). */
+  readonly reruns: RerunService;
 }
 
 export interface CreateCoreOptions {
@@ -61,7 +64,10 @@ export function createCore(opts: CreateCoreOptions): Core {
     engine,
     counts: opts.lineage ? () => lineage.counts() : () => provenanceCounts(db),
     rejected: (page) => listRejected(db, page),
+    emitRerunProgress: (e) => events.emit('onRerunProgress', e),
   });
+  // Closing the core cancels a running re-run plan: its stages stop with their process groups.
+  store.add(toDisposable(() => void impl.plans.dispose()));
   const api = withValidation(impl);
   if (opts.live) {
     store.add(
@@ -79,5 +85,5 @@ export function createCore(opts: CreateCoreOptions): Core {
       }),
     );
   }
-  return { api, events, paths, db, engine, dispose: () => store.dispose() };
+  return { api, events, paths, db, engine, reruns: impl.plans, dispose: () => store.dispose() };
 }

@@ -4,7 +4,9 @@ import type { ReadableDb } from '../db/open-db';
 import type { TableCommitSnapshot } from '../lineage/index-engine/snapshots';
 
 /** A table's commits, oldest first (the commit store's `tableHistory`). */
-export type TableHistoryReader = (dir: string) => readonly { version: number; timestamp: string; operation: string }[];
+export type TableHistoryReader = (dir: string) => readonly {
+  version: number; timestamp: string; operation: string; rowsInserted: number; rowsUpdated: number; rowsDeleted: number;
+}[];
 
 const TABLES_SQL = "SELECT id, path FROM artifacts WHERE path IS NOT NULL AND rollup_id IS NULL AND kind <> 'file'";
 
@@ -53,7 +55,8 @@ export function tableCommitSource(db: ReadableDb, workspaceRoot: string, tableHi
         commits = tableHistory(dir).map((c) => {
           const at = Date.parse(c.timestamp);
           const seq = (versionSeq.get(t.id, String(c.version)) as number | undefined) ?? (seqBefore.get(at) as number);
-          return { at, eventSeq: seq, label: `${path.basename(dir)} v${c.version} (${c.operation})` };
+          const table = { artifactId: t.id, version: c.version, operation: c.operation, rowsInserted: c.rowsInserted, rowsUpdated: c.rowsUpdated, rowsDeleted: c.rowsDeleted };
+          return { at, eventSeq: seq, label: `${path.basename(dir)} v${c.version} (${c.operation})`, table };
         });
       } catch {
         continue; // a damaged or unsupported table must not break the snapshot list

@@ -15,7 +15,8 @@ import { HashCache, hashFile } from './hashing';
 import { buildIgnoreRules } from './ignore-rules';
 import { retraceOwnGlobs } from './install-paths';
 import { diffListings, listWorkspace } from './scan-fallback';
-import { detectStrace, runBare, runPreloaded, runTraced, type ExitStatus, type StdioChoice, type TracerSupport } from './tracer';
+import { detectStrace, runBare, runPreloaded, runTraced, type ExitStatus, type TracerSupport } from './tracer';
+import type { StdioChoice } from './process-group';
 import { chooseTracer } from './tracer-choice';
 
 /**
@@ -51,8 +52,15 @@ export interface CaptureOptions {
   mode?: 'auto' | 'scan';
   /** Added to every recorded time: the demo replays simulated days. */
   timeOffsetMs?: number;
-  /** `quiet` detaches the command from the terminal (demo builder, bench). */
+  /** `quiet` detaches the command from the terminal (demo builder, bench); a sink streams its output (re-runs). */
   stdio?: StdioChoice;
+  /**
+   * Aborting stops the command's whole process group; the run is then recorded as FAIL with
+   * `signal.reason` (a string) as its error message. Such a command runs in its own process group.
+   */
+  signal?: AbortSignal;
+  /** Extra run facets for both events (a re-run's `retrace_rerun` link to the run it repeats). */
+  runFacets?: Record<string, object>;
   /** The one warning shown when tracing is unavailable (default: stderr). */
   warn?(message: string): void;
 }
@@ -132,7 +140,7 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
   const probeCache = new PythonProbeCache(path.join(paths.dotDir, 'capture-python-cache'));
   const cachedProbe = pythonCmd ? probeCache.get(pythonCmd, env, cwd) : null;
   let pythonProbe = pythonCmd && !cachedProbe ? probePythonAsync(pythonCmd, env, cwd) : Promise.resolve(cachedProbe);
-  const base = { runId, jobName, jobNamespace, parent, pipeline: isPipeline, environment, git, scriptPath: script };
+  const base = { runId, jobName, jobNamespace, parent, pipeline: isPipeline, environment, git, scriptPath: script, ...(opts.runFacets ? { runFacets: opts.runFacets } : {}) };
   const commandFacet = (extra: Partial<CommandFacet>): CommandFacet => ({ argv, cwd: displayPath(cwd, paths.root), captureMode: mode, partial, ...extra });
 
   const startMs = Date.now();
@@ -146,8 +154,8 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
     const markerMs = writeClockMarker();
     const traced =
       mode === 'preload'
-        ? await runPreloaded({ argv, cwd, env: childEnv, library: library!, stdio: opts.stdio })
-        : await runTraced({ argv, cwd, env: childEnv, support: straceSupport ?? detectStrace(env), stdio: opts.stdio });
+        ? await runPreloaded({ argv, cwd, env: childEnv, library: library!, stdio: opts.stdio, signal: opts.signal })
+        : await runTraced({ argv, cwd, env: childEnv, support: straceSupport ?? detectStrace(env), stdio: opts.stdio, signal: opts.signal });
     status = traced;
     classified = classifyRawOps(traced.rawOps, markerMs);
     if (cachedProbe && pythonCmd && !executedInterpreter(traced.rawOps, cachedProbe.executable)) {
@@ -156,10 +164,10 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
     }
   } else if (mode === 'scan') {
     const before = listWorkspace(paths.root, scanRules);
-    status = await runBare({ argv, cwd, env: childEnv, stdio: opts.stdio });
+    status = await runBare({ argv, cwd, env: childEnv, stdio: opts.stdio, signal: opts.signal });
     classified = diffListings(before, listWorkspace(paths.root, scanRules), Date.now());
   } else {
-    status = await runBare({ argv, cwd, env: childEnv, stdio: opts.stdio });
+    status = await runBare({ argv, cwd, env: childEnv, stdio: opts.stdio, signal: opts.signal });
   }
   const endMs = Date.now();
 
@@ -211,10 +219,16 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
     footprint,
     codeFiles,
     tables: tableOps.map((t) => ({ name: displayPath(t.tableDir, paths.root), version: t.version, direction: t.op === 'READ' ? 'input' : 'output' })),
-    ...(failed ? { errorMessage: status.signal ? `Command was terminated by ${status.signal}.` : `Command exited with code ${status.exitCode}.` } : {}),
+    ...(failed ? { errorMessage: failureMessage(status, opts.signal) } : {}),
   };
   appendEventLine(paths.logsDir, buildRunEvent(finalEvent));
   return { ...status, runId, jobName, captureMode: mode, partial, footprint, logFile: path.join(paths.logsDir, RUNS_LOG_NAME) };
+}
+
+/** Why a run failed, in one sentence: the cancel reason when it was cancelled. */
+function failureMessage(status: ExitStatus, signal: AbortSignal | undefined): string {
+  if (signal?.aborted) return typeof signal.reason === 'string' ? signal.reason : 'Cancelled.';
+  return status.signal ? `Command was terminated by ${status.signal}.` : `Command exited with code ${status.exitCode}.`;
 }
 
 interface FileVersionLike {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { PreloadLogReader } from './preload-log';
+import { attachSink, killGroupOnAbort, spawnStdio, type StdioChoice } from './process-group';
 import { StraceLineParser } from './strace-parse';
 import { SyscallOpsBuilder, TRACED_SYSCALLS, type RawOp } from './syscall-ops';
 
@@ -105,11 +106,12 @@ function firstChildPid(pid: number): number | undefined {
   }
 }
 
-/** `inherit`: the user's terminal (retrace run); `quiet`: no output (the demo builder, the bench). */
-export type StdioChoice = 'inherit' | 'quiet';
 
-function stdioOf(choice: StdioChoice = 'inherit'): 'inherit' | 'ignore' {
-  return choice === 'quiet' ? 'ignore' : 'inherit';
+/** Spawns a command with the chosen stdio; with `signal`, in its own process group so cancelling stops all of it. */
+function spawnCommand(cmd: string, args: readonly string[], o: { cwd: string; env: NodeJS.ProcessEnv; stdio?: StdioChoice; signal?: AbortSignal }): { child: ChildProcess; disarm: () => void } {
+  const child = spawn(cmd, args, { cwd: o.cwd, env: o.env, stdio: spawnStdio(o.stdio), detached: o.signal !== undefined });
+  attachSink(child, o.stdio);
+  return { child, disarm: killGroupOnAbort(child, o.signal) };
 }
 
 export interface TracedResult extends ExitStatus {
@@ -124,6 +126,8 @@ export async function runTraced(opts: {
   env: NodeJS.ProcessEnv;
   support: TracerSupport;
   stdio?: StdioChoice;
+  /** Aborting stops the command's whole process group (a cancelled re-run). */
+  signal?: AbortSignal;
   onSpawn?(): void;
 }): Promise<TracedResult> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-trace-'));
@@ -137,13 +141,13 @@ export async function runTraced(opts: {
       '-o', traceFile,
       '--', ...opts.argv,
     ];
-    const child = spawn(opts.support.binary, args, { cwd: opts.cwd, env: opts.env, stdio: stdioOf(opts.stdio) });
+    const { child, disarm } = spawnCommand(opts.support.binary, args, opts);
     opts.onSpawn?.();
     let tracee: number | undefined;
     const status = await waitWithSignals(child, () => {
       tracee ??= child.pid !== undefined ? firstChildPid(child.pid) : undefined;
       return tracee ?? child.pid;
-    });
+    }).finally(disarm);
     const builder = new SyscallOpsBuilder(opts.cwd);
     const parser = new StraceLineParser();
     let sawExec = false;
@@ -176,6 +180,7 @@ export async function runPreloaded(opts: {
   env: NodeJS.ProcessEnv;
   library: string;
   stdio?: StdioChoice;
+  signal?: AbortSignal;
   onSpawn?(): void;
 }): Promise<TracedResult> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-trace-'));
@@ -191,11 +196,11 @@ export async function runPreloaded(opts: {
       LD_PRELOAD: existing && !existing.split(/[ :]+/).includes(opts.library) ? `${opts.library} ${existing}` : opts.library,
       [ENV_PRELOAD_LOG]: logFile,
     };
-    const child = spawn(opts.argv[0]!, opts.argv.slice(1), { cwd: opts.cwd, env, stdio: stdioOf(opts.stdio) });
+    const { child, disarm } = spawnCommand(opts.argv[0]!, opts.argv.slice(1), { ...opts, env });
     opts.onSpawn?.();
     // Parse while the command runs: on a file-heavy command this hides most of the parsing.
     timer = setInterval(() => reader.pump(), 50);
-    const status = await waitWithSignals(child, () => child.pid);
+    const status = await waitWithSignals(child, () => child.pid).finally(disarm);
     clearInterval(timer);
     timer = undefined;
     const ops = reader.finish();
@@ -208,8 +213,8 @@ export async function runPreloaded(opts: {
 }
 
 /** Runs the command without tracing (scan fallback, pipeline runs). */
-export async function runBare(opts: { argv: readonly string[]; cwd: string; env: NodeJS.ProcessEnv; stdio?: StdioChoice; onSpawn?(): void }): Promise<ExitStatus> {
-  const child = spawn(opts.argv[0]!, opts.argv.slice(1), { cwd: opts.cwd, env: opts.env, stdio: stdioOf(opts.stdio) });
+export async function runBare(opts: { argv: readonly string[]; cwd: string; env: NodeJS.ProcessEnv; stdio?: StdioChoice; signal?: AbortSignal; onSpawn?(): void }): Promise<ExitStatus> {
+  const { child, disarm } = spawnCommand(opts.argv[0]!, opts.argv.slice(1), opts);
   opts.onSpawn?.();
-  return waitWithSignals(child, () => child.pid);
+  return waitWithSignals(child, () => child.pid).finally(disarm);
 }

@@ -5,6 +5,7 @@ import { registerIngestCommands } from './commands/ingest';
 import { registerLineageCommands } from './commands/lineage';
 import { registerOpenCommand } from './commands/open';
 import { registerReproCommands } from './commands/repro';
+import { registerRerunCommand } from './commands/rerun';
 import { registerRunCommand } from './commands/run';
 import { registerServeCommand } from './commands/serve';
 import { registerTableCommand } from './commands/table';
@@ -18,6 +19,7 @@ export const COMMAND_REGISTRARS: readonly ((program: Command) => void)[] = [
   registerIngestCommands,
   registerLineageCommands,
   registerReproCommands,
+  registerRerunCommand,
   registerTableCommand,
   registerBenchCommand,
 ];
