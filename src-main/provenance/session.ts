@@ -4,7 +4,7 @@
  * `ingestOnce` (one pass) and by the tailer (a pass per change). Synchronous by design: a
  * pass is a tight read → parse → write loop, and better-sqlite3 is synchronous anyway.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -147,12 +147,15 @@ export class IngestSession {
         // One UTF-8 check for all the whole lines of the chunk; line by line only when it fails.
         const lastNl = this.buf.lastIndexOf(10, n - 1);
         const allValid = lastNl < 0 || isUtf8(this.buf.subarray(0, lastNl));
+        // Mostly ASCII: then the chunk is decoded once and its lines are slices of that string
+        // (byte and character offsets agree); otherwise each line is decoded on its own.
+        const ascii = allValid && lastNl >= 0 && isAscii(this.buf.subarray(0, lastNl)) ? this.buf.toString('latin1', 0, lastNl) : null;
         for (;;) {
           const nl = this.buf.indexOf(10, start);
           if (nl < 0 || nl >= n) break;
           const bad = allValid ? -1 : firstInvalidUtf8(this.buf.subarray(start, nl));
           if (bad >= 0) this.reject(src, file, src.nextLine, invalidUtf8(bad, pos + start + bad), this.buf.toString('utf8', start, nl));
-          else this.line(src, file, this.buf.toString('utf8', start, nl), pos + start);
+          else this.line(src, file, ascii !== null ? ascii.slice(start, nl) : this.buf.toString('utf8', start, nl), pos + start);
           src.offset = pos + nl + 1;
           src.nextLine++;
           this.store.dirtySources.add(src);
