@@ -2,10 +2,12 @@ import { useEffect, useMemo, useState } from 'react';
 import type { TableCommitDto, TableDiffDto } from '../../../shared/table-dto';
 import { useApp } from '../../state/use-app';
 import { formatTime } from '../details/format';
+import { CopyIcon } from '../details/Hash';
 import { RowGrid } from './RowGrid';
-import { formatCell, pairChanges, rowsByVersion } from './table-math';
+import { TableQueries } from './TableQueries';
+import { formatCell, pairChanges, rowsByVersion, type DiffRow } from './table-math';
 
-type Tab = 'history' | 'rows' | 'diff';
+type Tab = 'history' | 'rows' | 'diff' | 'ask';
 
 /**
  * A table artifact: named as what it is ("Delta table · version 4 · 12,000 rows"), its commits
@@ -13,7 +15,12 @@ type Tab = 'history' | 'rows' | 'diff';
  */
 export function TableSection({ artifact, commits, format = 'Delta' }: { artifact: string; commits: readonly TableCommitDto[]; format?: string }) {
   const sorted = useMemo(() => [...commits].sort((a, b) => a.version - b.version), [commits]);
-  const counts = useMemo(() => rowsByVersion(sorted), [sorted]);
+  // Row counts from the files' statistics when the history has them, else from its row counts.
+  const counts = useMemo(() => {
+    const m = rowsByVersion(sorted);
+    for (const c of sorted) if (typeof c.rowCount === 'number') m.set(c.version, c.rowCount);
+    return m;
+  }, [sorted]);
   const latest = sorted.at(-1)?.version ?? 0;
   const [tab, setTab] = useState<Tab>('history');
   const [version, setVersion] = useState(latest);
@@ -29,9 +36,9 @@ export function TableSection({ artifact, commits, format = 'Delta' }: { artifact
         <b>{format} table</b> · version {latest} · {(counts.get(latest) ?? 0).toLocaleString('en-US')} rows · {sorted.length} {sorted.length === 1 ? 'commit' : 'commits'}
       </p>
       <div className="tabs small" role="tablist">
-        {(['history', 'rows', 'diff'] as const).map((t) => (
+        {(['history', 'rows', 'diff', 'ask'] as const).map((t) => (
           <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'on' : ''} onClick={() => go(t)} data-testid={`table-tab-${t}`}>
-            {t === 'history' ? 'History' : t === 'rows' ? 'Rows' : 'Compare versions'}
+            {t === 'history' ? 'History' : t === 'rows' ? 'Rows' : t === 'diff' ? 'Compare versions' : 'Ask'}
           </button>
         ))}
       </div>
@@ -73,6 +80,7 @@ export function TableSection({ artifact, commits, format = 'Delta' }: { artifact
           <CommandHint text={`retrace table read ${artifact} --version ${version}`} />
         </>
       )}
+      {tab === 'ask' && <TableQueries key={artifact} artifact={artifact} commits={sorted} />}
       {tab === 'diff' && <VersionDiff artifact={artifact} versions={sorted.map((c) => c.version)} from={from} to={to} setFrom={setFrom} setTo={setTo} />}
     </div>
   );
@@ -97,7 +105,20 @@ function VersionDiff(props: { artifact: string; versions: number[]; from: number
   // An answer for other versions than the ones picked is not shown.
   const diff = answer?.key === key ? (answer.diff ?? null) : null;
   const error = answer?.key === key ? (answer.error ?? null) : null;
-  const rows = useMemo(() => (diff ? pairChanges(diff.changes) : []), [diff]);
+  // The net difference matched by the table's key when the core gives it; else the change rows paired.
+  const rows = useMemo((): DiffRow[] => {
+    if (!diff) return [];
+    if (diff.rows) {
+      return diff.rows.map((r) => ({
+        kind: r.change,
+        row: (r.after ?? r.before ?? {}) as DiffRow['row'],
+        ...(r.before && r.change === 'changed' ? { before: r.before as DiffRow['row'] } : {}),
+        changed: new Set(r.changedColumns),
+      }));
+    }
+    return pairChanges(diff.changes);
+  }, [diff]);
+  const counts = diff?.rowCounts ? { inserted: diff.rowCounts.added, deleted: diff.rowCounts.removed, updated: diff.rowCounts.changed } : diff?.counts;
   const columns = useMemo(() => [...new Set(rows.flatMap((r) => Object.keys(r.row)))], [rows]);
   return (
     <div data-testid="table-diff">
@@ -110,7 +131,7 @@ function VersionDiff(props: { artifact: string; versions: number[]; from: number
       {diff && (
         <>
           <p className="diff-counts" data-testid="diff-counts">
-            <span className="added">+{diff.counts.inserted} added</span> · <span className="removed">−{diff.counts.deleted} removed</span> · <span className="changed">~{diff.counts.updated} changed</span>
+            <span className="added">+{counts!.inserted} added</span> · <span className="removed">−{counts!.deleted} removed</span> · <span className="changed">~{counts!.updated} changed</span>
             {diff.truncated && <span className="muted"> (first {rows.length} rows shown)</span>}
           </p>
           {rows.length > 0 && (
@@ -144,7 +165,7 @@ export function CommandHint({ text }: { text: string }) {
   return (
     <p className="command-hint small">
       <code>{text}</code>
-      <button type="button" className="copy-button" aria-label="Copy the command" title="Copy the command" onClick={() => void navigator.clipboard?.writeText(text)}>⧉</button>
+      <button type="button" className="copy-button" aria-label="Copy the command" title="Copy the command" onClick={() => void navigator.clipboard?.writeText(text)}><CopyIcon /></button>
     </p>
   );
 }
