@@ -2,10 +2,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors';
 import { parseIntArg } from '../cli-io';
-import { alterTable } from '../../lake/table-alter';
-import { tableInfo } from '../../lake/table-info';
-import { DEFAULT_RETAIN_HOURS, vacuumTable } from '../../lake/vacuum';
 import type { TableOutput } from './table-output';
+
+/** Kept in step with lake/vacuum.ts (a test checks): a constant must not load the commit store. */
+export const DEFAULT_RETAIN_HOURS = 168;
 
 /**
  * `retrace table alter|vacuum|info`: schema changes through column mapping, removing files no
@@ -24,6 +24,7 @@ export function registerTableMaintenance(table: Command, io: TableOutput): void 
         if (eq <= 0 || eq === r.length - 1) throw new AppError('INVALID_ARGUMENT', `--rename "${r}" must look like OLD=NEW.`);
         return [r.slice(0, eq), r.slice(eq + 1)] as const;
       });
+      const { alterTable } = await import('../../lake/table-alter');
       const result = await alterTable(path.resolve(dir), { rename, drop: opts.drop });
       await io.write(`${JSON.stringify(result, null, 2)}\n`);
     });
@@ -38,6 +39,7 @@ export function registerTableMaintenance(table: Command, io: TableOutput): void 
     .action(async (dir: string, opts: { retain?: string; dryRun?: boolean; json?: boolean }) => {
       const retainHours = opts.retain === undefined ? DEFAULT_RETAIN_HOURS : Number(opts.retain);
       if (opts.retain !== undefined && !/^\d+(\.\d+)?$/.test(opts.retain)) throw new AppError('INVALID_ARGUMENT', `--retain takes a number of hours, not "${opts.retain}".`);
+      const { vacuumTable } = await import('../../lake/vacuum');
       const result = await vacuumTable(path.resolve(dir), { retainHours, dryRun: opts.dryRun === true });
       if (opts.json) { await io.write(`${JSON.stringify(result, null, 2)}\n`); return; }
       const verb = result.dryRun ? 'would remove' : 'removed';
@@ -53,6 +55,7 @@ export function registerTableMaintenance(table: Command, io: TableOutput): void 
     .option('--version <n>', 'a Delta version (default: latest)')
     .option('--json', 'print one JSON document')
     .action(async (dir: string, opts: { version?: string; json?: boolean }) => {
+      const { tableInfo } = await import('../../lake/table-info');
       const info = await tableInfo(path.resolve(dir), opts.version === undefined ? undefined : parseIntArg(opts.version, '--version'));
       if (opts.json) { await io.write(`${JSON.stringify(info, null, 2)}\n`); return; }
       const lines = [info.summary, `${info.numFiles} files, ${info.sizeBytes} bytes${info.numRecords === null ? '' : `, ${info.numRecords} rows`}`];

@@ -4,16 +4,9 @@ import type { Command } from 'commander';
 import { csvRecord } from '../../../shared/csv';
 import { AppError } from '../../../shared/errors';
 import { parseIntArg, parseTimeArg } from '../cli-io';
-import { firstVersionAtOrAfter, lastVersionAtOrBefore, readChanges } from '../../lake/changes';
-import { loadSnapshot } from '../../lake/delta-log';
-import { type EqualsFilter, scanSnapshot } from '../../lake/delta-scan';
+import type { EqualsFilter } from '../../lake/delta-scan';
 import type { Row } from '../../lake/delta-types';
 import type { WriteMode } from '../../lake/delta-writer';
-import { hudiChanges, readHudiSnapshot, timeToInstant } from '../../lake/hudi';
-import { tableHistoryOf, writeTableFromFile } from '../../lake/table-api';
-import { readSchemaFile } from '../../lake/input';
-import { resolveVersion } from '../../lake/lookup';
-import { abandonOpenWrites } from '../../lake/write-journal';
 import { registerTableMaintenance } from './table-maintenance';
 import { type TableOutput, stdoutSink } from './table-output';
 
@@ -58,16 +51,28 @@ async function printRows(io: TableOutput, batches: AsyncIterable<Row[]>, format:
  * A Hudi instant from the command line: an instant or its prefix (`20240418`, `20240418172802262`),
  * a day (`2024-04-18`), or any time `--as-of` takes (ISO-8601, epoch ms; read as UTC).
  */
-function hudiInstantArg(value: string, flag: string): string {
+function hudiInstantArg(value: string, flag: string, timeToInstant: (ms: number) => string): string {
   if (/^\d{8,17}$/.test(value) && value.length !== 13) return value;
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value.replace(/-/g, '');
   return timeToInstant(parseTimeArg(value, flag));
 }
 
+/**
+ * The commit store's modules, loaded when a table command runs: they pull in Parquet and Arrow,
+ * which `retrace --help` and every other command must not pay for.
+ */
+async function loadLake() {
+  const [changes, log, scan, hudi, api, input, lookup, journal] = await Promise.all([
+    import('../../lake/changes'), import('../../lake/delta-log'), import('../../lake/delta-scan'), import('../../lake/hudi'),
+    import('../../lake/table-api'), import('../../lake/input'), import('../../lake/lookup'), import('../../lake/write-journal'),
+  ]);
+  return { ...changes, ...log, ...scan, ...hudi, ...api, ...input, ...lookup, ...journal };
+}
+
 const once = (rows: Row[]): AsyncIterable<Row[]> => (async function* () { yield rows; })();
 
 /** A killed write leaves files the next write cleans up; a signal lets this one clean up now. */
-function cleanUpOnSignal(): () => void {
+function cleanUpOnSignal(abandonOpenWrites: () => void): () => void {
   const onSignal = (signal: NodeJS.Signals): void => {
     abandonOpenWrites();
     process.stderr.write(`error: the write was interrupted (${signal}); nothing was committed and its files were removed.\n`);
@@ -94,12 +99,13 @@ export function registerTableCommand(program: Command, io: TableOutput = stdoutS
       const keyColumns = list(opts.key);
       // Under `retrace run` in the demo, simulated days shift every recorded time, commits included.
       const offset = Number(process.env.RETRACE_TIME_OFFSET_MS ?? 0);
-      const release = cleanUpOnSignal();
+      const L = await loadLake();
+      const release = cleanUpOnSignal(L.abandonOpenWrites);
       try {
-        const result = await writeTableFromFile(path.resolve(dir), path.resolve(opts.input), {
+        const result = await L.writeTableFromFile(path.resolve(dir), path.resolve(opts.input), {
           mode: opts.mode as WriteMode,
           ...(keyColumns ? { keyColumns } : {}),
-          ...(opts.schema ? { schema: readSchemaFile(path.resolve(opts.schema)) } : {}),
+          ...(opts.schema ? { schema: L.readSchemaFile(path.resolve(opts.schema)) } : {}),
           ...(Number.isFinite(offset) && offset !== 0 ? { timeOffsetMs: offset } : {}),
         });
         await io.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -124,22 +130,23 @@ export function registerTableCommand(program: Command, io: TableOutput = stdoutS
       const where = parseWhere(opts.where);
       const abs = path.resolve(dir);
       if (opts.version !== undefined && opts.asOf !== undefined) throw new AppError('INVALID_ARGUMENT', 'Give either --version or --as-of, not both.');
+      const L = await loadLake();
       if (isHudi(abs)) {
         if (opts.version !== undefined) throw new AppError('INVALID_ARGUMENT', 'Hudi tables have instants, not versions: use --as-of <instant>.');
-        const asOf = opts.asOf === undefined ? undefined : hudiInstantArg(opts.asOf, '--as-of');
-        const rows = (await readHudiSnapshot(abs, { ...(asOf ? { asOf } : {}), ...(columns ? { columns } : {}), ...(opts.readOptimized ? { readOptimized: true } : {}) }))
+        const asOf = opts.asOf === undefined ? undefined : hudiInstantArg(opts.asOf, '--as-of', L.timeToInstant);
+        const rows = (await L.readHudiSnapshot(abs, { ...(asOf ? { asOf } : {}), ...(columns ? { columns } : {}), ...(opts.readOptimized ? { readOptimized: true } : {}) }))
           .filter((r) => where.every((w) => String(r[w.column]) === w.value));
         await printRows(io, once(rows), format, columns);
         return;
       }
-      const version = resolveVersion(abs, {
+      const version = L.resolveVersion(abs, {
         ...(opts.version !== undefined ? { version: parseIntArg(opts.version, '--version') } : {}),
         ...(opts.asOf !== undefined ? { asOf: parseTimeArg(opts.asOf, '--as-of') } : {}),
       });
-      const snap = await loadSnapshot(abs, version);
+      const snap = await L.loadSnapshot(abs, version);
       for (const w of snap.warnings) io.warn?.(w);
       const shown = columns ?? snap.schema.fields.map((f) => f.name);
-      await printRows(io, scanSnapshot(snap, { ...(columns ? { columns } : {}), where }), format, shown);
+      await printRows(io, L.scanSnapshot(snap, { ...(columns ? { columns } : {}), where }), format, shown);
     });
 
   table
@@ -148,7 +155,7 @@ export function registerTableCommand(program: Command, io: TableOutput = stdoutS
     .argument('<dir>', 'the table folder')
     .option('--json', 'print one JSON document')
     .action(async (dir: string, opts: { json?: boolean }) => {
-      const history = await tableHistoryOf(path.resolve(dir));
+      const history = await (await loadLake()).tableHistoryOf(path.resolve(dir));
       if (opts.json) { await io.write(`${JSON.stringify(history, null, 2)}\n`); return; }
       const lines = ['version  timestamp                 operation        inserted  updated  deleted'];
       for (const h of history) {
@@ -172,17 +179,18 @@ export function registerTableCommand(program: Command, io: TableOutput = stdoutS
       const abs = path.resolve(dir);
       if ((opts.from === undefined) === (opts.fromTime === undefined)) throw new AppError('INVALID_ARGUMENT', 'Give either --from or --from-time.');
       if (opts.to !== undefined && opts.toTime !== undefined) throw new AppError('INVALID_ARGUMENT', 'Give either --to or --to-time, not both.');
+      const L = await loadLake();
       if (isHudi(abs)) {
-        const from = opts.from !== undefined ? hudiInstantArg(opts.from, '--from') : timeToInstant(parseTimeArg(opts.fromTime!, '--from-time') - 1);
-        const to = opts.to !== undefined ? hudiInstantArg(opts.to, '--to') : opts.toTime !== undefined ? timeToInstant(parseTimeArg(opts.toTime, '--to-time')) : undefined;
-        await printRows(io, once(await hudiChanges(abs, from, to)), 'jsonl');
+        const from = opts.from !== undefined ? hudiInstantArg(opts.from, '--from', L.timeToInstant) : L.timeToInstant(parseTimeArg(opts.fromTime!, '--from-time') - 1);
+        const to = opts.to !== undefined ? hudiInstantArg(opts.to, '--to', L.timeToInstant) : opts.toTime !== undefined ? L.timeToInstant(parseTimeArg(opts.toTime, '--to-time')) : undefined;
+        await printRows(io, once(await L.hudiChanges(abs, from, to)), 'jsonl');
         return;
       }
       const keyColumns = list(opts.key);
-      const from = opts.from !== undefined ? parseIntArg(opts.from, '--from') : firstVersionAtOrAfter(abs, parseTimeArg(opts.fromTime!, '--from-time'));
+      const from = opts.from !== undefined ? parseIntArg(opts.from, '--from') : L.firstVersionAtOrAfter(abs, parseTimeArg(opts.fromTime!, '--from-time'));
       const to = opts.to !== undefined ? parseIntArg(opts.to, '--to')
-        : opts.toTime !== undefined ? lastVersionAtOrBefore(abs, parseTimeArg(opts.toTime, '--to-time')) : (await loadSnapshot(abs)).version;
-      const changes = await readChanges(abs, from, to, keyColumns ? { keyColumns } : {});
+        : opts.toTime !== undefined ? L.lastVersionAtOrBefore(abs, parseTimeArg(opts.toTime, '--to-time')) : (await L.loadSnapshot(abs)).version;
+      const changes = await L.readChanges(abs, from, to, keyColumns ? { keyColumns } : {});
       await printRows(io, once(changes), 'jsonl');
     });
 
