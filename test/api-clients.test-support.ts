@@ -8,7 +8,6 @@ import { createHttpClient } from '../shared/http-client';
 import { createCore, type Core } from '../src-main/api/create-core';
 import { exposeOverIpc, forwardEvents } from '../src-main/electron/ipc-adapter';
 import { buildBridge } from '../src-main/electron/preload-bridge';
-import type { LineageReader } from '../src-main/lineage/read-models/lineage-reader';
 import { startServer, type RunningServer } from '../src-main/server/http-server';
 import { createIpcClient } from '../src-renderer/api/ipc-client';
 import { createFakeIpcPair } from './fake-ipc.test-support';
@@ -24,10 +23,10 @@ export interface Harness {
 }
 
 /** A core over a temp workspace, reached through one transport exactly as a UI would. */
-export async function openHarness(transport: TransportName, lineage?: () => LineageReader): Promise<Harness> {
+export async function openHarness(transport: TransportName): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-contract-'));
   const owned = new DisposableStore();
-  const core = owned.add(createCore({ workspaceRoot: dir, ...(lineage ? { lineage: () => lineage() } : {}) }));
+  const core = owned.add(createCore({ workspaceRoot: dir }));
   owned.add(toDisposable(() => fs.rmSync(dir, { recursive: true, force: true })));
   let client: RetraceClient;
   let server: RunningServer | undefined;

@@ -19,7 +19,6 @@ import { search } from '../lineage/read-models/search';
 import { compareSnapshots, countsAt } from '../lineage/read-models/snapshot-compare';
 import { stalenessOf, upstreamOf } from '../lineage/read-models/upstream';
 import { type LineageEngine } from '../lineage/read-models/lineage-engine';
-import type { LineageReader } from '../lineage/read-models/lineage-reader';
 import { liveState } from '../repro/current-state';
 import { checkReproducibility } from '../repro/repro-check';
 import { executeRerun, planRerun, RerunConfirmations } from '../repro/rerun';
@@ -33,9 +32,7 @@ import type { CatalogPageDto, CatalogRequest } from '../../shared/catalog-dto';
 export interface CoreApiDeps {
   readonly workspaceRoot: string;
   readonly db: WritableDb;
-  readonly lineage: LineageReader;
-  /** The engine behind `lineage`; null when a test injected a fixture reader. */
-  readonly engine: LineageEngine | null;
+  readonly engine: LineageEngine;
   readonly counts: () => StatusDto['counts'];
   readonly rejected: (page: { limit: number; offset: number }) => RejectedPageDto;
   readonly clock?: () => number;
@@ -57,7 +54,6 @@ export class CoreApi implements RetraceApi {
   }
 
   private get engine(): LineageEngine {
-    if (!this.deps.engine) throw new AppError('UNSUPPORTED', 'This view of the workspace has no lineage engine.');
     return this.deps.engine;
   }
 
@@ -70,7 +66,7 @@ export class CoreApi implements RetraceApi {
     const counts = this.deps.counts();
     if (req.snapshot === undefined) return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, snapshot: null, counts };
     this.checkSnapshot(req.snapshot);
-    const at = this.deps.engine ? countsAt(this.deps.engine, this.deps.db, req.snapshot) : this.countsFromGraph(req.snapshot);
+    const at = countsAt(this.engine, this.deps.db, req.snapshot);
     return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, snapshot: req.snapshot, counts: { ...counts, ...at } };
   }
 
@@ -82,16 +78,16 @@ export class CoreApi implements RetraceApi {
     if (req.asOf !== undefined) {
       const t = /^\d+$/.test(req.asOf) ? Number(req.asOf) : Date.parse(req.asOf);
       if (Number.isNaN(t)) throw new AppError('INVALID_ARGUMENT', `asOf "${req.asOf}" is neither an ISO-8601 time nor epoch milliseconds.`);
-      const seq = this.deps.lineage.snapshotAsOf(t);
+      const seq = this.engine.snapshotAsOf(t);
       if (seq === null) throw new AppError('NOT_FOUND', `No snapshot exists at or before ${new Date(t).toISOString()}.`);
-      return this.deps.lineage.graphAt(seq, opts);
+      return this.engine.graphAt(seq, opts);
     }
     if (req.snapshot !== undefined) this.checkSnapshot(req.snapshot);
-    return this.deps.lineage.graphAt(req.snapshot, opts);
+    return this.engine.graphAt(req.snapshot, opts);
   }
 
   async listSnapshots(): Promise<SnapshotDto[]> {
-    return this.deps.lineage.listSnapshots();
+    return this.engine.listSnapshots();
   }
 
   async diffSnapshots(req: { from?: number; to?: number; granularity?: Granularity }): Promise<GraphDiffDto> {
@@ -223,14 +219,8 @@ export class CoreApi implements RetraceApi {
     return tableChangesBetween(this.tableRef(req.artifact), req);
   }
 
-  /** A reader without the lineage engine (a fixture) answers counts from its graph: run nodes and artifact nodes. */
-  private countsFromGraph(snapshot: number): { runs: number; artifacts: number } {
-    const nodes = this.deps.lineage.graphAt(snapshot, { granularity: 'run' }).nodes;
-    return { runs: nodes.filter((n) => n.kind === 'run').length, artifacts: nodes.filter((n) => !['job', 'run', 'code', 'environment'].includes(n.kind)).length };
-  }
-
   private checkSnapshot(k: number): void {
-    const known = this.deps.lineage.listSnapshots();
+    const known = this.engine.listSnapshots();
     if (known.some((s) => s.seq === k)) return;
     const last = known.at(-1)?.seq;
     throw new AppError('NOT_FOUND', last === undefined ? `Snapshot ${k} does not exist; the workspace has no snapshots yet.` : `Snapshot ${k} does not exist; snapshots run from ${known[0]!.seq} to ${last}.`);

@@ -2,7 +2,6 @@ import type { RetraceApi } from '../../shared/api';
 import { DisposableStore, toDisposable, type Disposable } from '../../shared/disposable';
 import { openDb, type WritableDb } from '../db/open-db';
 import type { LineageEngine } from '../lineage/read-models/lineage-engine';
-import type { LineageReader } from '../lineage/read-models/lineage-reader';
 import { listRejected, provenanceCounts } from '../provenance/queries';
 import { startTailer } from '../provenance/tailer';
 import { ensureWorkspace, type WorkspacePaths } from '../workspace/workspace-paths';
@@ -19,8 +18,8 @@ export interface Core extends Disposable {
   readonly events: EventHub;
   readonly paths: WorkspacePaths;
   readonly db: WritableDb;
-  /** The lineage engine over the DB (absent when a test injected a fixture reader). */
-  readonly engine: LineageEngine | null;
+  /** The lineage engine over the DB. */
+  readonly engine: LineageEngine;
   /** Re-run plans: the CLI waits on an execution through this (the API starts it). */
   readonly reruns: RerunService;
 }
@@ -29,14 +28,12 @@ export interface CreateCoreOptions {
   readonly workspaceRoot: string;
   /** Tail the provenance logs and push onGraphChanged (the app does; one-shot CLI calls don't). */
   readonly live?: boolean;
-  /** Replaces the lineage reader built over the DB (tests of transports and UI use fixtures). */
-  readonly lineage?: (db: WritableDb) => LineageReader;
   /** Where tailer failures go (the CLI prints them; they never stop the app). */
   readonly onError?: (message: string) => void;
 }
 
 /**
- * Builds the core once per shell (CLI/server or Electron): the metadata DB, the lineage reader
+ * Builds the core once per shell (CLI/server or Electron): the metadata DB, the lineage engine
  * and the API object over them, and — when live — the tailer that keeps the DB current.
  * Everything it starts is disposed with it.
  */
@@ -46,23 +43,21 @@ export function createCore(opts: CreateCoreOptions): Core {
   const db = openDb(paths.dbFile);
   store.add(toDisposable(() => db.close()));
   const events = new EventHub();
-  const engine = opts.lineage ? null : openWorkspaceEngine(db, paths, tableHistory);
+  const engine = openWorkspaceEngine(db, paths, tableHistory);
   // The index is saved for the next cold start: on close, and at most every 30 s while live.
   let lastSave = Date.now();
   const saveIndex = (force: boolean) => {
-    if (engine?.dirty && (force || Date.now() - lastSave > 30_000)) {
+    if (engine.dirty && (force || Date.now() - lastSave > 30_000)) {
       engine.save();
       lastSave = Date.now();
     }
   };
-  if (engine) store.add(toDisposable(() => saveIndex(true)));
-  const lineage: LineageReader = opts.lineage ? opts.lineage(db) : engine!;
+  store.add(toDisposable(() => saveIndex(true)));
   const impl = new CoreApi({
     workspaceRoot: paths.root,
     db,
-    lineage,
     engine,
-    counts: opts.lineage ? () => lineage.counts() : () => provenanceCounts(db),
+    counts: () => provenanceCounts(db),
     rejected: (page) => listRejected(db, page),
     emitRerunProgress: (e) => events.emit('onRerunProgress', e),
   });
@@ -75,8 +70,8 @@ export function createCore(opts: CreateCoreOptions): Core {
         paths,
         db,
         onBatch: (summary) => {
-          engine?.refresh();
-          engine?.invalidateSnapshots(); // a batch may carry new table versions too
+          engine.refresh();
+          engine.invalidateSnapshots(); // a batch may carry new table versions too
           saveIndex(false);
           events.emit('onGraphChanged', summary);
         },

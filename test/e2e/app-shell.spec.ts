@@ -8,12 +8,13 @@ import { createCore, type Core } from '../../src-main/api/create-core';
 import { rendererDir } from '../../src-main/cli/commands/serve';
 import { startServer, type RunningServer } from '../../src-main/server/http-server';
 import { REPO_ROOT, startRetraceServer } from '../cli.test-support';
-import { fixtureLineage } from '../fixture-lineage.test-support';
+import { ingestExplore } from '../explore-workspace.test-support';
 import { launchChromium } from './browser.test-support';
 
 /**
  * The served app in a real Chromium: `retrace serve` as a user runs it (empty workspace), and the
- * same UI over a fixture graph (time travel, selection, themes). Screenshots go to test-results/.
+ * same UI over the explore workspace ingested from its log lines (time travel, themes).
+ * Screenshots go to test-results/.
  */
 const shots = path.join(REPO_ROOT, 'test-results');
 
@@ -94,13 +95,14 @@ describe('retrace serve on an empty workspace', () => {
   });
 });
 
-describe('the app over a fixture graph', () => {
+describe('the app over the explore workspace', () => {
   let dir: string;
   let core: Core;
   let server: RunningServer;
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-e2e-fx-'));
-    core = createCore({ workspaceRoot: dir, lineage: () => fixtureLineage() });
+    core = createCore({ workspaceRoot: dir });
+    ingestExplore(core.paths, core.db);
     const ui = rendererDir();
     assert.ok(ui, 'the renderer is built (npm test builds it first)');
     server = await startServer({ api: core.api, events: core.events, staticDir: ui });
@@ -117,21 +119,26 @@ describe('the app over a fixture graph', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(server.url);
     const graph = page.getByTestId('lineage-graph');
-    await drawnNodes(page, 7);
-    assert.equal(await graph.getAttribute('data-drawn-edges'), '6');
-    assert.match(await page.getByTestId('counts').innerText(), /2\s*runs/);
+    // Now: 4 stages, 4 live artifacts (R6 deleted the readme) and the 3 environments of the
+    // stages' latest runs; code is hidden at start. 7 reads/writes edges + 4 environment edges.
+    await drawnNodes(page, 11);
+    assert.equal(await graph.getAttribute('data-drawn-edges'), '11');
+    assert.match(await page.getByTestId('counts').innerText(), /7\s*runs\s*5\s*artifacts/);
     assert.match(await page.getByTestId('details-panel').innerText(), /Model\s*1/);
+    assert.match(await page.getByTestId('details-panel').innerText(), /Stale\s*1/, 'the model: its input moved on');
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(shots, 'app-shell-dark.png') });
 
-    // Time travel: the slider's first position is snapshot 1, whose graph has 3 nodes.
+    // Time travel: the slider's first position is snapshot 1 (R1 ended): the ingest stage, the
+    // raw file and the readme it wrote, and its environment.
     const slider = page.locator('#as-of');
     await slider.focus();
     await page.keyboard.press('Home');
-    await drawnNodes(page, 3);
-    assert.match(await page.getByTestId('time-slider').innerText(), /#1/);
+    await drawnNodes(page, 4);
+    assert.equal(await graph.getAttribute('data-drawn-edges'), '3');
+    assert.match(await page.getByTestId('time-slider').innerText(), /#1\b.*ingest #1/s);
     await page.getByRole('button', { name: 'Live' }).click();
-    await drawnNodes(page, 7);
+    await drawnNodes(page, 11);
 
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
@@ -144,7 +151,7 @@ describe('the app over a fixture graph', () => {
   test('a live event updates the open app without a reload', async () => {
     const page = await browser.newPage();
     await page.goto(server.url);
-    await drawnNodes(page, 7);
+    await drawnNodes(page, 11);
     await page.waitForTimeout(200); // the event socket connects after the first load
     const navigations: string[] = [];
     page.on('framenavigated', (f) => navigations.push(f.url()));

@@ -1,13 +1,12 @@
 /**
  * `LineageEngine`: the lineage queries of issue 4 over one metadata DB, behind an in-memory
  * index that catches up with every ingest batch on the next query and is persisted for
- * cold start. Implements `LineageReader`, the interface the API already uses.
+ * cold start.
  */
 import fs from 'node:fs';
 import type { GraphDto, NodeKind, RunState, SnapshotDto } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import type { ReadableDb } from '../../db/open-db';
-import { provenanceCounts } from '../../provenance/queries';
 import { Catalog, shortVersion } from '../index-engine/catalog';
 import { RUN_STATE_NAMES } from '../index-engine/columns';
 import { FootprintScratch, classesFrom, classNames, footprintTree, opNames } from '../index-engine/footprint';
@@ -16,7 +15,6 @@ import { HistoryState } from '../index-engine/history';
 import { ImpactComputer, type ImpactRaw } from '../index-engine/impact';
 import { saveIndex, loadIndex } from '../index-engine/index-file';
 import { LineageIndex } from '../index-engine/lineage-index';
-import type { LineageReader } from './lineage-reader';
 import { type SnapshotEntry, type TableCommitSnapshot, buildSnapshots, eventSeqOf, snapshotAsOf, toDto } from '../index-engine/snapshots';
 import type { FootprintDto, FootprintEntryDto, FootprintTreeNode, GraphDiffDto, GraphOptions, ImpactDirection, ImpactDto } from '../../../shared/lineage-dto';
 import { diffGraphs } from './diff';
@@ -45,7 +43,7 @@ export interface ImpactRequest {
   readonly direction?: ImpactDirection;
 }
 
-export class LineageEngine implements LineageReader {
+export class LineageEngine {
   readonly index: LineageIndex;
   /** Names of what the index refers to by id (replaced when the DB is rebuilt under the engine). */
   catalog: Catalog;
@@ -109,7 +107,7 @@ export class LineageEngine implements LineageReader {
     this.snapshotCache = null;
   }
 
-  // ---- LineageReader -------------------------------------------------------------------
+  // ---- graph and snapshots -------------------------------------------------------------
 
   graphAt(seq: number | undefined, opts: GraphOptions = {}): GraphDto {
     this.refresh();
@@ -125,12 +123,6 @@ export class LineageEngine implements LineageReader {
     this.refresh();
     return this.snapshots().map(toDto);
   }
-
-  counts(): { runs: number; artifacts: number; rejectedLines: number } {
-    return provenanceCounts(this.db);
-  }
-
-  // ---- snapshots -----------------------------------------------------------------------
 
   /** What changed from snapshot `from` to snapshot `to` (undefined = everything ingested). */
   diff(from: number | undefined, to: number | undefined, opts: GraphOptions = {}): GraphDiffDto {
