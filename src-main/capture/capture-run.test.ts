@@ -128,6 +128,18 @@ test('an unknown command is refused before any event is written', async () => {
   }
 });
 
+test('a capture ignore rule with alternatives (**/*.{tmp,log}) leaves those files out of the footprint', async () => {
+  const ws = makeWorkspace();
+  try {
+    fs.mkdirSync(path.join(ws, '.retrace'), { recursive: true });
+    fs.writeFileSync(path.join(ws, '.retrace/config.json'), JSON.stringify({ capture: { ignore: ['**/*.{tmp,log}'] } }));
+    const r = await captureRun({ argv: ['sh', '-c', 'mkdir -p logs; echo a > x.tmp; echo b > logs/run.log; echo c > keep.txt'], workspaceRoot: ws, cwd: ws, ...quiet });
+    assert.deepEqual(footprintClasses(r.footprint).OUTPUT_ADDED, ['keep.txt']);
+  } finally {
+    fs.rmSync(ws, { recursive: true, force: true });
+  }
+});
+
 test('a file read and then changed in the same run is recorded with the version it read', async () => {
   needStrace();
   const ws = makeWorkspace();

@@ -11,7 +11,7 @@ import { baseEnvironment, probePythonAsync, PythonProbeCache, pythonFromArgv, wi
 import { appendEventLine, buildRunEvent, RUNS_LOG_NAME, type CommandFacet, type RunEventInput } from './events';
 import { classifyRawOps, type ClassifiedOp, type FootprintOp } from './footprint';
 import type { RawOp } from './syscall-ops';
-import { HashCache, hashFile } from './hashing';
+import { HashCache, hashFile, hashFileSync } from './hashing';
 import { buildIgnoreRules } from './ignore-rules';
 import { retraceOwnGlobs } from './install-paths';
 import { partialReasons } from './partial-reasons';
@@ -136,7 +136,8 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
   // Environment and git state describe the setup the command starts with. The interpreter probe
   // (~0.2 s for Python) runs while the command runs and completes the facet in the final event.
   const git = readGitState(paths.root);
-  const environment = baseEnvironment({ argv, env, workspaceRoot: paths.root });
+  const cache = new HashCache(path.join(paths.dotDir, 'capture-hash-cache'));
+  const environment = baseEnvironment({ argv, env, workspaceRoot: paths.root, hash: (abs) => hashFileSync(abs, cache) });
   const pythonCmd = pythonFromArgv(argv);
   const probeCache = new PythonProbeCache(path.join(paths.dotDir, 'capture-python-cache'));
   const cachedProbe = pythonCmd ? probeCache.get(pythonCmd, env, cwd) : null;
@@ -200,7 +201,6 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
   codePaths = [...codePaths, ...elfReads].filter((p) => !rules.ignores(p));
   const kept = classified.filter((o) => !rules.ignores(o.path) && !elfReads.has(o.path));
   const { fileOps, tableOps } = splitTableOps(kept);
-  const cache = new HashCache(path.join(paths.dotDir, 'capture-hash-cache'));
   const footprint: FootprintOp[] = [];
   const hashes = new Map<string, string>();
   // A file the run read and then changed: the version it read is the one known before the run

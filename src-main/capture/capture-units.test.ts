@@ -11,7 +11,10 @@ import { classifyRawOps, footprintClasses, type StatLike } from './footprint';
 import type { OpenMode, RawOp } from './syscall-ops';
 import { HashCache, hashFile } from './hashing';
 import { needTool } from './interposer-test-util';
-import { buildIgnoreRules, globToRegExp } from './ignore-rules';
+import { globToRegExp } from '../../shared/glob';
+import { ArtifactClassifier } from '../provenance/naming';
+import { discoverSources } from '../provenance/sources';
+import { buildIgnoreRules } from './ignore-rules';
 import { decodeCString, StraceLineParser } from './strace-parse';
 import { parseOpenFlags, SyscallOpsBuilder } from './syscall-ops';
 
@@ -167,6 +170,25 @@ test('ignore rules drop system, interpreter and Retrace paths and honour configu
     assert.ok(r.ignores(p), p);
   }
   for (const p of ['/ws/data/in.csv', '/ws/train.py', '/data/raw/big.parquet']) assert.ok(!r.ignores(p), p);
+});
+
+test('naming rules, log sources and capture ignores read one glob the same way', () => {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-glob-'));
+  try {
+    for (const f of ['a/x.tmp', 'a/b/y.log', 'a/z.txt', 'w.tmpl']) {
+      fs.mkdirSync(path.dirname(path.join(ws, f)), { recursive: true });
+      fs.writeFileSync(path.join(ws, f), '');
+    }
+    const glob = '**/*.{tmp,log}';
+    const want = ['a/b/y.log', 'a/x.tmp'];
+    const ignored = ['a/x.tmp', 'a/b/y.log', 'a/z.txt', 'w.tmpl'].filter((f) => buildIgnoreRules({ workspaceRoot: ws, extraGlobs: [glob] }).ignores(path.join(ws, f)));
+    assert.deepEqual(ignored.sort(), want);
+    assert.deepEqual(discoverSources([glob], ws).map((s) => path.relative(ws, s.path)).sort(), want);
+    const naming = new ArtifactClassifier([{ match: glob, kind: 'model', scope: 'file' }]);
+    assert.deepEqual(['a/x.tmp', 'a/b/y.log', 'a/z.txt', 'w.tmpl'].filter((f) => naming.classify(f).kind === 'model').sort(), want);
+  } finally {
+    fs.rmSync(ws, { recursive: true, force: true });
+  }
 });
 
 test('hashes stream, are cached by size and mtime, and large files get a marked fingerprint', async () => {

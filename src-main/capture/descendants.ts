@@ -17,6 +17,8 @@ import fs from 'node:fs';
 export interface LingerOptions {
   markers: readonly string[];
   tracerMarker: string;
+  /** Whether strace processes of this run may exist (strace mode, or subtrees handed to it). */
+  withTracers?(): boolean;
   quietMs: number;
   maxMs: number;
   /** Called on every poll (the interposer log is read meanwhile). */
@@ -47,8 +49,12 @@ function readText(file: string): string | null {
   }
 }
 
-/** One pass over /proc: the run's live processes (pid → command line) and its tracers. */
-export function scanRunProcesses(markers: readonly string[], tracerMarker: string): ProcScan {
+/**
+ * One pass over /proc: the run's live processes (pid → command line) and its tracers. Only the
+ * environment is read for most processes (one small read each); status and command line only
+ * for the run's own, and TracerPid only while the run may have tracers (`withTracers`).
+ */
+export function scanRunProcesses(markers: readonly string[], tracerMarker: string, withTracers = true): ProcScan {
   const live = new Map<number, string>();
   const tracers: number[] = [];
   const traced: { pid: number; tracer: number }[] = [];
@@ -58,26 +64,30 @@ export function scanRunProcesses(markers: readonly string[], tracerMarker: strin
   } catch {
     return { live, tracers };
   }
+  const cmdlineOf = (pid: number): string => (readText(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ');
+  const zombie = (status: string | null): boolean => status === null || /^State:\s+Z/m.test(status);
   for (const name of entries) {
     const c = name.charCodeAt(0);
     if (c < 48 || c > 57) continue;
     const pid = Number(name);
     if (pid === process.pid) continue;
-    const status = readText(`/proc/${pid}/status`);
-    if (status === null || /^State:\s+Z/m.test(status)) continue;
-    const cmdline = (readText(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ');
-    if (cmdline.includes(tracerMarker) && /(^|\/)strace /.test(cmdline)) {
-      tracers.push(pid);
-      continue;
-    }
-    const tracer = Number(/^TracerPid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-    if (tracer) traced.push({ pid, tracer });
     const environ = readText(`/proc/${pid}/environ`);
-    if (environ !== null && markers.some((m) => environ.includes(`\0${m}\0`) || environ.startsWith(`${m}\0`))) live.set(pid, cmdline);
+    const marked = environ !== null && markers.some((m) => environ.includes(`\0${m}\0`) || environ.startsWith(`${m}\0`));
+    if (!marked && !withTracers) continue;
+    const status = marked || withTracers ? readText(`/proc/${pid}/status`) : null;
+    if (zombie(status)) continue;
+    if (withTracers) {
+      const cmdline = cmdlineOf(pid);
+      if (cmdline.includes(tracerMarker) && /(^|\/)strace /.test(cmdline)) {
+        tracers.push(pid);
+        continue;
+      }
+      const tracer = Number(/^TracerPid:\s+(\d+)/m.exec(status!)?.[1] ?? 0);
+      if (tracer) traced.push({ pid, tracer });
+      if (marked) live.set(pid, cmdline);
+    } else live.set(pid, cmdlineOf(pid));
   }
-  for (const t of traced) {
-    if (tracers.includes(t.tracer) && !live.has(t.pid)) live.set(t.pid, (readText(`/proc/${t.pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' '));
-  }
+  for (const t of traced) if (tracers.includes(t.tracer) && !live.has(t.pid)) live.set(t.pid, cmdlineOf(t.pid));
   return { live, tracers };
 }
 
@@ -112,7 +122,7 @@ export async function waitForDescendants(opts: LingerOptions): Promise<LingerRes
   let polls = 0;
   for (;;) {
     opts.onPoll?.();
-    const { live, tracers } = scanRunProcesses(opts.markers, opts.tracerMarker);
+    const { live, tracers } = scanRunProcesses(opts.markers, opts.tracerMarker, opts.withTracers?.() ?? true);
     const now = Date.now();
     if (live.size === 0) {
       // Tracers exit by themselves once their last tracee is gone; wait so their logs are whole.

@@ -108,6 +108,22 @@ export async function hashFile(absPath: string, cache: HashCache, fingerprintAbo
 
 const SMALL_FILE_BYTES = 4 * 1024 * 1024;
 
+/** The same for small files (lockfiles) where a synchronous read is cheaper than a stream. */
+export function hashFileSync(absPath: string, cache: HashCache): string | null {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(absPath);
+  } catch {
+    return null;
+  }
+  if (!st.isFile()) return null;
+  const cached = cache.get(absPath, st.size, st.mtimeMs);
+  if (cached) return cached;
+  const hash = readSha256(absPath);
+  if (hash !== null) cache.set(absPath, st.size, st.mtimeMs, hash);
+  return hash;
+}
+
 function readSha256(absPath: string): string | null {
   try {
     return sha256Text(fs.readFileSync(absPath));

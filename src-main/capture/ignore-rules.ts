@@ -1,12 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
+import { globToRegExp } from '../../shared/glob';
 
 /**
  * Which traced paths are noise: the system, interpreters and their packages, caches, and
  * Retrace's own folder. A run's footprint should show the user's data and code, not the 400
  * stdlib modules Python imports on start. Users add globs in `.retrace/config.json`
- * (`{"capture": {"ignore": ["data/scratch/**"]}}`); globs match the absolute path and the
- * workspace-relative path.
+ * (`{"capture": {"ignore": ["data/scratch/**", "**\/*.{tmp,log}"]}}`, the one glob dialect of
+ * shared/glob.ts); globs match the absolute path and the workspace-relative path.
  */
 export const DEFAULT_IGNORED_PREFIXES = [
   '/usr/', '/lib/', '/lib32/', '/lib64/', '/libx32/', '/bin/', '/sbin/', '/etc/',
@@ -23,28 +24,6 @@ export const DEFAULT_IGNORED_GLOBS = [
 export interface IgnoreRules {
   /** True when a path (absolute) is dropped from footprints. */
   ignores(absPath: string): boolean;
-}
-
-/** Compiles a glob (`*`, `**`, `?`) into an anchored regular expression. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        // `**/` matches zero or more whole segments; a trailing `**` matches anything.
-        if (glob[i + 2] === '/') {
-          re += '(?:.*/)?';
-          i += 2;
-        } else {
-          re += '.*';
-          i += 1;
-        }
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 export function buildIgnoreRules(opts: {

@@ -116,6 +116,7 @@ export async function runPreloaded(opts: TracedRunOptions & { library: string; s
       tracerMarker: tmp,
       ...opts.linger,
       onPoll: () => reader.pump(),
+      withTracers: () => reader.notes.some((n) => n.kind === 'handoff'),
     });
     const ops = reader.finish();
     const notes = [...reader.notes];

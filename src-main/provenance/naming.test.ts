@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ArtifactClassifier, DEFAULT_ARTIFACT_RULES, globToRegExp, normalisePath } from './naming';
+import { globToRegExp } from '../../shared/glob';
+import { ArtifactClassifier, DEFAULT_ARTIFACT_RULES, normalisePath } from './naming';
 import { parseIsoTime } from './time';
 
 test('Hopsworks naming conventions and ML defaults give artifact kinds and roll-ups', () => {

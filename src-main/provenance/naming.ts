@@ -4,11 +4,12 @@
  * path itself. Rules come from `.retrace/config.json` (`artifactRules`) before the defaults.
  */
 import type { NodeKind } from '../../shared/dto';
+import { globToRegExp } from '../../shared/glob';
 
 export type ArtifactKind = Exclude<NodeKind, 'job' | 'run'>;
 
 export interface ArtifactRule {
-  /** Glob over a normalised path: `*` = one segment part, `**` = any segments, `{a,b}`. */
+  /** Glob over a normalised path (shared/glob.ts: `*` = one segment part, `**` = any segments, `{a,b}`). */
   readonly match: string;
   readonly kind: ArtifactKind;
   /** `folder`: the matched directory is the artifact and everything below rolls up to it. */
@@ -102,36 +103,6 @@ export class ArtifactClassifier {
     }
     return rules;
   }
-}
-
-/** `**` any number of segments, `*` within a segment, `?` one char, `{a,b}` alternatives. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (ch === '?') re += '[^/]';
-    else if (ch === '{') {
-      const end = glob.indexOf('}', i);
-      if (end < 0) re += '\\{';
-      else {
-        re += '(?:' + glob.slice(i + 1, end).split(',').map(escapeRe).join('|') + ')';
-        i = end;
-      }
-    } else re += escapeRe(ch);
-  }
-  return new RegExp('^' + re + '$');
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const NOT_NORMAL = /\\|\/\/|\/$|(?:^|\/)\.\.?(?:\/|$)/;

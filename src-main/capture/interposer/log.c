@@ -301,8 +301,13 @@ void rt_record_two(const char *op, const char *flags, int newdir, const char *ne
 }
 
 void rt_record_load(const char *path) {
-  /* linux-vdso.so.1 and other names without a folder are not files. */
+  /* linux-vdso.so.1 and other names without a folder are not files. The system's own libraries
+   * are never part of a footprint (DEFAULT_IGNORED_PREFIXES in ignore-rules.ts): not worth a write
+   * in every process start. */
+  static const char *const system[] = {"/usr/", "/lib/", "/lib32/", "/lib64/", "/libx32/", "/etc/"};
   if (!path || !strchr(path, '/')) return;
+  for (size_t i = 0; i < sizeof system / sizeof *system; i++)
+    if (strncmp(path, system[i], strlen(system[i])) == 0) return;
   rt_record_path("load", "-", AT_FDCWD, path);
 }
 

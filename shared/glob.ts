@@ -1,0 +1,25 @@
+import picomatch from 'picomatch';
+
+/**
+ * The one glob dialect of Retrace — artifact naming rules, log sources, capture ignore rules —
+ * so a pattern means the same wherever a user writes it. picomatch's syntax over POSIX paths:
+ * `**` any number of segments, `*` and `?` within one, `{a,b}` alternatives, `[abc]` classes,
+ * `!(…)` and the other extglobs. Dotfiles and dot-folders match like any other name (`dot`):
+ * `**` must reach into `.venv/` or `.retrace/`.
+ */
+const OPTIONS = { dot: true } as const;
+
+/** An anchored regular expression for `glob`. */
+export function globToRegExp(glob: string): RegExp {
+  return picomatch.makeRe(glob, OPTIONS);
+}
+
+/** Whether `text` uses glob syntax at all (else it names one path). */
+export function isGlob(text: string): boolean {
+  return picomatch.scan(text).isGlob;
+}
+
+/** The literal folder a glob starts from (`/logs/**\/*.jsonl` → `/logs`), where a walk can begin. */
+export function globBase(glob: string): string {
+  return picomatch.scan(glob).base;
+}
