@@ -5,6 +5,12 @@ import type { TraceNote } from './syscall-ops';
  * Why a traced run's footprint may be incomplete, one sentence each, from what the tracers
  * reported. A run with any reason is marked partial: nothing is ever left out silently.
  */
+const SUD_WHY: Record<string, string> = {
+  kernel: 'this kernel has no syscall user dispatch',
+  arch: 'not supported on this processor',
+  off: 'RETRACE_SUD=0 turned it off',
+};
+
 export function partialReasons(t: { notes: readonly TraceNote[]; unrecorded: readonly string[]; stillRunning: readonly LingeringProcess[]; traceFailed?: string }, quietMs: number): string[] {
   const out = new Set<string>();
   const kindOf = (k: string): string => (k === 'go' ? 'Go program' : k === 'abi' ? 'program of another architecture' : 'statically linked program');
@@ -26,7 +32,7 @@ export function partialReasons(t: { notes: readonly TraceNote[]; unrecorded: rea
         out.add(
           n.why === 'busy'
             ? 'a process made so many system calls outside libc that watching them was switched off; its later ones are not recorded'
-            : `system calls made outside libc could not be watched (${n.why === 'kernel' ? 'this kernel has no syscall user dispatch' : n.why === 'arch' ? 'not supported on this processor' : 'it could not be set up'})`,
+            : `system calls made outside libc were not watched (${SUD_WHY[n.why] ?? 'it could not be set up'})`,
         );
         break;
       default:

@@ -96,7 +96,7 @@ static int is_go(int fd, const ElfW(Ehdr) *eh) {
   if (eh->e_shoff == 0 || eh->e_shnum == 0 || eh->e_shnum > 4096 || eh->e_shstrndx >= eh->e_shnum || eh->e_shentsize != sizeof(ElfW(Shdr))) return 0;
   ElfW(Shdr) strsec;
   if (pread_all(fd, &strsec, sizeof strsec, (off_t)(eh->e_shoff + (ElfW(Off))eh->e_shstrndx * sizeof(ElfW(Shdr)))) != (ssize_t)sizeof strsec) return 0;
-  char names[8192];
+  char names[2048];
   size_t n = strsec.sh_size < sizeof names - 1 ? strsec.sh_size : sizeof names - 1;
   ssize_t got = pread_all(fd, names, n, (off_t)strsec.sh_offset);
   if (got <= 0) return 0;
@@ -107,12 +107,36 @@ static int is_go(int fd, const ElfW(Ehdr) *eh) {
   return 0;
 }
 
+/* A dynamically linked ELF of our ABI (preloadable), or why not. */
+static int elf_kind(int fd, const unsigned char *head, char *why, size_t whysize) {
+  our_abi();
+  const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)head;
+  if (our_class > 0 && (head[EI_CLASS] != our_class || eh->e_machine != our_machine)) {
+    snprintf(why, whysize, "abi");
+    return RUN_TRACED;
+  }
+  if (eh->e_phentsize != sizeof(ElfW(Phdr)) || eh->e_phnum == 0 || eh->e_phnum > 64) return RUN_PRELOADED;
+  /* All program headers in one read (a few hundred bytes right after the ELF header). */
+  ElfW(Phdr) ph[64];
+  size_t want = eh->e_phnum * sizeof(ElfW(Phdr));
+  if (pread_all(fd, ph, want, (off_t)eh->e_phoff) != (ssize_t)want) return RUN_PRELOADED;
+  for (int i = 0; i < eh->e_phnum; i++) {
+    if (ph[i].p_type == PT_INTERP) {
+      if (!is_go(fd, eh)) return RUN_PRELOADED;
+      snprintf(why, whysize, "go");
+      return RUN_TRACED;
+    }
+  }
+  snprintf(why, whysize, "static");
+  return RUN_TRACED;
+}
+
 static int inspect(const char *file, char *why, size_t whysize, int depth) {
   int fd = (int)rt_sys(SYS_openat, AT_FDCWD, (long)file, O_RDONLY | O_CLOEXEC, 0, 0, 0);
   if (fd < 0) return RUN_PRELOADED; /* exec will fail by itself */
   int kind = RUN_PRELOADED;
   struct stat st;
-  unsigned char head[256];
+  unsigned char head[256] __attribute__((aligned(8)));
   ssize_t n;
   if (fstat(fd, &st) != 0) goto done;
   if (((st.st_mode & S_ISUID) && st.st_uid != geteuid()) || ((st.st_mode & S_ISGID) && st.st_gid != getegid())) {
@@ -156,27 +180,7 @@ static int inspect(const char *file, char *why, size_t whysize, int depth) {
     goto done;
   }
   if (n < (ssize_t)sizeof(ElfW(Ehdr)) || memcmp(head, ELFMAG, SELFMAG) != 0) goto done;
-  our_abi();
-  const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)head;
-  if (our_class > 0 && (head[EI_CLASS] != our_class || eh->e_machine != our_machine)) {
-    snprintf(why, whysize, "abi");
-    kind = RUN_TRACED;
-    goto done;
-  }
-  if (eh->e_phentsize != sizeof(ElfW(Phdr)) || eh->e_phnum == 0 || eh->e_phnum > 512) goto done;
-  int dynamic = 0;
-  for (int i = 0; i < eh->e_phnum && !dynamic; i++) {
-    ElfW(Phdr) ph;
-    if (pread_all(fd, &ph, sizeof ph, (off_t)(eh->e_phoff + (ElfW(Off))i * sizeof ph)) != (ssize_t)sizeof ph) break;
-    if (ph.p_type == PT_INTERP) dynamic = 1;
-  }
-  if (!dynamic) {
-    snprintf(why, whysize, "static");
-    kind = RUN_TRACED;
-  } else if (is_go(fd, eh)) {
-    snprintf(why, whysize, "go");
-    kind = RUN_TRACED;
-  }
+  kind = elf_kind(fd, head, why, whysize);
 done:
   close(fd);
   return kind;

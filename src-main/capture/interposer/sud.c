@@ -300,7 +300,10 @@ static void atfork_child(void) { enable_for_thread(); }
 
 void rt_sud_init(void) {
   const char *off = getenv(SUD_ENV);
-  if (off && strcmp(off, "0") == 0) return;
+  if (off && strcmp(off, "0") == 0) {
+    rt_record_once("nosud", "off", NULL);
+    return;
+  }
 #if !SUD_SUPPORTED
   rt_record_once("nosud", "arch", NULL);
 #else
