@@ -168,7 +168,7 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
     const canon = new PathCanon();
     const result = classifyRawOps(
       traced.rawOps.map((o) => canon.op(o)),
-      { markerMs, ...(before ? { existedBefore: (p: string) => (isInside(p, root) ? before.has(p) : undefined) } : {}) },
+      { markerMs, statPath: (p: string) => canon.lstat(p), ...(before ? { existedBefore: (p: string) => (isInside(p, root) ? before.has(p) : undefined) } : {}) },
     );
     classified = result.ops;
     codePaths = result.code;
@@ -213,7 +213,7 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
   }
   for (const o of fileOps) {
     const readOfChanged = o.op === 'READ' && changedInRun.has(o.path);
-    const v = o.op === 'DELETE' ? null : readOfChanged ? (versionBefore.get(o.path) ?? null) : await hashFile(o.path, cache, config.fingerprintAboveBytes);
+    const v = o.op === 'DELETE' ? null : readOfChanged ? (versionBefore.get(o.path) ?? null) : await hashFile(o.path, cache, config.fingerprintAboveBytes, o.stat);
     if (v && !readOfChanged) hashes.set(o.path, v.hash);
     footprint.push({
       path: displayPath(o.path, root),

@@ -49,6 +49,8 @@ export interface ClassifiedOp {
   op: FootprintOpKind;
   atMs: number;
   renamedFrom?: string;
+  /** Size and mtime at the end of the run, for a regular file (saves the hasher a stat). */
+  stat?: { size: number; mtimeMs: number };
 }
 
 export interface StatLike {
@@ -56,6 +58,7 @@ export interface StatLike {
   isFile?(): boolean;
   birthtimeMs: number;
   mtimeMs: number;
+  size?: number;
   ino?: number;
   dev?: number;
   nlink?: number;
@@ -239,8 +242,9 @@ export function classifyRawOps(raw: readonly RawOp[], opts: ClassifyOptions): Cl
     const existsAfter = st !== null;
     const existedBefore = s.existedBefore ?? opts.existedBefore?.(p) ?? false;
     const firstAt = Math.min(...[s.readAt, s.changedAt, s.pendingWriteAt, s.createdAt, s.deletedAt].filter((x): x is number => x !== undefined));
+    const fileStat = st && st.isFile?.() && st.size !== undefined ? { size: st.size, mtimeMs: st.mtimeMs } : undefined;
     const push = (op: FootprintOpKind, atMs: number, renamedFrom?: string): void => {
-      out.push({ path: p, op, atMs: Number.isFinite(atMs) ? atMs : 0, ...(renamedFrom !== undefined ? { renamedFrom } : {}) });
+      out.push({ path: p, op, atMs: Number.isFinite(atMs) ? atMs : 0, ...(renamedFrom !== undefined ? { renamedFrom } : {}), ...(fileStat && op !== 'DELETE' ? { stat: fileStat } : {}) });
     };
     if (existedBefore) {
       const key = inodeOf(st);

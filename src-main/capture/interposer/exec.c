@@ -307,6 +307,9 @@ size_t rt_env_count(char *const envp[]) {
 
 void rt_before_exec(const char *file, int search, char *const argv[], char *const envp[]) {
   if (rt_log_path()[0] == 0 || rt_in_hook > 1) return;
+  /* A child between fork and exec has often just closed every descriptor but 0-2 (subprocess
+   * modules do): check the log's before writing. */
+  rt_fd_closing(-2);
   char program[PATH_MAX + 2];
   if (resolve_exec(file, search, program + 2, sizeof program - 2) != 0) return;
   char why[32] = "";
@@ -342,6 +345,7 @@ void rt_before_exec(const char *file, int search, char *const argv[], char *cons
 int rt_spawn_handoff(const char *file, int search, char *const argv[], char *const envp[], const char **path_out, char **argv_out, size_t room, char *tbuf, size_t tsize) {
   (void)envp;
   if (rt_log_path()[0] == 0) return 0;
+  rt_fd_closing(-2);
   static __thread char program[PATH_MAX + 2];
   static __thread char logfile[PATH_MAX];
   if (resolve_exec(file, search, program + 2, sizeof program - 2) != 0) return 0;

@@ -15,8 +15,8 @@
  *            s (symbolic); exec: S when the program runs under strace (handoff); lost: why
  *            (setuid, setcap, or nostrace / traced / failed, then "/" and static, go or abi);
  *            otherwise "-"
- *   path     absolute; opens carry the path the kernel resolved (symlinks followed) and, as
- *            path2, the path the program named when it differs; rename/exchange: path = new
+ *   path     absolute, as the program named it (symlinks are resolved by the reader; a
+ *            /proc/self/fd/N name by the recorder); rename/exchange: path = new
  *            name, path2 = old; link: path = new name, path2 = existing name (hard links);
  *            handoff: path = cwd, path2 = the strace log of the handed-off subtree, path3 =
  *            the program.
@@ -84,6 +84,10 @@ void rt_record_fd(const char *op, const char *flags, int fd);
 void rt_record_two(const char *op, const char *flags, int newdir, const char *newp, int olddir, const char *oldp);
 void rt_record_load(const char *path);
 void rt_record_once(const char *op, const char *why, const char *path);
+void rt_after_fork_child(void);
+void rt_cwd_changed(void);
+void rt_fd_closing(int fd);
+void rt_enable_fd_trust(void);
 
 /* exec.c */
 char *const *rt_fixed_env(char *const envp[], char **out, size_t room, char *merged, size_t merged_size);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/syscall.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +26,16 @@ static char preload_entry[PATH_MAX + 16]; /* "LD_PRELOAD=..." as it was at start
 static char log_entry[PATH_MAX + 32];     /* "RETRACE_PRELOAD_LOG=..." */
 static volatile int init_state;            /* 0 none, 1 running, 2 done */
 static long (*libc_syscall)(long, ...);
+/*
+ * Caches that keep system calls off the record path: the pid (reset in a forked child), the
+ * current directory (dropped by the chdir wrappers) and whether the log descriptor may have been
+ * closed or replaced (set by the close/dup wrappers; without them — no syscall user dispatch to
+ * catch raw closes — every record checks the descriptor with fstat).
+ */
+static pid_t cached_pid;
+static char cached_cwd[PATH_MAX];
+static volatile int cwd_valid;
+static volatile int log_fd_trusted;
 
 const char *rt_log_path(void) { return log_path; }
 const char *rt_preload_entry(void) { return preload_entry; }
@@ -78,6 +89,8 @@ void rt_init(void) {
     if (pre && strlen(pre) < PATH_MAX) snprintf(preload_entry, sizeof preload_entry, "LD_PRELOAD=%s", pre);
     log_fd = open_log();
   }
+  cached_pid = getpid();
+  pthread_atfork(NULL, NULL, rt_after_fork_child);
   __atomic_store_n(&init_state, 2, __ATOMIC_RELEASE);
   if (log_fd >= 0) {
     emit_exec_record();
@@ -92,17 +105,40 @@ __attribute__((constructor)) static void retrace_preload_init(void) {
   rt_in_hook--;
 }
 
+void rt_after_fork_child(void) {
+  cached_pid = getpid();
+}
+
+void rt_cwd_changed(void) { __atomic_store_n(&cwd_valid, 0, __ATOMIC_RELEASE); }
+
+/* `fd` is being closed or replaced; -2: some range that may hold ours. */
+void rt_fd_closing(int fd) {
+  if (fd == -2 || fd == __atomic_load_n(&log_fd, __ATOMIC_RELAXED)) __atomic_store_n(&log_fd_trusted, 0, __ATOMIC_RELEASE);
+}
+
+void rt_trust_log_fd(int trusted) { __atomic_store_n(&log_fd_trusted, trusted, __ATOMIC_RELEASE); }
+
+static int trust_enabled;
+void rt_enable_fd_trust(void) { trust_enabled = 1; }
+
 /* Returns a descriptor that is still the log (reopened if the program closed or reused it). */
 int rt_log_fd(void) {
   if (__atomic_load_n(&init_state, __ATOMIC_ACQUIRE) == 0) rt_init();
   if (__atomic_load_n(&init_state, __ATOMIC_ACQUIRE) != 2 || log_path[0] == 0) return -1;
   int fd = __atomic_load_n(&log_fd, __ATOMIC_RELAXED);
+  if (fd >= 0 && trust_enabled && __atomic_load_n(&log_fd_trusted, __ATOMIC_ACQUIRE)) return fd;
   if (fd >= 0) {
     struct stat st;
-    if (fstat(fd, &st) == 0 && st.st_dev == log_dev && st.st_ino == log_ino) return fd;
+    if (fstat(fd, &st) == 0 && st.st_dev == log_dev && st.st_ino == log_ino) {
+      rt_trust_log_fd(1);
+      return fd;
+    }
   }
   int fresh = open_log();
-  if (fresh >= 0) __atomic_store_n(&log_fd, fresh, __ATOMIC_RELAXED);
+  if (fresh >= 0) {
+    __atomic_store_n(&log_fd, fresh, __ATOMIC_RELAXED);
+    rt_trust_log_fd(1);
+  }
   return fresh;
 }
 
@@ -158,7 +194,18 @@ int rt_fd_target(int fd, char *out, size_t size) {
 
 /* Writes the directory `dirfd` stands for (the cwd for AT_FDCWD) into `out`. */
 static int dir_of(int dirfd, char *out, size_t size) {
-  if (dirfd == AT_FDCWD) return getcwd(out, size) ? 0 : -1;
+  if (dirfd == AT_FDCWD) {
+    if (__atomic_load_n(&cwd_valid, __ATOMIC_ACQUIRE) && strlen(cached_cwd) < size) {
+      strcpy(out, cached_cwd);
+      return 0;
+    }
+    if (!getcwd(out, size)) return -1;
+    if (strlen(out) < sizeof cached_cwd) {
+      strcpy(cached_cwd, out);
+      __atomic_store_n(&cwd_valid, 1, __ATOMIC_RELEASE);
+    }
+    return 0;
+  }
   return rt_fd_target(dirfd, out, size);
 }
 
@@ -180,7 +227,7 @@ void rt_begin(rec_t *r, const char *op, const char *flags) {
   clock_gettime(CLOCK_REALTIME, &ts);
   r->len = 0;
   r->overflow = 0;
-  put_uint(r, (unsigned long long)getpid());
+  put_uint(r, (unsigned long long)(cached_pid ? cached_pid : getpid()));
   rt_put(r, "\t", 1);
   put_uint(r, (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)(ts.tv_nsec / 1000));
   rt_put(r, "\t", 1);
@@ -238,8 +285,9 @@ void rt_record_path(const char *op, const char *flags, int dirfd, const char *pa
 }
 
 /*
- * An open: the path the kernel resolved for the new descriptor (symlinks followed, so a write
- * through a link lands on its target), and the path as the program named it when that differs.
+ * An open: the path as the program named it, made absolute. Symlinks in it are resolved after
+ * the run (path-canon.ts), where one stat per path is paid once rather than a readlink per call;
+ * only names that are themselves descriptors (/proc/self/fd/N, /dev/fd/N) are resolved here.
  */
 void rt_record_open(int dirfd, const char *path, int flags, int newfd, int existed) {
   int fd = rt_log_fd();
@@ -249,26 +297,8 @@ void rt_record_open(int dirfd, const char *path, int flags, int newfd, int exist
   rec_t r;
   rt_begin(&r, "open", fl);
   char resolved[PATH_MAX];
-#ifdef O_TMPFILE
-  int tmpfile = (flags & O_TMPFILE) == O_TMPFILE;
-#else
-  int tmpfile = 0;
-#endif
-  if (!tmpfile && newfd >= 0 && rt_fd_target(newfd, resolved, sizeof resolved) == 0) {
+  if (path && (strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/dev/fd/", 8) == 0) && newfd >= 0 && rt_fd_target(newfd, resolved, sizeof resolved) == 0) {
     rt_put_escaped(&r, resolved);
-    rec_t given;
-    given.len = 0;
-    given.overflow = 0;
-    rt_put_path(&given, dirfd, path);
-    given.buf[given.len < sizeof given.buf ? given.len : sizeof given.buf - 1] = 0;
-    rec_t esc;
-    esc.len = 0;
-    esc.overflow = 0;
-    rt_put_escaped(&esc, resolved);
-    if (!given.overflow && (given.len != esc.len || memcmp(given.buf, esc.buf, given.len) != 0)) {
-      rt_put(&r, "\t", 1);
-      rt_put(&r, given.buf, given.len);
-    }
   } else {
     rt_put_path(&r, dirfd, path);
   }

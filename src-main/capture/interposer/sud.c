@@ -167,6 +167,28 @@ long rt_dispatch_syscall(long nr, const long a[6], int from_loader, int *handled
       break;
     }
 #endif
+    /* Not file operations, but what the record path caches depends on them. */
+    case SYS_chdir:
+    case SYS_fchdir:
+      r = kernel_ret(rt_sys(nr, a[0], a[1], a[2], a[3], a[4], a[5]));
+      rt_cwd_changed();
+      break;
+    case SYS_close:
+    case SYS_dup3:
+#ifdef SYS_dup2
+    case SYS_dup2:
+#endif
+      rt_fd_closing((int)(nr == SYS_close ? a[0] : a[1]));
+      *handled = 0;
+      r = 0;
+      break;
+#ifdef SYS_close_range
+    case SYS_close_range:
+      rt_fd_closing(-2);
+      *handled = 0;
+      r = 0;
+      break;
+#endif
     default:
       *handled = 0;
       r = 0;
@@ -335,6 +357,9 @@ void rt_sud_init(void) {
     return;
   }
   pthread_atfork(NULL, NULL, atfork_child);
+  /* Raw closes are seen now (trapped or through syscall(3)): the log descriptor can be trusted
+   * between them instead of checked with fstat on every record. */
+  rt_enable_fd_trust();
 #endif
 }
 

@@ -280,6 +280,72 @@ EXPORT int linkat(int od, const char *oldp, int nd, const char *newp, int flags)
 EXPORT int symlink(const char *target, const char *newp) { SIMPLE(symlink, target, newp) rt_record_path("link", "s", AT_FDCWD, newp)); }
 EXPORT int symlinkat(const char *target, int nd, const char *newp) { SIMPLE(symlinkat, target, nd, newp) rt_record_path("link", "s", nd, newp)); }
 
+/* ---- what the record path caches: the current directory, the log descriptor ------------- */
+
+DECLARE_REAL(int, chdir, const char *);
+DECLARE_REAL(int, fchdir, int);
+DECLARE_REAL(int, close, int);
+DECLARE_REAL(int, dup2, int, int);
+DECLARE_REAL(int, dup3, int, int, int);
+DECLARE_REAL(int, close_range, unsigned int, unsigned int, int);
+DECLARE_REAL(void, closefrom, int);
+
+EXPORT int chdir(const char *p) {
+  if (!RESOLVE(chdir)) {
+    errno = ENOSYS;
+    return -1;
+  }
+  int r = real_chdir(p);
+  rt_cwd_changed();
+  return r;
+}
+
+EXPORT int fchdir(int fd) {
+  if (!RESOLVE(fchdir)) {
+    errno = ENOSYS;
+    return -1;
+  }
+  int r = real_fchdir(fd);
+  rt_cwd_changed();
+  return r;
+}
+
+/* A program may close or replace any descriptor, ours included: the next record reopens the log. */
+EXPORT int close(int fd) {
+  rt_fd_closing(fd);
+  if (!RESOLVE(close)) return (int)rt_sys(SYS_close, fd, 0, 0, 0, 0, 0);
+  return real_close(fd);
+}
+
+EXPORT int dup2(int oldfd, int newfd) {
+  rt_fd_closing(newfd);
+  if (!RESOLVE(dup2)) {
+    errno = ENOSYS;
+    return -1;
+  }
+  return real_dup2(oldfd, newfd);
+}
+
+EXPORT int dup3(int oldfd, int newfd, int flags) {
+  rt_fd_closing(newfd);
+  if (!RESOLVE(dup3)) {
+    errno = ENOSYS;
+    return -1;
+  }
+  return real_dup3(oldfd, newfd, flags);
+}
+
+EXPORT int close_range(unsigned int first, unsigned int last, int flags) {
+  rt_fd_closing(-2);
+  if (!RESOLVE(close_range)) return (int)rt_sys(SYS_close_range, first, last, flags, 0, 0, 0);
+  return real_close_range(first, last, flags);
+}
+
+EXPORT void closefrom(int lowfd) {
+  rt_fd_closing(-2);
+  if (RESOLVE(closefrom)) real_closefrom(lowfd);
+}
+
 /*
  * syscall(3): programs use it for calls libc has no wrapper for (openat2) or to bypass libc.
  * File-related numbers are performed and recorded by rt_dispatch_syscall (sud.c); the rest pass.
