@@ -6,6 +6,8 @@ export default defineConfig({
   root: 'src-renderer',
   base: './',
   plugins: [react()],
+  // ES-module workers, so the layout worker loads ELK as its own chunk, only when it needs it.
+  worker: { format: 'es' },
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

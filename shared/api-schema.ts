@@ -49,6 +49,19 @@ export const API_ARG_SCHEMAS = {
   getRepro: z.object({ run: ref }).strict(),
   prepareRerun: z.object({ run: ref }).strict(),
   confirmRerun: z.object({ token: z.string().min(1).max(200) }).strict(),
+  prepareRerunPlan: z
+    .object({
+      kind: z.enum(['run', 'downstream', 'stale']),
+      run: ref.optional(),
+      artifacts: z.array(ref).max(1000).optional(),
+      picks: z.array(z.object({ stage: ref, run: ref }).strict()).max(1000).optional(),
+    })
+    .strict()
+    .refine((r) => (r.kind === 'stale') === (r.run === undefined), { message: 'give a run for a run or downstream plan, and none for a stale plan' })
+    .refine((r) => r.artifacts === undefined || r.kind === 'stale', { message: 'artifacts go with a stale plan' }),
+  startRerunPlan: z.object({ token: z.string().min(1).max(200), digest: z.string().min(1).max(200), jobs: z.number().int().min(1).max(64).optional() }).strict(),
+  cancelRerunPlan: z.object({ execution: z.string().min(1).max(200) }).strict(),
+  getRerunExecution: z.object({ execution: z.string().min(1).max(200) }).strict(),
   getTableHistory: z.object({ artifact: ref }).strict(),
   readTablePage: z
     .object({ artifact: ref, version: seq.optional(), offset: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(1000).optional() })

@@ -13,6 +13,7 @@ import type {
   WhoRanDto,
 } from './lineage-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from './repro-dto';
+import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from './rerun-dto';
 import type { TableCommitDto, TableDiffDto, TablePageDto } from './table-dto';
 import type {
   GraphChangedDto,
@@ -64,6 +65,18 @@ export interface RetraceApi {
   prepareRerun(req: { run: string }): Promise<RerunOfferDto>;
   /** Executes the confirmed plan (no shell) under capture; resolves when it ends. */
   confirmRerun(req: { token: string }): Promise<RerunResultDto>;
+  /**
+   * A re-run plan — one run, a run and its downstream, or everything stale — as stages in
+   * topological order with their pre-flight (warnings, environment, what they overwrite), and a
+   * single-use token that confirms exactly this plan.
+   */
+  prepareRerunPlan(req: RerunPlanRequest): Promise<RerunPlanDto>;
+  /** Runs a plan the user was shown (its token and digest); resolves at once, progress follows as onRerunProgress. */
+  startRerunPlan(req: StartRerunRequest): Promise<RerunExecutionDto>;
+  /** Stops the running stages' process groups and skips the rest. */
+  cancelRerunPlan(req: { execution: string }): Promise<{ cancelled: boolean }>;
+  /** An execution's state, logs and verdicts so far (for a UI that joins late). */
+  getRerunExecution(req: { execution: string }): Promise<RerunExecutionDto>;
 
   /** Commits of the Delta table behind an artifact, oldest first. */
   getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]>;
@@ -76,6 +89,8 @@ export interface RetraceApi {
 export interface RetraceEvents {
   onGraphChanged: GraphChangedDto;
   onIngestProgress: IngestProgressDto;
+  /** A re-run plan's stage status, output and verdicts as they happen. */
+  onRerunProgress: RerunProgressDto;
 }
 
 export type ApiMethod = keyof RetraceApi;
@@ -104,6 +119,10 @@ export const API_METHODS = {
   getRepro: true,
   prepareRerun: true,
   confirmRerun: true,
+  prepareRerunPlan: true,
+  startRerunPlan: true,
+  cancelRerunPlan: true,
+  getRerunExecution: true,
   getTableHistory: true,
   readTablePage: true,
   diffTable: true,
@@ -112,6 +131,7 @@ export const API_METHODS = {
 export const API_EVENTS = {
   onGraphChanged: true,
   onIngestProgress: true,
+  onRerunProgress: true,
 } as const satisfies Record<ApiEvent, true>;
 
 export const API_METHOD_NAMES = Object.keys(API_METHODS) as ApiMethod[];

@@ -34,6 +34,11 @@ export interface GraphNodeDto {
   readonly state?: RunState;
   /** Set when the node's newest version is stale (DESIGN §4). */
   readonly stale?: boolean;
+  /**
+   * Job and run nodes: `namespace/name` of the pipeline they run in (the job at the root of the
+   * parent-run chain), when there is one. The explorer groups a pipeline's stages under it.
+   */
+  readonly pipeline?: string;
 }
 
 export interface GraphEdgeDto {

@@ -2,21 +2,21 @@ import { useEffect } from 'react';
 import { CanvasOverlay } from './components/CanvasOverlay';
 import { DetailsPanel } from './components/DetailsPanel';
 import { RejectedPanel } from './components/RejectedPanel';
-import { RerunDialog } from './components/RerunDialog';
+import { RerunPlanDialog } from './components/rerun/RerunPlanDialog';
+import { SearchPalette } from './components/SearchPalette';
 import { TimeSlider } from './components/TimeSlider';
 import { TopBar } from './components/TopBar';
 import { LineageGraph } from './graph/LineageGraph';
+import { useGraphKeyboard } from './graph/use-graph-keyboard';
 import { useApp } from './state/use-app';
 
 export function App() {
   const theme = useApp((s) => s.theme);
-  const load = useApp((s) => s.load);
   const connectLive = useApp((s) => s.connectLive);
   const panel = useApp((s) => s.panel);
-  useEffect(() => {
-    void load();
-    return connectLive();
-  }, [load, connectLive]);
+  useGraphKeyboard();
+  // The first load starts in main.tsx, before React renders; here only the live updates.
+  useEffect(() => connectLive(), [connectLive]);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
     try {
@@ -36,7 +36,8 @@ export function App() {
         {panel === 'rejected' ? <RejectedPanel /> : <DetailsPanel />}
       </main>
       <TimeSlider />
-      <RerunDialog />
+      <RerunPlanDialog />
+      <SearchPalette />
     </div>
   );
 }

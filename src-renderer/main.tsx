@@ -1,9 +1,15 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { BRIDGE_GLOBAL } from '../shared/bridge';
 import { pickClient } from './api/pick-client';
-import { createAppStore, type Theme } from './state/app-store';
+import { installAutomation } from './graph/automation';
+import { loadCanvasModule } from './graph/canvas-module';
+import { ControllerSlot, GraphControllerContext } from './graph/controller-context';
+import { createAppStore } from './state/app-store';
+import type { Theme } from './state/theme';
 import { StoreContext } from './state/use-app';
+import { initialUrlView, syncUrl } from './state/url-sync';
 import './styles.css';
 
 function initialTheme(): Theme {
@@ -16,11 +22,26 @@ function initialTheme(): Theme {
   return matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
 }
 
-const store = createAppStore(pickClient(), initialTheme());
+performance.mark('retrace:script');
+void loadCanvasModule();
+const client = pickClient();
+const store = createAppStore(client, initialTheme());
+const controller = new ControllerSlot();
+// The web shell: view state in the address bar, and a read-only handle for automation.
+if (!(BRIDGE_GLOBAL in globalThis)) {
+  syncUrl(store);
+  installAutomation(window, store, controller);
+}
+// Ask for the graph before React renders: the request runs while the page builds itself.
+// A link with a view in its fragment opens that view; otherwise the newest graph.
+if (window.location.hash.length > 1) void store.getState().applyUrlView(initialUrlView());
+else void store.getState().load();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <StoreContext.Provider value={store}>
-      <App />
+      <GraphControllerContext.Provider value={controller}>
+        <App />
+      </GraphControllerContext.Provider>
     </StoreContext.Provider>
   </StrictMode>,
 );

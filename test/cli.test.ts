@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { retrace, startRetraceServer } from './support/cli';
+import { retrace, startRetraceServer } from './cli.test-support';
 
 test('--help lists the DESIGN §8 commands', () => {
   const r = retrace(['--help']);

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildDemoWorkspace, copyForRecording } from '../../src-main/capture/demo';
+import { buildDemoWorkspace, copyForRecording } from '../../src-main/demo/build-demo';
 
 const target = path.resolve(import.meta.dirname, 'workspace');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-record-'));

@@ -5,25 +5,22 @@ import type { GraphDto, PingDto, RejectedPageDto, SnapshotDto, StatusDto } from 
 import { AppError } from '../../shared/errors';
 import type { GraphDiffDto, Granularity } from '../../shared/lineage-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from '../../shared/repro-dto';
+import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from '../../shared/rerun-dto';
 import type { CellDto, TableCommitDto, TableDiffDto, TablePageDto } from '../../shared/table-dto';
 import type { WritableDb } from '../db/open-db';
 import { readTablePage, tableDiff, tableHistory } from '../lake';
-import {
-  latestPipelineUsing,
-  listArtifacts,
-  listRuns,
-  mostUsed,
-  search,
-  stalenessOf,
-  upstreamOf,
-  whoRan,
-  type LineageEngine,
-} from '../lineage';
-import type { LineageReader } from '../lineage/lineage-reader';
+import { latestPipelineUsing, mostUsed, whoRan } from '../lineage/read-models/insights';
+import { listArtifacts, listRuns } from '../lineage/read-models/filters';
+import { search } from '../lineage/read-models/search';
+import { stalenessOf, upstreamOf } from '../lineage/read-models/upstream';
+import { type LineageEngine } from '../lineage/read-models/lineage-engine';
+import type { LineageReader } from '../lineage/read-models/lineage-reader';
 import { liveState } from '../repro/current-state';
 import { checkReproducibility } from '../repro/repro-check';
 import { executeRerun, planRerun, RerunConfirmations } from '../repro/rerun';
-import { RETRACE_VERSION } from '../version';
+import type { RerunService } from '../repro/rerun-service';
+import { createRerunService } from './rerun-wiring';
+import { RETRACE_VERSION } from '../../shared/version';
 
 export interface CoreApiDeps {
   readonly workspaceRoot: string;
@@ -34,6 +31,8 @@ export interface CoreApiDeps {
   readonly counts: () => StatusDto['counts'];
   readonly rejected: (page: { limit: number; offset: number }) => RejectedPageDto;
   readonly clock?: () => number;
+  /** Where re-run progress goes (the event hub: every connected UI). */
+  readonly emitRerunProgress?: (e: RerunProgressDto) => void;
 }
 
 /**
@@ -42,6 +41,7 @@ export interface CoreApiDeps {
  */
 export class CoreApi implements RetraceApi {
   private readonly reruns = new RerunConfirmations();
+  private rerunPlans: RerunService | null = null;
 
   constructor(private readonly deps: CoreApiDeps) {}
 
@@ -143,6 +143,33 @@ export class CoreApi implements RetraceApi {
     const plan = this.reruns.take(req.token);
     const r = await executeRerun(plan, this.deps.workspaceRoot, { quiet: true });
     return { run: r.runId, rerunOf: plan.run, exitCode: r.exitCode, signal: r.signal };
+  }
+
+  async prepareRerunPlan(req: RerunPlanRequest): Promise<RerunPlanDto> {
+    return this.plans.prepare(req);
+  }
+
+  async startRerunPlan(req: StartRerunRequest): Promise<RerunExecutionDto> {
+    return this.plans.start(req);
+  }
+
+  async cancelRerunPlan(req: { execution: string }): Promise<{ cancelled: boolean }> {
+    return this.plans.cancel(req.execution);
+  }
+
+  async getRerunExecution(req: { execution: string }): Promise<RerunExecutionDto> {
+    return this.plans.get(req.execution);
+  }
+
+  /** The re-run plans of this workspace (the CLI waits on executions through it). */
+  get plans(): RerunService {
+    this.rerunPlans ??= createRerunService({
+      db: this.deps.db,
+      workspaceRoot: this.deps.workspaceRoot,
+      engine: () => this.engine,
+      emit: (e) => this.deps.emitRerunProgress?.(e),
+    });
+    return this.rerunPlans;
   }
 
   async getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]> {

@@ -1,10 +1,12 @@
 import type { RetraceApi } from '../../shared/api';
 import { DisposableStore, toDisposable, type Disposable } from '../../shared/disposable';
 import { openDb, type WritableDb } from '../db/open-db';
-import type { LineageEngine } from '../lineage';
-import type { LineageReader } from '../lineage/lineage-reader';
-import { listRejected, provenanceCounts, startTailer } from '../provenance';
-import { ensureWorkspace, type WorkspacePaths } from '../workspace';
+import type { LineageEngine } from '../lineage/read-models/lineage-engine';
+import type { LineageReader } from '../lineage/read-models/lineage-reader';
+import { listRejected, provenanceCounts } from '../provenance/queries';
+import { startTailer } from '../provenance/tailer';
+import { ensureWorkspace, type WorkspacePaths } from '../workspace/workspace-paths';
+import type { RerunService } from '../repro/rerun-service';
 import { CoreApi } from './core-api';
 import { openWorkspaceEngine } from './workspace-engine';
 import { EventHub } from './event-hub';
@@ -18,6 +20,8 @@ export interface Core extends Disposable {
   readonly db: WritableDb;
   /** The lineage engine over the DB (absent when a test injected a fixture reader). */
   readonly engine: LineageEngine | null;
+  /** Re-run plans: the CLI waits on an execution through this (the API starts it). */
+  readonly reruns: RerunService;
 }
 
 export interface CreateCoreOptions {
@@ -59,7 +63,10 @@ export function createCore(opts: CreateCoreOptions): Core {
     engine,
     counts: opts.lineage ? () => lineage.counts() : () => provenanceCounts(db),
     rejected: (page) => listRejected(db, page),
+    emitRerunProgress: (e) => events.emit('onRerunProgress', e),
   });
+  // Closing the core cancels a running re-run plan: its stages stop with their process groups.
+  store.add(toDisposable(() => void impl.plans.dispose()));
   const api = withValidation(impl);
   if (opts.live) {
     store.add(
@@ -77,5 +84,5 @@ export function createCore(opts: CreateCoreOptions): Core {
       }),
     );
   }
-  return { api, events, paths, db, engine, dispose: () => store.dispose() };
+  return { api, events, paths, db, engine, reruns: impl.plans, dispose: () => store.dispose() };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ReadableDb } from '../db/open-db';
 import { tableHistory } from '../lake';
-import type { TableCommitSnapshot } from '../lineage';
+import type { TableCommitSnapshot } from '../lineage/index-engine/snapshots';
 
 /**
  * Table commits as snapshots (DESIGN §4): every commit of every Delta table the workspace's

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ReadableDb } from '../db/open-db';
-import { LineageEngine } from '../lineage';
-import type { WorkspacePaths } from '../workspace';
+import { LineageEngine } from '../lineage/read-models/lineage-engine';
+import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { tableCommitSource } from './table-commits';
 
 /**

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { captureRun, ENV_CAPTURE_MODE, ENV_PARENT_RUN_ID } from './capture-run';
 import { footprintClasses } from './footprint';
-import { needStrace } from './interposer-test-util';
+import { needStrace } from './interposer.test-support';
 import { ENV_PRELOAD_SO, ENV_TRACER } from './tracer-choice';
 
 /**

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
-import { ensureWorkspace } from '../workspace';
+import { ensureWorkspace } from '../workspace/workspace-paths';
 import { readCaptureConfig, resolveExecutable } from './capture-config';
 import { isCodeFile, readGitState, scriptFromArgv, type GitState } from './code-state';
 import { splitTableOps } from './delta-tables';
@@ -16,9 +16,10 @@ import { buildIgnoreRules } from './ignore-rules';
 import { retraceOwnGlobs } from './install-paths';
 import { partialReasons } from './partial-reasons';
 import { PathCanon } from './path-canon';
+import type { StdioChoice } from './process-group';
 import { diffListings, listNames, listWorkspace } from './scan-fallback';
 import { runPreloaded, runTraced } from './traced-run';
-import { detectStrace, runBare, type ExitStatus, type StdioChoice, type TracerSupport } from './tracer';
+import { detectStrace, runBare, type ExitStatus, type TracerSupport } from './tracer';
 import { chooseTracer } from './tracer-choice';
 
 /**
@@ -54,8 +55,15 @@ export interface CaptureOptions {
   mode?: 'auto' | 'scan';
   /** Added to every recorded time: the demo replays simulated days. */
   timeOffsetMs?: number;
-  /** `quiet` detaches the command from the terminal (demo builder, bench). */
+  /** `quiet` detaches the command from the terminal (demo builder, bench); a sink streams its output (re-runs). */
   stdio?: StdioChoice;
+  /**
+   * Aborting stops the command's whole process group; the run is then recorded as FAIL with
+   * `signal.reason` (a string) as its error message. Such a command runs in its own process group.
+   */
+  signal?: AbortSignal;
+  /** Extra run facets for both events (a re-run's `retrace_rerun` link to the run it repeats). */
+  runFacets?: Record<string, object>;
   /** The one warning shown when tracing is unavailable (default: stderr). */
   warn?(message: string): void;
 }
@@ -142,7 +150,7 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
   const probeCache = new PythonProbeCache(path.join(paths.dotDir, 'capture-python-cache'));
   const cachedProbe = pythonCmd ? probeCache.get(pythonCmd, env, cwd) : null;
   let pythonProbe = pythonCmd && !cachedProbe ? probePythonAsync(pythonCmd, env, cwd) : Promise.resolve(cachedProbe);
-  const base = { runId, jobName, jobNamespace, parent, pipeline: isPipeline, environment, git, scriptPath: script };
+  const base = { runId, jobName, jobNamespace, parent, pipeline: isPipeline, environment, git, scriptPath: script, ...(opts.runFacets ? { runFacets: opts.runFacets } : {}) };
   const commandFacet = (extra: Partial<CommandFacet>): CommandFacet => ({ argv, cwd: displayPath(cwd, paths.root), captureMode: mode, partial: reasons.length > 0, ...extra });
 
   const startMs = Date.now();
@@ -159,7 +167,7 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
     const markerMs = writeClockMarker();
     // strace cannot tell whether a rename replaced a file: the workspace's names before the run do.
     const before = mode === 'strace' ? listNames(root, scanRules) : null;
-    const common = { argv, cwd, env: childEnv, stdio: opts.stdio, runMarker: `${ENV_PARENT_RUN_ID}=${runId}`, linger: { quietMs: config.lingerMs, maxMs: config.lingerMaxMs } };
+    const common = { argv, cwd, env: childEnv, stdio: opts.stdio, signal: opts.signal, runMarker: `${ENV_PARENT_RUN_ID}=${runId}`, linger: { quietMs: config.lingerMs, maxMs: config.lingerMaxMs } };
     const traced =
       mode === 'preload'
         ? await runPreloaded({ ...common, library: library!, strace: straceSupport ?? null })
@@ -179,10 +187,10 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
     }
   } else if (mode === 'scan') {
     const before = listWorkspace(root, scanRules);
-    status = await runBare({ argv, cwd, env: childEnv, stdio: opts.stdio });
+    status = await runBare({ argv, cwd, env: childEnv, stdio: opts.stdio, signal: opts.signal });
     classified = diffListings(before, listWorkspace(root, scanRules), Date.now());
   } else {
-    status = await runBare({ argv, cwd, env: childEnv, stdio: opts.stdio });
+    status = await runBare({ argv, cwd, env: childEnv, stdio: opts.stdio, signal: opts.signal });
   }
   if (reasons.length > 0 && mode !== 'scan') warn(`this run's footprint is partial: ${reasons.join('; ')}.`);
   const endMs = Date.now();
@@ -242,10 +250,16 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
     codeFiles,
     tools,
     tables: tableOps.map((t) => ({ name: displayPath(t.tableDir, root), version: t.version, direction: t.op === 'READ' ? 'input' : 'output' })),
-    ...(failed ? { errorMessage: status.signal ? `Command was terminated by ${status.signal}.` : `Command exited with code ${status.exitCode}.` } : {}),
+    ...(failed ? { errorMessage: failureMessage(status, opts.signal) } : {}),
   };
   appendEventLine(paths.logsDir, buildRunEvent(finalEvent));
   return { ...status, runId, jobName, captureMode: mode, partial: reasons.length > 0, partialReasons: reasons, footprint, logFile: path.join(paths.logsDir, RUNS_LOG_NAME) };
+}
+
+/** Why a run failed, in one sentence: the cancel reason when it was cancelled. */
+function failureMessage(status: ExitStatus, signal: AbortSignal | undefined): string {
+  if (signal?.aborted) return typeof signal.reason === 'string' ? signal.reason : 'Cancelled.';
+  return status.signal ? `Command was terminated by ${status.signal}.` : `Command exited with code ${status.exitCode}.`;
 }
 
 interface FileVersionLike {

@@ -10,7 +10,7 @@ import { probePython, selectVariables } from './environment';
 import { classifyRawOps, footprintClasses, type StatLike } from './footprint';
 import type { OpenMode, RawOp } from './syscall-ops';
 import { HashCache, hashFile } from './hashing';
-import { needTool } from './interposer-test-util';
+import { needTool } from './interposer.test-support';
 import { globToRegExp } from '../../shared/glob';
 import { ArtifactClassifier } from '../provenance/naming';
 import { discoverSources } from '../provenance/sources';

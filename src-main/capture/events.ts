@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
-import { RETRACE_VERSION } from '../version';
+import { RETRACE_VERSION } from '../../shared/version';
 import type { EnvironmentFacet } from './environment';
 import type { FootprintOp } from './footprint';
 import type { GitState } from './code-state';
@@ -52,6 +52,8 @@ export interface RunEventInput {
   /** Delta tables as standard OpenLineage datasets with a `version` facet. */
   tables?: { name: string; version: number; direction: 'input' | 'output' }[];
   pipeline?: boolean;
+  /** Further run facets (each gets `_producer` and `_schemaURL`), e.g. `retrace_rerun`. */
+  runFacets?: Record<string, object>;
 }
 
 function facet<T extends object>(body: T, schema = `${FACET_SCHEMA}#`): T & { _producer: string; _schemaURL: string } {
@@ -63,6 +65,7 @@ export function buildRunEvent(e: RunEventInput): Record<string, unknown> {
     retrace_command: facet(e.command),
   };
   if (e.environment) runFacets.retrace_environment = facet(e.environment);
+  for (const [name, body] of Object.entries(e.runFacets ?? {})) runFacets[name] = facet(body);
   if (e.parent) {
     runFacets.parent = facet(
       { run: { runId: e.parent.runId }, job: { namespace: e.parent.jobNamespace, name: e.parent.jobName } },

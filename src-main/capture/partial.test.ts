@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { captureRun } from './capture-run';
 import { footprintClasses } from './footprint';
-import { needInterposer, needStrace, needTool } from './interposer-test-util';
+import { needInterposer, needStrace, needTool } from './interposer.test-support';
 import { ENV_TRACER } from './tracer-choice';
 
 /**

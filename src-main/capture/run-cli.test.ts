@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ensureInterposerForTests, needStrace } from './interposer-test-util';
+import { ensureInterposerForTests, needStrace } from './interposer.test-support';
 import { chooseTracer } from './tracer-choice';
 
 /**
@@ -13,7 +13,7 @@ import { chooseTracer } from './tracer-choice';
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const HARNESS = path.join(ROOT, 'test/fixtures/capture/run-cli.ts');
-const realCliHasRun = fs.readFileSync(path.join(ROOT, 'src-main/cli/commands/index.ts'), 'utf8').includes('registerRunCommand');
+const realCliHasRun = fs.readFileSync(path.join(ROOT, 'src-main/cli/all-commands.ts'), 'utf8').includes('registerRunCommand');
 const cliArgv = (args: string[]): string[] =>
   realCliHasRun ? [path.join(ROOT, 'bin/retrace.mjs'), ...args] : ['--import', import.meta.resolve('tsx'), HARNESS, ...args];
 const cliEnv = { ...process.env, RETRACE_FROM_SOURCE: '1' };

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,8 @@ import { waitForDescendants, type LingeringProcess } from './descendants';
 import { PreloadLogReader } from './preload-log';
 import { StraceLineParser } from './strace-parse';
 import { SyscallOpsBuilder, type RawOp, type TraceNote } from './syscall-ops';
-import { straceArgs, waitWithSignals, type ExitStatus, type StdioChoice, type TracerSupport } from './tracer';
+import type { StdioChoice } from './process-group';
+import { spawnCommand, straceArgs, waitWithSignals, type ExitStatus, type TracerSupport } from './tracer';
 
 /**
  * The two traced ways to run a command. Both leave the command the direct child of this process
@@ -37,6 +37,8 @@ export interface TracedRunOptions {
   /** `NAME=value` in the environment of every process of this run (its run id). */
   runMarker: string;
   linger: { quietMs: number; maxMs: number };
+  /** Aborting stops the command's whole process group (a cancelled re-run). */
+  signal?: AbortSignal;
   onSpawn?(): void;
 }
 
@@ -44,10 +46,6 @@ export interface TracedRunOptions {
 export const ENV_PRELOAD_LOG = 'RETRACE_PRELOAD_LOG';
 /** The strace command the interposer hands static subtrees to (tab-separated argv). */
 export const ENV_STRACE_CMD = 'RETRACE_STRACE_CMD';
-
-function stdioOf(choice: StdioChoice = 'inherit'): 'inherit' | 'ignore' {
-  return choice === 'quiet' ? 'ignore' : 'inherit';
-}
 
 /** Reads one strace log (`-f -ttt -y`) into raw ops; `cwd` is where its first process started. */
 export async function readStraceLog(file: string, cwd: string): Promise<{ ops: RawOp[]; notes: TraceNote[]; sawExec: boolean }> {
@@ -71,9 +69,9 @@ export async function runTraced(opts: TracedRunOptions & { support: TracerSuppor
   const traceFile = path.join(tmp, 'trace.txt');
   try {
     const args = [...straceArgs(opts.support), '-o', traceFile, '--', ...opts.argv];
-    const child = spawn(opts.support.binary, args, { cwd: opts.cwd, env: opts.env, stdio: stdioOf(opts.stdio) });
+    const { child, disarm } = spawnCommand(opts.support.binary, args, opts);
     opts.onSpawn?.();
-    const status = await waitWithSignals(child, () => child.pid);
+    const status = await waitWithSignals(child, () => child.pid).finally(disarm);
     const linger = await waitForDescendants({ markers: [opts.runMarker], tracerMarker: tmp, ...opts.linger });
     const { ops, notes, sawExec } = await readStraceLog(traceFile, opts.cwd);
     return { ...status, rawOps: ops, notes, stillRunning: linger.stillRunning, unrecorded: [], ...(sawExec ? {} : { traceFailed: 'the command never started under strace' }) };
@@ -104,11 +102,11 @@ export async function runPreloaded(opts: TracedRunOptions & { library: string; s
     };
     if (opts.strace?.available) env[ENV_STRACE_CMD] = [opts.strace.binary, ...straceArgs(opts.strace)].join('\t');
     else delete env[ENV_STRACE_CMD];
-    const child = spawn(opts.argv[0]!, opts.argv.slice(1), { cwd: opts.cwd, env, stdio: stdioOf(opts.stdio) });
+    const { child, disarm } = spawnCommand(opts.argv[0]!, opts.argv.slice(1), { ...opts, env });
     opts.onSpawn?.();
     // Parse while the command runs: on a file-heavy command this hides most of the parsing.
     timer = setInterval(() => reader.pump(), 50);
-    const status = await waitWithSignals(child, () => child.pid);
+    const status = await waitWithSignals(child, () => child.pid).finally(disarm);
     clearInterval(timer);
     timer = undefined;
     const linger = await waitForDescendants({

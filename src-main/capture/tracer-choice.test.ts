@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { captureRun, ENV_TRACING } from './capture-run';
 import { footprintClasses } from './footprint';
-import { needInterposer, needStrace } from './interposer-test-util';
+import { needInterposer, needStrace } from './interposer.test-support';
 import { openModeFromLetters, parsePreloadLine } from './preload-log';
 import { chooseTracer, ENV_PRELOAD_SO, ENV_TRACER, inspectExecutable } from './tracer-choice';
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveExecutable } from './capture-config';
+import { attachSink, killGroupOnAbort, spawnStdio, type StdioChoice } from './process-group';
 import { TRACED_SYSCALLS } from './syscall-ops';
 
 /**
@@ -146,16 +147,16 @@ export function waitWithSignals(child: ChildProcess, target: () => number | unde
   });
 }
 
-/** `inherit`: the user's terminal (retrace run); `quiet`: no output (the demo builder, the bench). */
-export type StdioChoice = 'inherit' | 'quiet';
-
-function stdioOf(choice: StdioChoice = 'inherit'): 'inherit' | 'ignore' {
-  return choice === 'quiet' ? 'ignore' : 'inherit';
+/** Spawns a command with the chosen stdio; with `signal`, in its own process group so cancelling stops all of it. */
+export function spawnCommand(cmd: string, args: readonly string[], o: { cwd: string; env: NodeJS.ProcessEnv; stdio?: StdioChoice; signal?: AbortSignal }): { child: ChildProcess; disarm: () => void } {
+  const child = spawn(cmd, args, { cwd: o.cwd, env: o.env, stdio: spawnStdio(o.stdio), detached: o.signal !== undefined });
+  attachSink(child, o.stdio);
+  return { child, disarm: killGroupOnAbort(child, o.signal) };
 }
 
 /** Runs the command without tracing (scan fallback, pipeline runs). */
-export async function runBare(opts: { argv: readonly string[]; cwd: string; env: NodeJS.ProcessEnv; stdio?: StdioChoice; onSpawn?(): void }): Promise<ExitStatus> {
-  const child = spawn(opts.argv[0]!, opts.argv.slice(1), { cwd: opts.cwd, env: opts.env, stdio: stdioOf(opts.stdio) });
+export async function runBare(opts: { argv: readonly string[]; cwd: string; env: NodeJS.ProcessEnv; stdio?: StdioChoice; signal?: AbortSignal; onSpawn?(): void }): Promise<ExitStatus> {
+  const { child, disarm } = spawnCommand(opts.argv[0]!, opts.argv.slice(1), opts);
   opts.onSpawn?.();
-  return waitWithSignals(child, () => child.pid);
+  return waitWithSignals(child, () => child.pid).finally(disarm);
 }

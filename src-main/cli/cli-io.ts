@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import { findWorkspaceRoot } from '../workspace';
+import { findWorkspaceRoot } from '../workspace/workspace-paths';
 
 /**
  * What every CLI command shares: resolving `-w DIR`, printing JSON, and failing with one

@@ -1,8 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../../shared/errors';
-import { RETRACE_VERSION } from '../version';
+import { RETRACE_VERSION } from '../../shared/version';
 import { CliExit } from './cli-io';
-import { COMMAND_REGISTRARS } from './commands';
+import { COMMAND_REGISTRARS } from './all-commands';
 import { registerPendingCommands } from './commands/not-built';
 
 /** Builds the `retrace` program. Each capability registers its own subcommands. */

@@ -5,7 +5,7 @@
  * The DB is a derived index (DESIGN §1): `retrace ingest --rebuild` may always drop it and
  * replay the logs, so migrations may be simple and need no down-steps.
  */
-import { PROVENANCE_MIGRATIONS } from '../provenance/schema';
+import { PROVENANCE_MIGRATIONS } from './metadata-schema';
 
 export interface Migration {
   readonly id: number;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ipcMethodChannel } from '../../shared/api';
-import { createFakeIpcPair } from '../../test/support/fake-ipc';
+import { createFakeIpcPair } from '../../test/fake-ipc.test-support';
 import { createCore } from '../api/create-core';
 import { exposeOverIpc, isTrustedSender } from './ipc-adapter';
 import { buildBridge } from './preload-bridge';

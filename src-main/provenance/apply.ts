@@ -14,7 +14,8 @@ import {
   type AccessOp, type AppStateRecord, type DatasetRef, type Facets, type FileOpRecord, type OlRunRecord,
   type ProvenanceRecord, type WarningKind, TERMINAL_STATES,
 } from './records';
-import { type ArtifactEntity, type FtsDoc, type ProvenanceStore, type RunEntity, accessKey } from './store';
+import { type ArtifactEntity, type FtsDoc, type RunEntity, accessKey } from './entities';
+import type { ProvenanceStore } from './store';
 
 export interface EventPlace {
   readonly sourceId: number;

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { NODE_KINDS } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
-import type { WorkspacePaths } from '../workspace';
+import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { type ArtifactRule, DEFAULT_ARTIFACT_RULES } from './naming';
 
 export interface ProvenanceConfig {

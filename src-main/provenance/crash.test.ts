@@ -6,11 +6,11 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openDb } from '../db/open-db';
 import { ingestOnce } from './ingest';
-import { PROVENANCE_TABLES } from './schema';
+import { PROVENANCE_TABLES } from '../db/metadata-schema';
 import { synthLines } from './synth';
-import { FIXTURES, count, dumpProvenance, tempWorkspace } from './test-helpers';
+import { FIXTURES, count, dumpProvenance, tempWorkspace } from './temp-workspace.test-support';
 
-const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash-child.ts');
+const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/provenance/ingest-child.ts');
 const KILLS = 20;
 
 /** Starts the child, waits until it is ingesting, kills it with SIGKILL after `delayMs`. */

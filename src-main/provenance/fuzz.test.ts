@@ -7,7 +7,7 @@ import { parseProvenanceLine } from './parse-line';
 import { printable } from './records';
 import { MAX_LINE_BYTES } from './session';
 import { synthLines } from './synth';
-import { FIXTURES, count, tempWorkspace } from './test-helpers';
+import { FIXTURES, count, tempWorkspace } from './temp-workspace.test-support';
 
 function prng(seed: number): () => number {
   let a = seed >>> 0;

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
-import type { WorkspacePaths } from '../workspace';
+import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { parseProvenanceValue } from './parse-line';
 
 export const HTTP_INTAKE_LOG = 'http-intake.jsonl';

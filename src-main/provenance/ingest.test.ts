@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ingestOnce } from './ingest';
-import { PROVENANCE_TABLES } from './schema';
-import { FIXTURES, OPENLINEAGE_TESTDATA, count, dumpProvenance, tempWorkspace } from './test-helpers';
+import { PROVENANCE_TABLES } from '../db/metadata-schema';
+import { FIXTURES, OPENLINEAGE_TESTDATA, count, dumpProvenance, tempWorkspace } from './temp-workspace.test-support';
 
 const ev = (runId: string, type: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({

@@ -4,10 +4,10 @@
 import type { IngestProgressDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
 import type { ReadableDb, WritableDb } from '../db/open-db';
-import type { WorkspacePaths } from '../workspace';
+import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { readProvenanceConfig } from './config';
 import { provenanceCounts } from './queries';
-import { PROVENANCE_TABLES } from './schema';
+import { PROVENANCE_TABLES } from '../db/metadata-schema';
 import { IngestSession } from './session';
 import { type SourceSpec, discoverSources } from './sources';
 

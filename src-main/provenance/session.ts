@@ -10,14 +10,15 @@ import path from 'node:path';
 import type { IngestProgressDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
 import type { WritableDb } from '../db/open-db';
-import type { WorkspacePaths } from '../workspace';
+import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { RecordApplier } from './apply';
 import { readProvenanceConfig } from './config';
 import { ArtifactClassifier } from './naming';
 import { parseProvenanceLine, parseProvenanceValue } from './parse-line';
 import { type ParseResult, type ProvenanceRecord, printable } from './records';
 import type { SourceSpec } from './sources';
-import { type BatchSummary, ProvenanceStore, type SourceState } from './store';
+import type { BatchSummary, SourceState } from './entities';
+import { ProvenanceStore } from './store';
 
 /** A line longer than this is rejected (and skipped) rather than buffered. */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;

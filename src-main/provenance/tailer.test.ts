@@ -9,7 +9,7 @@ import { openDb } from '../db/open-db';
 import { appendLineageEvent } from './http-intake';
 import { ingestOnce } from './ingest';
 import { startTailer } from './tailer';
-import { count, tempWorkspace } from './test-helpers';
+import { count, tempWorkspace } from './temp-workspace.test-support';
 
 const event = (i: number, type = 'START') => JSON.stringify({
   eventType: type, eventTime: new Date(Date.UTC(2026, 0, 1) + i).toISOString(), producer: 'p',

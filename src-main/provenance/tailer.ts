@@ -10,7 +10,7 @@ import type { GraphChangedDto, IngestProgressDto } from '../../shared/dto';
 import { type Disposable, DisposableStore, toDisposable } from '../../shared/disposable';
 import { AppError } from '../../shared/errors';
 import type { WritableDb } from '../db/open-db';
-import type { WorkspacePaths } from '../workspace';
+import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { readProvenanceConfig } from './config';
 import { sourcesOf } from './ingest';
 import { IngestSession } from './session';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ingestOnce } from './ingest';
 import { discoverSources } from './sources';
-import { OPENLINEAGE_TESTDATA, count, tempWorkspace } from './test-helpers';
+import { OPENLINEAGE_TESTDATA, count, tempWorkspace } from './temp-workspace.test-support';
 
 /**
  * Every event file of ../shared/testdata/openlineage (README: 191 real events, 126 upstream

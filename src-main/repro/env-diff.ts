@@ -1,4 +1,4 @@
-import { compareVersions } from './version-compare';
+import { compareVersions, type Ecosystem } from './version-compare';
 
 export interface PackageRef {
   readonly name: string;
@@ -12,9 +12,10 @@ export type PackageChange =
 
 /**
  * Package-level diff between the environment a run recorded and the one there is now.
- * Names compare the way pip does (case-insensitive, `-`, `_` and `.` equal). Sorted by name.
+ * Names compare the way pip does (case-insensitive, `-`, `_` and `.` equal); versions are ordered
+ * by the ecosystem's rules (PEP 440 or SemVer). Sorted by name.
  */
-export function diffPackages(before: readonly PackageRef[], after: readonly PackageRef[]): PackageChange[] {
+export function diffPackages(before: readonly PackageRef[], after: readonly PackageRef[], ecosystem: Ecosystem = 'pypi'): PackageChange[] {
   const norm = (n: string) => n.toLowerCase().replace(/[-_.]+/g, '-');
   const b = new Map(before.map((p) => [norm(p.name), p]));
   const a = new Map(after.map((p) => [norm(p.name), p]));
@@ -23,7 +24,7 @@ export function diffPackages(before: readonly PackageRef[], after: readonly Pack
     const now = a.get(key);
     if (!now) out.push({ kind: 'removed', name: p.name, from: p.version });
     else if (now.version !== p.version) {
-      out.push({ kind: compareVersions(now.version, p.version) > 0 ? 'upgraded' : 'downgraded', name: p.name, from: p.version, to: now.version });
+      out.push({ kind: compareVersions(now.version, p.version, ecosystem) > 0 ? 'upgraded' : 'downgraded', name: p.name, from: p.version, to: now.version });
     }
   }
   for (const [key, p] of a) if (!b.has(key)) out.push({ kind: 'added', name: p.name, to: p.version });

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { captureRun } from '../capture/capture-run';
 import { openDb, type WritableDb } from '../db/open-db';
-import { ingestOnce } from '../provenance';
-import { workspacePaths } from '../workspace';
+import { ingestOnce } from '../provenance/ingest';
+import { workspacePaths } from '../workspace/workspace-paths';
 import { liveState } from './current-state';
 import { checkReproducibility } from './repro-check';
 

@@ -2,6 +2,7 @@ import type { ReadableDb } from '../db/open-db';
 import type { CurrentState } from './current-state';
 import { diffPackages, summarizeChanges } from './env-diff';
 import { latestRunOfJob, readRecordedRun, type RecordedInput, type RecordedRun } from './recorded-run';
+import { ecosystemOf } from './version-compare';
 
 import type { AxisVerdict, ReproReportDto, ReproWarningDto } from '../../shared/repro-dto';
 
@@ -124,7 +125,7 @@ async function checkEnvironment(db: ReadableDb, runId: number, rec: RecordedRun,
       reasons.push(`the interpreter ${env.executable} is gone`);
     } else {
       if (env.interpreterVersion && probe.version !== env.interpreterVersion) reasons.push(`Python ${env.interpreterVersion} → ${probe.version}`);
-      const changes = diffPackages(env.packages, probe.packages);
+      const changes = diffPackages(env.packages, probe.packages, ecosystemOf(env.interpreter));
       if (changes.length) {
         reasons.push(summarizeChanges(changes));
         details.packages = changes;

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { captureRun } from '../capture/capture-run';
 import { openDb } from '../db/open-db';
-import { ingestOnce } from '../provenance';
-import { workspacePaths } from '../workspace';
+import { ingestOnce } from '../provenance/ingest';
+import { workspacePaths } from '../workspace/workspace-paths';
 import { executeRerun, planRerun, RerunConfirmations, shellQuote } from './rerun';
 
 test('a re-run executes exactly the recorded argv in the recorded folder, and is itself captured', async () => {

@@ -1,6 +1,6 @@
 import { AppError, toErrorDto } from '../../shared/errors';
-import { appendLineageEvent } from '../provenance';
-import type { WorkspacePaths } from '../workspace';
+import { appendLineageEvent } from '../provenance/http-intake';
+import type { WorkspacePaths } from '../workspace/workspace-paths';
 import type { ExtraRoute } from './http-server';
 
 /**

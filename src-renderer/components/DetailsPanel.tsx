@@ -1,17 +1,20 @@
 import { useMemo } from 'react';
 import type { NodeKind } from '../../shared/dto';
 import { countByKind, KIND_LABEL } from '../graph/elements';
+import { KindSwatch } from '../graph/KindSwatch';
 import { useApp } from '../state/use-app';
+import { GroupDetails } from './GroupDetails';
 import { FootprintView, ReproView, Section, StalenessView, TableHistoryView, TablePreview, UpstreamView } from './sections';
 
 /** Right-hand panel: the selected node's story, or the legend with counts per kind. */
 export function DetailsPanel() {
   const graph = useApp((s) => s.graph);
   const selectedId = useApp((s) => s.selectedId);
+  const isGroup = useApp((s) => Boolean(selectedId && s.view?.tree.groups.has(selectedId)));
   const node = useMemo(() => graph?.nodes.find((n) => n.id === selectedId) ?? null, [graph, selectedId]);
   return (
-    <aside className="panel" data-testid="details-panel">
-      {node ? <NodeDetailsView /> : <Legend />}
+    <aside className="panel" data-testid="details-panel" tabIndex={-1} aria-label="Details">
+      {isGroup ? <GroupDetails /> : node ? <NodeDetailsView /> : <Legend />}
     </aside>
   );
 }
@@ -36,7 +39,7 @@ function Legend() {
               onClick={() => toggleKind(k)}
               data-testid={`legend-${k}`}
             >
-              <span className={`swatch kind-${k}`} />
+              <KindSwatch kind={k} />
               <span className="legend-name">{KIND_LABEL[k]}</span>
               <span className="legend-count">{counts[k] ?? 0}</span>
             </button>
@@ -61,9 +64,10 @@ function NodeDetailsView() {
   const detailsState = useApp((s) => s.detailsState);
   const detailsError = useApp((s) => s.detailsError);
   const overlay = useApp((s) => s.overlay);
-  const toggleImpact = useApp((s) => s.toggleImpact);
+  const showImpact = useApp((s) => s.showImpact);
+  const clearOverlay = useApp((s) => s.clearOverlay);
   const inspectRun = useApp((s) => s.inspectRun);
-  const offerRerun = useApp((s) => s.offerRerun);
+  const openRerunPlan = useApp((s) => s.openRerunPlan);
   const node = graph?.nodes.find((n) => n.id === selectedId);
   if (!node) return null;
   const run = details && (details.kind === 'job' || details.kind === 'run') ? details.run : null;
@@ -85,19 +89,19 @@ function NodeDetailsView() {
       </dl>
       <div className="actions">
         {canImpact && (
-          <button type="button" className={overlay ? 'button primary' : 'button'} onClick={() => void toggleImpact()} data-testid="impact-toggle">
-            {overlay ? 'Hide impact' : 'Show impact'}
+          <button type="button" className={overlay ? 'button primary' : 'button'} onClick={() => (overlay?.kind === 'impact' ? clearOverlay() : void showImpact())} data-testid="impact-toggle">
+            {overlay?.kind === 'impact' ? 'Hide impact' : 'Show impact'}
           </button>
         )}
         {run && (
-          <button type="button" className="button" onClick={() => void offerRerun(run)} data-testid="rerun-button">
+          <button type="button" className="button" onClick={() => void openRerunPlan({ kind: 'run', run })} data-testid="rerun-button">
             Re-run…
           </button>
         )}
       </div>
-      {overlay && (
+      {overlay?.kind === 'impact' && (
         <p className="impact-summary" data-testid="impact-summary">
-          Downstream: <b>{overlay.runs}</b> {overlay.runs === 1 ? 'run' : 'runs'} touching <b>{overlay.counts.ALL}</b> {overlay.counts.ALL === 1 ? 'artifact' : 'artifacts'}.
+          Downstream: <b>{overlay.impact.runs.length}</b> {overlay.impact.runs.length === 1 ? 'run' : 'runs'} touching <b>{overlay.impact.counts.ALL}</b> {overlay.impact.counts.ALL === 1 ? 'artifact' : 'artifacts'}.
         </p>
       )}
       {detailsState === 'loading' && !details && <p className="muted">Loading…</p>}

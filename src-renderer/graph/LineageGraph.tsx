@@ -1,46 +1,62 @@
-import { useEffect, useMemo, useRef } from 'react';
-import { useApp } from '../state/use-app';
-import { createGraphView, type GraphView } from './cy/graph-view';
-import { toCyElements } from './elements';
+import { useEffect, useRef, useState } from 'react';
+import { useStoreApi } from '../state/use-app';
+import { useGraphController } from './controller-context';
+import type { LayoutStatus } from './graph-controller';
+import { loadCanvasModule } from './canvas-module';
+import { GraphToolbar } from './GraphToolbar';
+import { GroupBar } from './GroupBar';
+import { HoverCard } from './HoverCard';
+import { Minimap } from './Minimap';
 
-/** Mounts one div and drives the GraphView; React never re-renders Cytoscape's DOM. */
+function safeStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** Mounts the canvas once and hands it to the controller; React never re-renders Cytoscape's DOM. */
 export function LineageGraph() {
   const ref = useRef<HTMLDivElement>(null);
-  const view = useRef<GraphView | null>(null);
-  const graph = useApp((s) => s.graph);
-  const selectedId = useApp((s) => s.selectedId);
-  const theme = useApp((s) => s.theme);
-  const overlay = useApp((s) => s.overlay);
-  const snapshotDiff = useApp((s) => s.snapshotDiff);
-  const select = useApp((s) => s.select);
-  const hiddenKinds = useApp((s) => s.hiddenKinds);
-  const elements = useMemo(() => (graph ? toCyElements(graph, hiddenKinds) : []), [graph, hiddenKinds]);
+  const store = useStoreApi();
+  const slot = useGraphController();
+  const [layout, setLayout] = useState<LayoutStatus | null>(null);
+  const [mounted, setMounted] = useState(0);
 
   useEffect(() => {
-    const v = createGraphView(ref.current!, { onSelect: select, theme });
-    view.current = v;
+    let disposed = false;
+    let cleanup = () => {};
+    void loadCanvasModule().then(({ createGraphController }) => {
+      if (disposed) return;
+      const c = createGraphController(ref.current!, store, safeStorage());
+      slot.set(c);
+      const off = c.onLayoutStatus((s) => setLayout(s));
+      setMounted((m) => m + 1);
+      cleanup = () => {
+        off();
+        c.dispose();
+        slot.set(null);
+      };
+    });
     return () => {
-      v.dispose();
-      view.current = null;
+      disposed = true;
+      cleanup();
     };
-    // The view is created once; theme changes go through setTheme below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [select]);
-  useEffect(() => view.current?.setElements(elements), [elements]);
-  useEffect(() => view.current?.setSelected(selectedId), [selectedId, elements]);
-  useEffect(() => view.current?.setTheme(theme), [theme]);
-  useEffect(() => view.current?.setOverlay(overlay ? overlay.ids : null), [overlay, elements]);
-  useEffect(() => {
-    const marked = snapshotDiff ? [...snapshotDiff.nodes.added, ...snapshotDiff.nodes.changed.map((c) => c.id)] : [];
-    view.current?.setMarked(marked);
-  }, [snapshotDiff, elements]);
+  }, [store, slot]);
 
   return (
     <div className="graph-wrap">
-      <div ref={ref} className="lineage-graph" data-testid="lineage-graph" data-nodes={graph?.nodes.length ?? 0} />
-      <button type="button" className="icon-button fit-button" title="Fit the graph to the window" onClick={() => view.current?.fit()}>
-        ⤢
-      </button>
+      <div ref={ref} className="lineage-graph" data-testid="lineage-graph" tabIndex={-1} aria-label="Lineage graph" />
+      <GroupBar />
+      <GraphToolbar />
+      {mounted > 0 && <Minimap key={`m${mounted}`} />}
+      {mounted > 0 && <HoverCard key={`h${mounted}`} />}
+      {layout?.running && layout.nodes > 400 && (
+        <div className="layout-busy" role="status" data-testid="layout-busy">
+          <span className="spinner small" /> Laying out {layout.nodes.toLocaleString('en-US')} nodes…
+        </div>
+      )}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openHarness, type Harness } from '../../test/support/clients';
-import { fixtureLineage } from '../../test/support/fixture-lineage';
+import { openHarness, type Harness } from '../../test/api-clients.test-support';
+import { fixtureLineage } from '../../test/fixture-lineage.test-support';
 import { createAppStore } from './app-store';
 
 /** The store is tested without React, over the IPC transport (the real adapter + a fake pair). */

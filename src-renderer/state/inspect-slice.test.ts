@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ingestOnce } from '../../src-main/provenance';
-import { openHarness, type Harness } from '../../test/support/clients';
+import { ingestOnce } from '../../src-main/provenance/ingest';
+import { openHarness, type Harness } from '../../test/api-clients.test-support';
 import { createAppStore } from './app-store';
 
 /**
@@ -17,6 +17,17 @@ before(async () => {
   h = await openHarness('http');
   fs.copyFileSync(path.join(FIXTURES, 'lineage/hopsworks-footprint.jsonl'), path.join(h.core.paths.logsDir, 'hops.jsonl'));
   fs.copyFileSync(path.join(FIXTURES, 'provenance/retrace-capture.jsonl'), path.join(h.core.paths.logsDir, 'capture.jsonl'));
+  // A later stage that reads the model train wrote: train's impact downstream.
+  const evaluate = {
+    eventType: 'COMPLETE', eventTime: '2026-01-01T11:00:00Z', producer: 'https://github.com/retrace/retrace/0.1.0',
+    schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+    run: { runId: '0190f3a0-0000-7000-8000-0000000000e1', facets: { retrace_footprint: { _producer: 'p', _schemaURL: 's', ops: [
+      { path: 'models/model.pt', op: 'READ', at: '2026-01-01T11:00:00Z' },
+      { path: 'reports/eval.json', op: 'CREATE', at: '2026-01-01T11:00:00Z', hashAfter: 'sha256:' + 'e'.repeat(64), size: 10 },
+    ] } } },
+    job: { namespace: 'retrace://demo', name: 'evaluate' }, inputs: [], outputs: [],
+  };
+  fs.writeFileSync(path.join(h.core.paths.logsDir, 'evaluate.jsonl'), JSON.stringify(evaluate) + '\n');
   ingestOnce({ paths: h.core.paths, db: h.core.db });
 });
 after(async () => h.close());
@@ -41,20 +52,27 @@ test('selecting a stage loads its runs and the newest run footprint; picking ano
   assert.equal(d.footprint?.counts.OUTPUT_TMP, 1);
 });
 
-test('impact overlays downstream nodes; time travel clears it', async () => {
+test('the impact overlay holds what is downstream and upstream of the stage; a new selection clears it', async () => {
   const store = createAppStore(h.client);
   await store.getState().load();
   const train = store.getState().graph!.nodes.find((n) => n.kind === 'job' && n.label === 'train');
   assert.ok(train);
   store.getState().select(train.id);
   await until(() => store.getState().detailsState === 'ready');
-  await store.getState().toggleImpact();
+  await store.getState().showImpact();
   const overlay = store.getState().overlay;
-  assert.ok(overlay, 'an overlay was computed');
+  assert.equal(overlay?.kind, 'impact');
+  if (overlay?.kind !== 'impact') return;
   assert.equal(overlay.of, train.id);
-  assert.ok(!overlay.ids.includes(train.id), 'the selection itself is not part of its impact');
-  await store.getState().toggleImpact();
-  assert.equal(store.getState().overlay, null, 'toggling again hides it');
+  // evaluate read the model train wrote, and created a report: that is the impact (the run, its
+  // stage, and both files; the run id is there for the runs view).
+  assert.deepEqual([...overlay.down].sort(), [
+    'artifact:file/models/model.pt', 'artifact:file/reports/eval.json', 'job:retrace://demo/evaluate', 'run:0190f3a0-0000-7000-8000-0000000000e1',
+  ]);
+  assert.ok(overlay.up.includes('artifact:file/data/train.csv'), 'what train read is upstream');
+  assert.ok(!overlay.down.includes(train.id) && !overlay.up.includes(train.id), 'the selection itself is on neither side');
+  store.getState().select(null);
+  assert.equal(store.getState().overlay, null);
 });
 
 test('a run with no recorded command cannot be re-run, and says why', async () => {

@@ -1,19 +1,19 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { RetraceClient } from '../../shared/api';
 import { AppError } from '../../shared/errors';
-import type { FootprintCounts, SearchResultDto } from '../../shared/lineage-dto';
+import type { SearchResultDto } from '../../shared/lineage-dto';
 import type { RerunOfferDto, RerunResultDto } from '../../shared/repro-dto';
 import type { TableDiffDto, TablePageDto } from '../../shared/table-dto';
-import type { AppState, LoadState } from './app-store';
-import { impactNodeIds, loadDetails, loadRunPart, nodeRef, type NodeDetails } from './details';
+import type { GraphDto } from '../../shared/dto';
+import type { Granularity } from '../../shared/lineage-dto';
+import { loadDetails, loadRunPart, nodeRef, type NodeDetails } from './details';
+import type { LoadState } from './graph-slice';
 
 /** Inspecting the selected node: details, the impact overlay, re-runs and search. */
 export interface InspectSlice {
   details: NodeDetails | null;
   detailsState: LoadState;
   detailsError: string | null;
-  /** Nodes highlighted as downstream of the selection; null = no overlay. */
-  overlay: { readonly of: string; readonly ids: readonly string[]; readonly runs: number; readonly counts: FootprintCounts } | null;
   rerun:
     | { readonly state: 'confirm'; readonly offer: RerunOfferDto }
     | { readonly state: 'running'; readonly offer: RerunOfferDto }
@@ -26,9 +26,10 @@ export interface InspectSlice {
 
   /** Loads details for the selected node (called by select and after time travel). */
   inspect(): Promise<void>;
+  /** Drops what was shown for the previous selection. */
+  clearInspection(): void;
   /** Picks one run of the selected job. */
   inspectRun(run: string): Promise<void>;
-  toggleImpact(): Promise<void>;
   offerRerun(run: string): Promise<void>;
   confirmRerun(): Promise<void>;
   dismissRerun(): void;
@@ -38,8 +39,21 @@ export interface InspectSlice {
   previewTable(artifact: string, version: number): Promise<void>;
 }
 
-type Set = StoreApi<AppState>['setState'];
-type Get = StoreApi<AppState>['getState'];
+/** What this slice needs from the rest of the store. */
+interface InspectDeps {
+  selectedId: string | null;
+  graph: GraphDto | null;
+  snapshot: number | null;
+  granularity: Granularity;
+  panel: 'details' | 'rejected';
+  select(id: string | null): void;
+  /** The overlay belongs to the selection: it goes when the selection or its run changes. */
+  clearOverlay(): void;
+}
+
+type Host = InspectSlice & InspectDeps;
+type Set = StoreApi<Host>['setState'];
+type Get = StoreApi<Host>['getState'];
 
 export function createInspectSlice(client: RetraceClient, set: Set, get: Get): InspectSlice {
   let seq = 0;
@@ -48,16 +62,23 @@ export function createInspectSlice(client: RetraceClient, set: Set, get: Get): I
     details: null,
     detailsState: 'idle',
     detailsError: null,
-    overlay: null,
     rerun: null,
     searchResults: [],
     tablePreview: null,
+
+    clearInspection: () => {
+      get().clearOverlay();
+      set({ details: null, panel: 'details' });
+    },
 
     async inspect() {
       const mine = ++seq;
       const { selectedId, graph, snapshot } = get();
       const node = selectedId && graph ? graph.nodes.find((n) => n.id === selectedId) : undefined;
-      if (!node) return set({ details: null, detailsState: 'idle', detailsError: null, overlay: null, tablePreview: null });
+      if (!node) {
+        get().clearOverlay();
+        return set({ details: null, detailsState: 'idle', detailsError: null, tablePreview: null });
+      }
       if (get().details === null) set({ tablePreview: null });
       set({ detailsState: 'loading', detailsError: null });
       try {
@@ -73,24 +94,9 @@ export function createInspectSlice(client: RetraceClient, set: Set, get: Get): I
       if (!d || d.kind !== 'job') return;
       const mine = ++seq;
       const part = await loadRunPart(client, run, get().snapshot);
-      if (mine === seq) set({ details: { ...d, run, ...part }, overlay: null });
-    },
-
-    async toggleImpact() {
-      if (get().overlay) return set({ overlay: null });
-      const { details, selectedId, graph, snapshot } = get();
-      if (!details || !selectedId || !graph) return;
-      const at = snapshot === null ? {} : { snapshot };
-      const req = details.kind === 'artifact' ? { artifact: details.artifact } : details.kind === 'job' || details.kind === 'run' ? (details.run ? { run: details.run } : null) : null;
-      if (!req) return;
-      try {
-        const impact = await client.getImpact({ ...req, ...at });
-        const ids = impactNodeIds(impact, graph.nodes);
-        ids.delete(selectedId);
-        set({ overlay: { of: selectedId, ids: [...ids], runs: impact.runs.length, counts: impact.counts } });
-      } catch (err) {
-        set({ detailsError: message(err) });
-      }
+      if (mine !== seq) return;
+      get().clearOverlay();
+      set({ details: { ...d, run, ...part } });
     },
 
     async offerRerun(run) {
@@ -122,7 +128,8 @@ export function createInspectSlice(client: RetraceClient, set: Set, get: Get): I
         const [row] = await client.listRuns({ filterBy: [`RUN_ID:${run}`], limit: 1 });
         const jobId = row?.job ? `job:${row.job}` : null;
         if (!jobId || !get().graph?.nodes.some((n) => n.id === jobId)) return;
-        set({ selectedId: jobId, overlay: null, details: null, panel: 'details' });
+        get().clearOverlay();
+        set({ selectedId: jobId, details: null, panel: 'details' });
         await get().inspect();
         await get().inspectRun(run);
       } catch (err) {

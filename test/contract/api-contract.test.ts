@@ -3,9 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
-import { ingestOnce } from '../../src-main/provenance';
-import { fixtureLineage } from '../support/fixture-lineage';
-import { openHarness, TRANSPORTS, type Harness, type TransportName } from '../support/clients';
+import { ingestOnce } from '../../src-main/provenance/ingest';
+import { fixtureLineage } from '../fixture-lineage.test-support';
+import { openHarness, TRANSPORTS, type Harness, type TransportName } from '../api-clients.test-support';
 
 /**
  * One suite, four transports: direct calls, HTTP, WebSocket and the IPC adapter over a fake

@@ -6,8 +6,8 @@ import { API_EVENT_NAMES, API_METHOD_NAMES, API_REQUEST_HEADER, ipcMethodChannel
 import { API_ARG_SCHEMAS } from '../../shared/api-schema';
 import { exposeOverIpc } from '../../src-main/electron/ipc-adapter';
 import { buildBridge } from '../../src-main/electron/preload-bridge';
-import { openHarness } from '../support/clients';
-import { createFakeIpcPair } from '../support/fake-ipc';
+import { openHarness } from '../api-clients.test-support';
+import { createFakeIpcPair } from '../fake-ipc.test-support';
 
 /**
  * Pins the API surface (STYLE §24): the method list, the preload's keys, the HTTP routes and

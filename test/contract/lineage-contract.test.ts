@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AppError } from '../../shared/errors';
-import { ingestOnce } from '../../src-main/provenance';
-import { openHarness, TRANSPORTS, type Harness, type TransportName } from '../support/clients';
+import { ingestOnce } from '../../src-main/provenance/ingest';
+import { openHarness, TRANSPORTS, type Harness, type TransportName } from '../api-clients.test-support';
 
 /**
  * The lineage, search and insight methods over every transport, on a real workspace: fixture

@@ -7,9 +7,9 @@ import type { Browser, Page } from 'playwright-core';
 import { createCore, type Core } from '../../src-main/api/create-core';
 import { rendererDir } from '../../src-main/cli/commands/serve';
 import { startServer, type RunningServer } from '../../src-main/server/http-server';
-import { REPO_ROOT, startRetraceServer } from '../support/cli';
-import { fixtureLineage } from '../support/fixture-lineage';
-import { launchChromium } from './browser';
+import { REPO_ROOT, startRetraceServer } from '../cli.test-support';
+import { fixtureLineage } from '../fixture-lineage.test-support';
+import { launchChromium } from './browser.test-support';
 
 /**
  * The served app in a real Chromium: `retrace serve` as a user runs it (empty workspace), and the

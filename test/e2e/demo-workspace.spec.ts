@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { buildDemoWorkspace } from '../../src-main/capture/demo';
-import { REPO_ROOT, startRetraceServer } from '../support/cli';
-import { launchChromium } from './browser';
+import { buildDemoWorkspace } from '../../src-main/demo/build-demo';
+import { REPO_ROOT, startRetraceServer } from '../cli.test-support';
+import { launchChromium } from './browser.test-support';
 
 /**
  * The demo workspace as a user meets it (`npm start`): every node kind in the graph, a stage's
@@ -79,16 +79,17 @@ test('a stage shows its verdict and footprint, its impact lights up downstream, 
 
   // Re-run the newest train run: the dialog shows the exact argv; confirming runs it.
   await runs.first().click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=runs] .run-row')?.classList.contains('current'));
   await page.getByTestId('rerun-button').click();
-  const dialog = page.getByTestId('rerun-dialog');
-  await dialog.waitFor();
-  assert.equal(await page.getByTestId('rerun-cwd').innerText(), ws);
-  const argv = await page.getByTestId('rerun-argv').locator('code').allInnerTexts();
+  const dialog = page.getByTestId('rerun-plan-dialog');
+  await page.waitForFunction(() => document.querySelector('[data-testid=rerun-plan-dialog]')?.getAttribute('data-phase') === 'preflight');
+  assert.equal(await dialog.getByTestId('rerun-cwd').innerText(), ws);
+  const argv = await dialog.getByTestId('rerun-argv').locator('code').allInnerTexts();
   assert.equal(argv[1], 'pipeline/train.py');
   await page.screenshot({ path: path.join(shots, 'demo-rerun-dialog.png') });
   await dialog.getByRole('button', { name: 'Run exactly this' }).click();
-  await page.getByTestId('rerun-result').waitFor({ timeout: 60_000 });
-  assert.match(await page.getByTestId('rerun-result').innerText(), /^Finished: new run/);
+  await dialog.getByTestId('rerun-summary').waitFor({ timeout: 60_000 });
+  assert.equal(await dialog.getByTestId('rerun-summary').innerText(), '1 stage, 1 bit-for-bit', 'the newest train run reproduces its model exactly');
   await page.waitForFunction(() => /40\s*runs/.test(document.querySelector('[data-testid=counts]')?.textContent ?? ''), null, { timeout: 15_000 });
   await dialog.getByRole('button', { name: 'Close' }).click();
   assert.deepEqual(errors, []);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { _electron } from 'playwright-core';
 import { electronBinary, whyNoDesktop } from '../../src-main/electron/detect';
-import { REPO_ROOT } from '../support/cli';
+import { REPO_ROOT } from '../cli.test-support';
 
 /**
  * The desktop shell end to end. It runs wherever the Electron binary and a display exist (a

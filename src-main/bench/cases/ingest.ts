@@ -3,9 +3,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BenchCase, type BenchMetric, nowMs, percentile } from '../bench-case';
 import { openDb } from '../../db/open-db';
-import { ingestOnce, startTailer } from '../../provenance';
+import { ingestOnce } from '../../provenance/ingest';
+import { startTailer } from '../../provenance/tailer';
 import { synthLines } from '../../provenance/synth';
-import { ensureWorkspace } from '../../workspace';
+import { ensureWorkspace } from '../../workspace/workspace-paths';
 
 /**
  * Provenance ingest (issue 3): end-to-end events/s and file-ops/s from a JSON-lines log into

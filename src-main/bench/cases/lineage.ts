@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDb } from '../../db/open-db';
-import { LineageEngine, search } from '../../lineage';
-import { synthLineage } from '../../lineage/synth-lineage';
-import { ensureWorkspace } from '../../workspace';
+import { LineageEngine } from '../../lineage/read-models/lineage-engine';
+import { search } from '../../lineage/read-models/search';
+import { synthLineage } from '../../lineage/synthetic/synth-lineage';
+import { ensureWorkspace } from '../../workspace/workspace-paths';
 import { type BenchCase, type BenchMetric, nowMs, percentile } from '../bench-case';
 import { seededRandom } from '../../../shared/seeded-random';
 

@@ -89,6 +89,13 @@ void rt_cwd_changed(void);
 void rt_fd_closing(int fd);
 void rt_enable_fd_trust(void);
 
+/* inspect.c */
+enum { RUN_PRELOADED = 0, RUN_TRACED = 1, RUN_LOST = 2 };
+int rt_find_on_path(const char *file, char *out, size_t size);
+int rt_resolve_exec(const char *file, int search, char *out, size_t size);
+/* RUN_PRELOADED, or RUN_TRACED / RUN_LOST with `why` (static, go, abi / setuid, setcap). */
+int rt_inspect(const char *file, char *why, size_t whysize);
+
 /* exec.c */
 char *const *rt_fixed_env(char *const envp[], char **out, size_t room, char *merged, size_t merged_size);
 size_t rt_env_count(char *const envp[]);
@@ -99,7 +106,7 @@ void rt_before_exec(const char *file, int search, char *const argv[], char *cons
  * program must be handed off (returns 1), else 0. */
 int rt_spawn_handoff(const char *file, int search, char *const argv[], char *const envp[], const char **path_out, char **argv_out, size_t room, char *logbuf, size_t logsize);
 
-/* sud.c */
+/* dispatch.c, sud.c */
 void rt_sud_init(void);
 void rt_sud_thread_start(void);
 /* The file-related system calls: performs `nr` through libc and records it. Returns the kernel's

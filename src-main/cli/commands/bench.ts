@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { benchMarkdown, runBench } from '../../bench/run-bench';
-import { BENCH_CASES } from '../../bench/cases';
+import { BENCH_CASES } from '../../bench/all-cases';
 
 export function registerBenchCommand(program: Command): void {
   program

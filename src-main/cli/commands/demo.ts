@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { buildDemoWorkspace } from '../../capture/demo';
+import { buildDemoWorkspace } from '../../demo/build-demo';
 
 /** `retrace demo [DIR]`: builds the demo workspace (DESIGN §2, §8); default folder `retrace-demo`. */
 export function registerDemoCommand(program: Command): void {

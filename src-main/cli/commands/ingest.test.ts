@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { Command } from 'commander';
 import { registerIngestCommands } from './ingest';
-import { tempWorkspace } from '../../provenance/test-helpers';
+import { tempWorkspace } from '../../provenance/temp-workspace.test-support';
 
 /** Runs `retrace ingest …` in-process and captures stdout. */
 async function run(args: string[]): Promise<string> {

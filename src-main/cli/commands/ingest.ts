@@ -2,8 +2,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { IngestProgressDto } from '../../../shared/dto';
 import { openDb } from '../../db/open-db';
-import { type IngestReport, ingestOnce, startTailer } from '../../provenance';
-import { ensureWorkspace } from '../../workspace';
+import { type IngestReport, ingestOnce } from '../../provenance/ingest';
+import { startTailer } from '../../provenance/tailer';
+import { ensureWorkspace } from '../../workspace/workspace-paths';
 import { printJson, resolveWorkspace } from '../cli-io';
 
 /** `retrace ingest` (one tail pass) and `retrace tail` (keep tailing), DESIGN §8. */

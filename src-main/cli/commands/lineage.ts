@@ -5,12 +5,15 @@ import type { GraphDto } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import { openWorkspaceEngine } from '../../api/workspace-engine';
 import { openDb } from '../../db/open-db';
-import {
-  FOOTPRINT_CLASSES, type FootprintClasses, LineageEngine, exportOpenLineage, exportProvJson, footprintTree, impactCsv,
-  latestPipelineUsing, mostUsed, search, whoRan,
-} from '../../lineage';
-import type { FootprintTreeNode } from '../../lineage';
-import { workspacePaths } from '../../workspace';
+import { FOOTPRINT_CLASSES, type FootprintClasses } from '../../../shared/lineage-dto';
+import { LineageEngine } from '../../lineage/read-models/lineage-engine';
+import { exportOpenLineage, exportProvJson } from '../../lineage/read-models/export';
+import { footprintTree } from '../../lineage/index-engine/footprint';
+import { impactCsv } from '../../lineage/read-models/csv';
+import { latestPipelineUsing, mostUsed, whoRan } from '../../lineage/read-models/insights';
+import { search } from '../../lineage/read-models/search';
+import type { FootprintTreeNode } from '../../../shared/lineage-dto';
+import { workspacePaths } from '../../workspace/workspace-paths';
 import { parseIntArg, parseTimeArg, printJson, resolveWorkspace } from '../cli-io';
 
 const WS_HELP = 'the workspace (default: nearest folder upward holding .retrace/)';

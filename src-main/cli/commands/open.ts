@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors';
-import { demoWorkspaceDir, ensureDemoWorkspace } from '../../demo-workspace';
+import { demoWorkspaceDir, ensureDemoWorkspace } from '../../demo/demo-workspace';
 import { electronBinary, whyNoDesktop } from '../../electron/detect';
 import { parseIntArg, resolveWorkspace } from '../cli-io';
 import { serveWorkspace } from './serve';

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors';
 import type { ReproReportDto } from '../../../shared/repro-dto';
@@ -7,9 +6,8 @@ import { openWorkspaceEngine } from '../../api/workspace-engine';
 import { openDb } from '../../db/open-db';
 import { liveState } from '../../repro/current-state';
 import { checkReproducibility } from '../../repro/repro-check';
-import { executeRerun, planRerun } from '../../repro/rerun';
-import { workspacePaths } from '../../workspace';
-import { CliExit, printJson, resolveWorkspace } from '../cli-io';
+import { workspacePaths } from '../../workspace/workspace-paths';
+import { printJson, resolveWorkspace } from '../cli-io';
 
 const WS_HELP = 'the workspace (default: nearest folder upward holding .retrace/)';
 
@@ -20,7 +18,7 @@ function openWorkspace(dir: string | undefined) {
   return { paths, db, engine: openWorkspaceEngine(db, paths) };
 }
 
-/** `retrace repro RUN` and `retrace rerun RUN [--yes]` (DESIGN §8). */
+/** `retrace repro RUN` (DESIGN §8); `retrace rerun` is in rerun.ts. */
 export function registerReproCommands(program: Command): void {
   program
     .command('repro <run>')
@@ -36,32 +34,6 @@ export function registerReproCommands(program: Command): void {
       } finally {
         db.close();
       }
-    });
-
-  program
-    .command('rerun <run>')
-    .description('re-run a recorded stage: shows the exact command and folder, runs it (no shell) after you confirm')
-    .option('-w, --workspace <dir>', WS_HELP)
-    .option('--yes', 'do not ask; run the recorded command as shown')
-    .action(async (run: string, o: { workspace?: string; yes?: boolean }) => {
-      const { paths, db, engine } = openWorkspace(o.workspace);
-      let plan;
-      try {
-        plan = planRerun(db, engine.catalog.resolveRun(run), paths.root);
-      } finally {
-        db.close();
-      }
-      process.stderr.write(`Re-run ${plan.stage ?? plan.run}:\n  folder:  ${plan.cwd}\n  command: ${plan.display}\n`);
-      if (!o.yes) {
-        if (!process.stdin.isTTY) throw new AppError('INVALID_ARGUMENT', 'Re-running needs a confirmation: answer the prompt in a terminal, or pass --yes after checking the command above.');
-        const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
-        const answer = await rl.question('Run exactly this? [y/N] ');
-        rl.close();
-        if (!/^y(es)?$/i.test(answer.trim())) throw new CliExit(1, 'Not re-run.');
-      }
-      const result = await executeRerun(plan, paths.root);
-      process.stderr.write(`Recorded as run ${result.runId}.\n`);
-      process.exitCode = result.exitCode ?? 1;
     });
 }
 

@@ -65,7 +65,7 @@ export function registerServeCommand(program: Command): void {
     .option('--no-open', 'do not open a browser')
     .option('--demo', 'serve the built-in demo workspace')
     .action(async (dir: string | undefined, o: { port: string; host: string; open: boolean; demo?: boolean }) => {
-      const { demoWorkspaceDir, ensureDemoWorkspace } = await import('../../demo-workspace');
+      const { demoWorkspaceDir, ensureDemoWorkspace } = await import('../../demo/demo-workspace');
       const workspace = o.demo ? demoWorkspaceDir() : resolveWorkspace(dir);
       if (o.demo) await ensureDemoWorkspace(workspace);
       await serveWorkspace({ workspace, port: parseIntArg(o.port, '--port'), host: o.host, open: o.open });

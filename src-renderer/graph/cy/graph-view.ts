@@ -1,155 +1,388 @@
-import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
-import elk from 'cytoscape-elk';
+import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 'cytoscape';
 import type { Disposable } from '../../../shared/disposable';
-import type { Theme } from '../../state/app-store';
-import type { CyElement } from '../elements';
-import { layeredPositions } from '../layered-layout';
-import { CLS, CY_OPTIONS, lineageStylesheet } from './style';
+import type { Theme } from '../../state/theme';
+import { PALETTES } from '../kind-style';
+import type { Point } from '../layout/layered';
+import type { Viewport } from '../layout/position-memory';
+import type { ViewEdge, ViewNode } from '../model/view-graph';
+import { LABEL_FONT_PX } from '../model/labels';
+import { CLS, LARGE_VIEW, lineageStylesheet, OVERLAY_CLASSES } from './style';
 
-cytoscape.use(elk);
+/** The largest zoom a fit may choose: a tiny graph is not drawn huge. */
+const MAX_FIT_ZOOM = 1.25;
+/** Zoom at which node labels are 11 CSS px on screen. */
+export const LEGIBLE_ZOOM = 11 / LABEL_FONT_PX;
+/** Past this many moving nodes a re-layout jumps instead of animating (animation costs per node per frame). */
+const MAX_ANIMATED = 1500;
 
-/** Up to this many nodes ELK lays out the graph; past it, the linear layered layout does. */
-const ELK_MAX_NODES = 150;
-/** The largest zoom a fit may choose. */
-const MAX_FIT_ZOOM = 1.3;
+export interface Highlight {
+  readonly selected: string | null;
+  readonly up: ReadonlySet<string>;
+  readonly down: ReadonlySet<string>;
+  readonly upEdges: ReadonlySet<string>;
+  readonly downEdges: ReadonlySet<string>;
+  /** Dim what is not highlighted. */
+  readonly dimRest: boolean;
+}
+
+export interface Marks {
+  readonly added: ReadonlySet<string>;
+  readonly changed: ReadonlySet<string>;
+  readonly removed: ReadonlySet<string>;
+}
+
+export interface GraphViewHandlers {
+  onSelect(id: string | null): void;
+  /** Double click (or Enter): open a group, or a stub's hop. */
+  onActivate(id: string): void;
+  onHover(h: { id: string; x: number; y: number } | null): void;
+  /** The user dragged nodes: their new positions. */
+  onMoved(positions: Map<string, Point>): void;
+  onViewport(vp: Viewport): void;
+}
+
+export interface AutomationElement {
+  readonly id: string;
+  readonly kind: string;
+  readonly group?: string;
+  /** Rendered position (CSS px inside the canvas). */
+  readonly x: number;
+  readonly y: number;
+  /** Model position. */
+  readonly mx: number;
+  readonly my: number;
+  /** Inside the visible part of the canvas. */
+  readonly visible: boolean;
+  readonly classes: string[];
+}
+
+export interface MinimapData {
+  readonly bounds: { x1: number; y1: number; x2: number; y2: number };
+  readonly extent: { x1: number; y1: number; x2: number; y2: number };
+  readonly nodes: readonly { x: number; y: number; w: number; h: number; color: string; state: 'normal' | 'hl' | 'dim' }[];
+}
 
 /** The only owner of the Cytoscape instance. React mounts a div once and calls these. */
 export interface GraphView extends Disposable {
-  setElements(next: readonly CyElement[]): void;
-  setSelected(id: string | null): void;
-  /** Highlights these nodes (e.g. the impact of the selection) and dims the rest; null clears. */
-  setOverlay(ids: readonly string[] | null): void;
-  /** Marks nodes as new or changed in the shown snapshot (time travel). */
-  setMarked(ids: readonly string[]): void;
+  /**
+   * Draws exactly these elements at these positions (id-keyed diff: kept elements keep their
+   * identity; moved ones animate when `animate`).
+   */
+  setElements(nodes: readonly ViewNode[], edges: readonly ViewEdge[], positions: ReadonlyMap<string, Point>, opts: { animate: boolean }): void;
+  /**
+   * Selection highlight, overlay classes per element id (footprint / impact) and time-travel
+   * marks, applied together: only elements whose classes change are touched.
+   */
+  setDecorations(d: { highlight: Highlight | null; overlay: ReadonlyMap<string, string> | null; marks: Marks | null }): void;
   setTheme(theme: Theme): void;
+  /** Fits the drawn graph; a graph small enough to read is kept at a legible zoom. */
   fit(): void;
-  /** For tests and the benchmark: element counts as drawn. */
+  /** Centres on a node, zooming in to a legible size if needed. */
+  centre(id: string, opts?: { legible?: boolean }): void;
+  zoomBy(factor: number): void;
+  panTo(model: Point): void;
+  setViewport(vp: Viewport): void;
+  viewport(): Viewport;
+  /** Positions of every drawn node (model space). */
+  positions(): Map<string, Point>;
+  renderedPositionOf(id: string): Point | null;
+  automation(): { zoom: number; pan: Point; labelFontPx: number; elements: AutomationElement[] };
+  minimap(): MinimapData;
+  onRender(listener: () => void): () => void;
   stats(): { nodes: number; edges: number };
 }
 
-export function createGraphView(container: HTMLElement, h: { onSelect(id: string | null): void; theme: Theme }): GraphView {
-  const cy: Core = cytoscape({ container, style: lineageStylesheet(h.theme), ...CY_OPTIONS, boxSelectionEnabled: false });
+export function createGraphView(container: HTMLElement, h: GraphViewHandlers, initialTheme: Theme): GraphView {
+  let theme = initialTheme;
+  let large = false;
+  const cy: Core = cytoscape({
+    container,
+    style: lineageStylesheet({ theme, large }),
+    minZoom: 0.02,
+    maxZoom: 4,
+    boxSelectionEnabled: false,
+    selectionType: 'single',
+    autounselectify: true,
+    textureOnViewport: true,
+    hideEdgesOnViewport: false,
+    pixelRatio: 'auto',
+  });
+  // Cytoscape reads this option from its renderer on every frame but offers no setter; big views
+  // switch it on after creation (see setElements).
+  const renderer = (cy as unknown as { renderer(): { hideEdgesOnViewport: boolean } }).renderer();
+  // A new stylesheet re-styles every element (hundreds of ms at 5,000): only on theme or size class change.
+  const restyle = () => cy.style(lineageStylesheet({ theme, large }));
+
   cy.on('tap', 'node', (e) => h.onSelect(e.target.id()));
+  cy.on('dbltap', 'node', (e) => h.onActivate(e.target.id()));
   cy.on('tap', (e) => {
     if (e.target === cy) h.onSelect(null);
   });
-  let layoutRun: cytoscape.Layouts | null = null;
+  cy.on('mouseover', 'node', (e) => {
+    const p = (e.target as NodeSingular).renderedPosition();
+    (e.target as NodeSingular).addClass(CLS.hover);
+    h.onHover({ id: e.target.id(), x: p.x, y: p.y });
+  });
+  cy.on('mouseout', 'node', (e) => {
+    (e.target as NodeSingular).removeClass(CLS.hover);
+    h.onHover(null);
+  });
+  cy.on('dragfree', 'node', (e) => {
+    const n = e.target as NodeSingular;
+    h.onMoved(new Map([[n.id(), { ...n.position() }]]));
+  });
+  let vpTimer: ReturnType<typeof setTimeout> | null = null;
+  cy.on('viewport', () => {
+    if (vpTimer) clearTimeout(vpTimer);
+    vpTimer = setTimeout(() => h.onViewport({ zoom: cy.zoom(), pan: { ...cy.pan() } }), 250);
+  });
+  const renderListeners = new Set<() => void>();
+  cy.on('render', () => renderListeners.forEach((l) => l()));
 
-  function relayout(): void {
-    layoutRun?.stop();
-    const nodes = cy.nodes();
-    if (nodes.length === 0) return;
-    if (nodes.length <= ELK_MAX_NODES) {
-      layoutRun = cy.layout({
-        name: 'elk',
-        fit: true,
-        padding: 40,
-        animate: false,
-        nodeDimensionsIncludeLabels: true,
-        elk: {
-          algorithm: 'layered',
-          'elk.direction': 'RIGHT',
-          'elk.layered.spacing.nodeNodeBetweenLayers': 70,
-          'elk.spacing.nodeNode': 14,
-          'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
-        },
-      } as cytoscape.LayoutOptions);
-    } else {
-      const pos = layeredPositions({
-        ids: nodes.map((n) => n.id()),
-        edges: cy.edges().map((e) => ({ source: e.source().id(), target: e.target().id() })),
-      });
-      layoutRun = cy.layout({ name: 'preset', positions: (n: cytoscape.NodeSingular) => pos.get(n.id()) ?? { x: 0, y: 0 }, fit: true, padding: 40 } as cytoscape.LayoutOptions);
+  let overlay: ReadonlyMap<string, string> | null = null;
+  let highlight: Highlight | null = null;
+  let marks: Marks | null = null;
+
+  const classesOf = (id: string, base: string): string => {
+    const out = [base];
+    const hl = highlight;
+    if (hl) {
+      if (hl.selected === id) out.push(CLS.selected);
+      else if (hl.up.has(id) || hl.upEdges.has(id)) out.push(CLS.up);
+      else if (hl.down.has(id) || hl.downEdges.has(id)) out.push(CLS.down);
+      else if (hl.dimRest) out.push(CLS.dimmed);
     }
-    // A small graph fitted to the window would be drawn huge; keep it at a readable size.
-    layoutRun.one('layoutstop', () => {
-      if (cy.zoom() > MAX_FIT_ZOOM) {
-        cy.zoom(MAX_FIT_ZOOM);
-        cy.center();
-      }
+    if (marks) {
+      if (marks.added.has(id)) out.push(CLS.added);
+      else if (marks.changed.has(id)) out.push(CLS.changed);
+      else if (marks.removed.has(id)) out.push(CLS.removed);
+    }
+    if (overlay) out.push(overlay.get(id) ?? 'ov-dim');
+    return out.join(' ');
+  };
+  /** Base classes per id, as given by the last setElements, and the classes each element has now. */
+  const base = new Map<string, string>();
+  const current = new Map<string, string>();
+  const reclass = () => {
+    cy.batch(() => {
+      cy.elements().forEach((ele) => {
+        const id = ele.id();
+        const next = classesOf(id, base.get(id) ?? '');
+        if (current.get(id) === next) return;
+        current.set(id, next);
+        ele.classes(next);
+      });
     });
-    layoutRun.run();
-  }
+    container.dataset.overlay = String(overlay ? [...overlay.values()].filter((c) => c !== 'ov-dim').length : 0);
+    container.dataset.marked = String(marks ? marks.added.size + marks.changed.size + marks.removed.size : 0);
+  };
 
-  return {
-    setElements(next) {
-      // Id-keyed diff inside one batch: remove what left, add what came, patch changed data.
-      const wanted = new Map(next.map((e) => [e.data.id, e]));
-      let topologyChanged = false;
+  /**
+   * The drawing's bounds from positions and the sizes we gave each node. Cytoscape's own
+   * boundingBox() would compute every label's style first (hundreds of ms at 5,000 nodes).
+   */
+  const boxOf = () => {
+    let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+    cy.nodes().forEach((n) => {
+      const p = n.position();
+      const hw = (n.data('w') as number) / 2 + 6;
+      const hh = (n.data('h') as number) / 2 + 6;
+      x1 = Math.min(x1, p.x - hw);
+      y1 = Math.min(y1, p.y - hh);
+      x2 = Math.max(x2, p.x + hw);
+      y2 = Math.max(y2, p.y + hh);
+    });
+    return { x1, y1, x2, y2, w: x2 - x1, h: y2 - y1 };
+  };
+
+  const view: GraphView = {
+    setElements(nodes, edges, positions, opts) {
+      const wanted = new Set<string>();
+      for (const n of nodes) wanted.add(n.id);
+      for (const e of edges) wanted.add(e.id);
+      const moves: { node: NodeSingular; to: Point }[] = [];
+      // Decide the drawing options for the new size before adding, so the restyle (if any)
+      // runs over the old, usually smaller, set of elements.
+      const nowLarge = nodes.length + edges.length > LARGE_VIEW;
+      if (nowLarge !== large) {
+        large = nowLarge;
+        // Hiding edges while the viewport moves keeps big views fluid; small views keep them.
+        renderer.hideEdgesOnViewport = large;
+        restyle();
+      }
       cy.batch(() => {
+        // One pass over what is drawn (a lookup per element would allocate a collection each).
+        const have = new Map<string, cytoscape.SingularElementReturnValue>();
         cy.elements().forEach((ele) => {
-          if (!wanted.has(ele.id())) {
+          const id = ele.id();
+          if (wanted.has(id)) have.set(id, ele);
+          else {
             ele.remove();
-            topologyChanged = true;
+            base.delete(id);
+            current.delete(id);
           }
         });
-        const toAdd: ElementDefinition[] = [];
-        for (const e of next) {
-          const existing = cy.getElementById(e.data.id);
-          if (existing.empty()) {
-            toAdd.push({ group: e.group, data: { ...e.data }, classes: e.classes });
+        const add: ElementDefinition[] = [];
+        const restyle = (ele: cytoscape.SingularElementReturnValue, id: string, cls: string) => {
+          const next = classesOf(id, cls);
+          if (current.get(id) !== next) {
+            current.set(id, next);
+            ele.classes(next);
+          }
+        };
+        for (const n of nodes) {
+          base.set(n.id, n.classes);
+          const data = { id: n.id, label: n.label, full: n.fullLabel, kind: n.kind, w: n.width, h: n.height, group: n.group, count: n.count, state: n.state, version: n.version };
+          const p = positions.get(n.id) ?? { x: 0, y: 0 };
+          const existing = have.get(n.id);
+          if (!existing) {
+            const cls = classesOf(n.id, n.classes);
+            current.set(n.id, cls);
+            add.push({ group: 'nodes', data, position: { x: p.x, y: p.y }, classes: cls });
           } else {
-            existing.data({ ...e.data });
-            existing.classes(e.classes + (existing.hasClass(CLS.selected) ? ` ${CLS.selected}` : ''));
+            const old = existing.data() as Record<string, unknown>;
+            if (old.label !== n.label || old.w !== n.width || old.count !== n.count || old.state !== n.state || old.version !== n.version || old.group !== n.group) existing.data(data);
+            restyle(existing, n.id, n.classes);
+            const cur = (existing as NodeSingular).position();
+            if (Math.abs(cur.x - p.x) > 0.5 || Math.abs(cur.y - p.y) > 0.5) moves.push({ node: existing as NodeSingular, to: p });
           }
         }
-        if (toAdd.length) {
-          cy.add(toAdd);
-          topologyChanged = true;
+        for (const e of edges) {
+          base.set(e.id, e.classes);
+          const existing = have.get(e.id);
+          if (!existing) {
+            const cls = classesOf(e.id, e.classes);
+            current.set(e.id, cls);
+            add.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, kind: e.kind, count: e.count }, classes: cls });
+          } else {
+            if (existing.data('count') !== e.count) existing.data({ count: e.count });
+            restyle(existing, e.id, e.classes);
+          }
         }
+        if (add.length) cy.add(add);
+        if (!opts.animate || moves.length > MAX_ANIMATED) for (const m of moves) m.node.position(m.to);
       });
-      if (topologyChanged) relayout();
-      // What Cytoscape actually holds, readable by people inspecting the DOM and by e2e tests.
+      if (opts.animate && moves.length <= MAX_ANIMATED) {
+        for (const m of moves) m.node.animate({ position: m.to }, { duration: 450, easing: 'ease-in-out-cubic' });
+      }
       container.dataset.drawnNodes = String(cy.nodes().length);
       container.dataset.drawnEdges = String(cy.edges().length);
     },
-    setSelected(id) {
-      cy.batch(() => {
-        cy.elements().removeClass([CLS.selected, CLS.neighbour, CLS.dimmed]);
-        if (!id) return;
-        const node = cy.getElementById(id);
-        if (node.empty()) return;
-        const hood = node.closedNeighborhood();
-        node.addClass(CLS.selected);
-        hood.edges().addClass(CLS.neighbour);
-        cy.elements().not(hood).addClass(CLS.dimmed);
-      });
+    setDecorations(d) {
+      highlight = d.highlight;
+      overlay = d.overlay;
+      marks = d.marks;
+      reclass();
     },
-    setOverlay(ids) {
-      cy.batch(() => {
-        cy.elements().removeClass([CLS.impacted, CLS.overlayDim]);
-        if (!ids) return;
-        const hit = cy.collection();
-        for (const id of ids) hit.merge(cy.getElementById(id));
-        const selected = cy.nodes(`.${CLS.selected}`);
-        const keep = hit.union(selected);
-        hit.addClass(CLS.impacted);
-        keep.edgesWith(keep).addClass(CLS.impacted);
-        cy.elements().not(keep).not(keep.edgesWith(keep)).addClass(CLS.overlayDim);
-      });
-      container.dataset.overlay = String(ids?.length ?? 0);
-    },
-    setMarked(ids) {
-      cy.batch(() => {
-        cy.nodes().removeClass(CLS.changed);
-        for (const id of ids) cy.getElementById(id).addClass(CLS.changed);
-      });
-      container.dataset.marked = String(ids.length);
-    },
-    setTheme(theme) {
-      cy.style(lineageStylesheet(theme));
+    setTheme(t) {
+      theme = t;
+      restyle();
     },
     fit() {
-      cy.fit(undefined, 40);
-      if (cy.zoom() > MAX_FIT_ZOOM) {
-        cy.zoom(MAX_FIT_ZOOM);
-        cy.center();
+      if (cy.nodes().empty()) return;
+      const w = cy.width();
+      const hgt = cy.height();
+      const bb = boxOf();
+      const pad = 24;
+      // The toolbar floats over the top of the canvas: keep the drawing below it.
+      const top = 52;
+      // …and the group bar along its bottom.
+      const bottom = 52;
+      const fitZoom = Math.min((w - 2 * pad) / Math.max(1, bb.w), (hgt - top - bottom) / Math.max(1, bb.h));
+      if (fitZoom >= LEGIBLE_ZOOM || cy.nodes().length > 250) {
+        // Fits at a readable size, or too big to read whole anyway: show all of it.
+        const z = Math.min(fitZoom, MAX_FIT_ZOOM);
+        cy.viewport({ zoom: z, pan: { x: w / 2 - z * (bb.x1 + bb.w / 2), y: top + (hgt - top - bottom) / 2 - z * (bb.y1 + bb.h / 2) } });
+        return;
       }
+      // A small graph that only fits below a readable size: stay readable, start where the
+      // data starts (left or top), centred across; the minimap shows the rest.
+      const z = LEGIBLE_ZOOM;
+      const wide = bb.w * z > w - 2 * pad;
+      const tall = bb.h * z > hgt - top - bottom;
+      const x = wide ? pad - z * bb.x1 : w / 2 - z * (bb.x1 + bb.w / 2);
+      const y = tall ? top - z * bb.y1 : top + (hgt - top - bottom) / 2 - z * (bb.y1 + bb.h / 2);
+      cy.viewport({ zoom: z, pan: { x, y } });
+    },
+    centre(id, opts = {}) {
+      const n = cy.getElementById(id);
+      if (n.empty()) return;
+      const z = opts.legible ? Math.max(cy.zoom(), LEGIBLE_ZOOM) : cy.zoom();
+      const p = (n as NodeSingular).position();
+      cy.animate({ zoom: z, pan: { x: cy.width() / 2 - z * p.x, y: cy.height() / 2 - z * p.y } }, { duration: 300 });
+    },
+    zoomBy(factor) {
+      const z = Math.min(4, Math.max(0.02, cy.zoom() * factor));
+      cy.zoom({ level: z, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    },
+    panTo(model) {
+      const z = cy.zoom();
+      cy.pan({ x: cy.width() / 2 - z * model.x, y: cy.height() / 2 - z * model.y });
+    },
+    setViewport(vp) {
+      cy.viewport({ zoom: vp.zoom, pan: { ...vp.pan } });
+    },
+    viewport: () => ({ zoom: cy.zoom(), pan: { ...cy.pan() } }),
+    positions() {
+      const out = new Map<string, Point>();
+      cy.nodes().forEach((n) => {
+        out.set(n.id(), { ...n.position() });
+      });
+      return out;
+    },
+    renderedPositionOf(id) {
+      const n = cy.getElementById(id);
+      return n.empty() ? null : { ...(n as NodeSingular).renderedPosition() };
+    },
+    automation() {
+      const w = cy.width();
+      const hgt = cy.height();
+      const elements: AutomationElement[] = cy.nodes().map((n) => {
+        const r = n.renderedPosition();
+        const m = n.position();
+        const group = n.data('group') as string | undefined;
+        return {
+          id: n.id(),
+          kind: n.data('kind') as string,
+          ...(group ? { group } : {}),
+          x: round1(r.x),
+          y: round1(r.y),
+          mx: round1(m.x),
+          my: round1(m.y),
+          visible: r.x >= 0 && r.y >= 0 && r.x <= w && r.y <= hgt,
+          classes: n.classes(),
+        };
+      });
+      return { zoom: cy.zoom(), pan: { ...cy.pan() }, labelFontPx: LABEL_FONT_PX, elements };
+    },
+    minimap() {
+      const bb = boxOf();
+      const ext = cy.extent();
+      const pal = PALETTES[theme];
+      const nodes = cy.nodes().map((n) => {
+        const p = n.position();
+        const kind = n.data('kind') as string;
+        const color = kind in pal.kinds ? pal.kinds[kind as keyof typeof pal.kinds] : pal.mutedText;
+        const cls = n.classes();
+        const state = cls.includes(CLS.dimmed) || cls.includes('ov-dim') ? 'dim' : cls.some((c) => c === CLS.selected || c === CLS.up || c === CLS.down) ? 'hl' : 'normal';
+        return { x: p.x, y: p.y, w: n.data('w') as number, h: n.data('h') as number, color, state } as const;
+      });
+      return { bounds: { x1: bb.x1, y1: bb.y1, x2: bb.x2, y2: bb.y2 }, extent: { x1: ext.x1, y1: ext.y1, x2: ext.x2, y2: ext.y2 }, nodes };
+    },
+    onRender(listener) {
+      renderListeners.add(listener);
+      return () => renderListeners.delete(listener);
     },
     stats: () => ({ nodes: cy.nodes().length, edges: cy.edges().length }),
     dispose() {
-      layoutRun?.stop();
+      if (vpTimer) clearTimeout(vpTimer);
+      renderListeners.clear();
       cy.destroy();
     },
   };
+  return view;
 }
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
+export { OVERLAY_CLASSES };

@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { registerBenchCommand } from './commands/bench';
+import { registerDemoCommand } from './commands/demo';
+import { registerIngestCommands } from './commands/ingest';
+import { registerLineageCommands } from './commands/lineage';
+import { registerOpenCommand } from './commands/open';
+import { registerReproCommands } from './commands/repro';
+import { registerRerunCommand } from './commands/rerun';
+import { registerRunCommand } from './commands/run';
+import { registerServeCommand } from './commands/serve';
+import { registerTableCommand } from './commands/table';
+
+/**
+ * Every capability's CLI registrar, in `--help` order. A capability adds one line here;
+ * commands not yet built are stubbed by not-built.ts.
+ */
+export const COMMAND_REGISTRARS: readonly ((program: Command) => void)[] = [
+  registerOpenCommand,
+  registerServeCommand,
+  registerDemoCommand,
+  registerRunCommand,
+  registerIngestCommands,
+  registerLineageCommands,
+  registerReproCommands,
+  registerRerunCommand,
+  registerTableCommand,
+  registerBenchCommand,
+];

@@ -1,0 +1,131 @@
+import crypto from 'node:crypto';
+import { AppError } from '../../shared/errors';
+import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from '../../shared/rerun-dto';
+import type { ReadableDb } from '../db/open-db';
+import { liveState, type CurrentState } from './current-state';
+import { RerunExecution, type ExecutablePlan } from './rerun-executor';
+import { planStages, type PlannerContext } from './rerun-planner';
+import { describeStage } from './rerun-preflight';
+import { RunIoReader } from './run-io';
+
+/**
+ * Re-run plans behind the API: `prepare` plans and describes them and hands out a single-use
+ * token bound to that exact plan (its digest); `start` runs a plan only for its own token and
+ * digest — a token issued for another plan, reused or expired is refused and nothing runs —
+ * and executions report through `emit` (the `onRerunProgress` event). One plan runs at a time
+ * per workspace: two plans writing the same outputs at once would make both verdicts meaningless.
+ */
+export interface RerunServiceDeps {
+  readonly db: ReadableDb;
+  readonly workspaceRoot: string;
+  /** Lineage lookups the planner needs (run and artifact names, impact, staleness). */
+  planner(): Omit<PlannerContext, 'workspaceRoot' | 'io' | 'now'>;
+  emit(event: RerunProgressDto): void;
+  readonly clock?: () => number;
+  readonly ttlMs?: number;
+  /** Tests replace the live machine state (hashes, interpreter probes). */
+  readonly state?: () => CurrentState;
+}
+
+const KEPT_EXECUTIONS = 20;
+
+interface Pending {
+  readonly plan: ExecutablePlan;
+  readonly expires: number;
+}
+
+export class RerunService {
+  private readonly pending = new Map<string, Pending>();
+  private readonly executions = new Map<string, RerunExecution>();
+  private readonly clock: () => number;
+
+  constructor(private readonly deps: RerunServiceDeps) {
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  async prepare(req: RerunPlanRequest): Promise<RerunPlanDto> {
+    const now = this.deps.state?.() ?? liveState(this.deps.workspaceRoot);
+    const io = new RunIoReader(this.deps.db);
+    const planned = await planStages({ ...this.deps.planner(), workspaceRoot: this.deps.workspaceRoot, io, now }, req);
+    const stages = [];
+    for (const s of planned.stages) stages.push(await describeStage(this.deps.db, io, s, now, this.deps.workspaceRoot));
+    const digest = digestOf(req.kind, stages);
+    const token = crypto.randomBytes(18).toString('base64url');
+    const expires = this.clock() + (this.deps.ttlMs ?? 10 * 60_000);
+    const dto: RerunPlanDto = {
+      kind: req.kind,
+      of: req.run ?? (req.artifacts?.length ? req.artifacts.join(', ') : null),
+      stages,
+      notes: planned.notes,
+      digest,
+      token,
+      expiresAt: new Date(expires).toISOString(),
+    };
+    const variables = new Map(stages.map((s) => [s.id, s.environment?.variables ?? []]));
+    for (const [t, p] of this.pending) if (p.expires < this.clock()) this.pending.delete(t); // plans nobody confirmed
+    this.pending.set(token, { plan: { dto, stages: planned.stages, waitsFor: planned.waitsFor, variables }, expires });
+    return dto;
+  }
+
+  /** Starts a confirmed plan; resolves at once with its first state (progress follows as events). */
+  start(req: StartRerunRequest): RerunExecutionDto {
+    const busy = [...this.executions.values()].find((e) => e.snapshot().state === 'running');
+    if (busy) throw new AppError('CONFLICT', `A re-run plan is already running (${busy.snapshot().execution}); wait for it or cancel it first.`);
+    const p = this.pending.get(req.token);
+    this.pending.delete(req.token);
+    if (!p) throw new AppError('NOT_FOUND', 'This re-run confirmation is unknown or was already used; ask for the plan again.');
+    if (p.expires < this.clock()) throw new AppError('CANCELLED', 'This re-run confirmation expired; ask for the plan again.');
+    if (p.plan.dto.digest !== req.digest) {
+      throw new AppError('FORBIDDEN', 'This confirmation was issued for a different plan than the one confirmed; nothing ran. Ask for the plan again and confirm what it shows.');
+    }
+    if (!p.plan.stages.some((s) => !s.blocked)) throw new AppError('UNSUPPORTED', 'No stage of this plan can run; nothing ran.');
+    const execution = crypto.randomUUID();
+    const run = new RerunExecution(p.plan, {
+      execution,
+      workspaceRoot: this.deps.workspaceRoot,
+      jobs: req.jobs ?? 1,
+      now: this.deps.state?.() ?? liveState(this.deps.workspaceRoot),
+      emit: (e) => this.deps.emit(e),
+      ...(this.deps.clock ? { clock: this.deps.clock } : {}),
+    });
+    this.executions.set(execution, run);
+    // A session keeps the last few executions for UIs that join late, not every one ever run.
+    for (const [id, e] of this.executions) {
+      if (this.executions.size <= KEPT_EXECUTIONS) break;
+      if (e.snapshot().state !== 'running') this.executions.delete(id);
+    }
+    return run.snapshot();
+  }
+
+  cancel(execution: string): { cancelled: boolean } {
+    return { cancelled: this.find(execution).cancel() };
+  }
+
+  get(execution: string): RerunExecutionDto {
+    return this.find(execution).snapshot();
+  }
+
+  /** Resolves when the execution has ended (the CLI waits on this). */
+  finished(execution: string): Promise<RerunExecutionDto> {
+    return this.find(execution).done;
+  }
+
+  /** Cancels whatever still runs (the core is closing). */
+  async dispose(): Promise<void> {
+    const running = [...this.executions.values()].filter((e) => e.snapshot().state === 'running');
+    for (const e of running) e.cancel();
+    await Promise.all(running.map((e) => e.done));
+  }
+
+  private find(execution: string): RerunExecution {
+    const e = this.executions.get(execution);
+    if (!e) throw new AppError('NOT_FOUND', `No re-run execution ${execution} in this session.`);
+    return e;
+  }
+}
+
+/** What identifies a plan: every stage's run, command, folder, environment, order and blocking. */
+function digestOf(kind: string, stages: RerunPlanDto['stages']): string {
+  const canonical = JSON.stringify([kind, stages.map((s) => [s.id, s.run, s.argv, s.cwd, s.blocked?.code ?? null, s.after, s.environment?.variables ?? []])]);
+  return 'sha256:' + crypto.createHash('sha256').update(canonical).digest('hex');
+}

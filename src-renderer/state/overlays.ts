@@ -1,0 +1,90 @@
+/**
+ * Overlays drawn on the graph for the selection: a run's footprint (what it read, created,
+ * modified, deleted, used as scratch) and the impact of a run or a version (downstream, and the
+ * upstream it came from, in two colours). Pure: an overlay plus the drawn view give the class
+ * of each drawn element.
+ */
+import type { GraphNodeDto, NodeKind } from '../../shared/dto';
+import type { FootprintClass, FootprintDto, ImpactDto } from '../../shared/lineage-dto';
+import { walk } from '../graph/model/lineage-adjacency';
+import type { ViewGraph } from '../graph/model/view-graph';
+
+export type OverlayState =
+  | {
+      readonly kind: 'impact';
+      /** The node the impact was asked for. */
+      readonly of: string;
+      readonly impact: ImpactDto;
+      /** Graph nodes downstream (version-aware, from the core) and upstream (the lineage walk). */
+      readonly down: readonly string[];
+      readonly up: readonly string[];
+      readonly upByKind: Partial<Record<NodeKind, number>>;
+    }
+  | {
+      readonly kind: 'footprint';
+      readonly of: string;
+      readonly run: string;
+      readonly footprint: FootprintDto;
+      /** Graph node → the class it is drawn in. */
+      readonly classOf: Readonly<Record<string, FootprintClass>>;
+    };
+
+/** A node read and written shows as written: what the run did to it matters more than that it looked. */
+const FOOTPRINT_PRIORITY: readonly FootprintClass[] = ['OUTPUT_REMOVED', 'OUTPUT_MODIFIED', 'OUTPUT_ADDED', 'OUTPUT_TMP', 'INPUT'];
+
+export const FOOTPRINT_CLASS_CSS: Record<FootprintClass, string> = {
+  INPUT: 'ov-input',
+  OUTPUT_ADDED: 'ov-added',
+  OUTPUT_MODIFIED: 'ov-modified',
+  OUTPUT_REMOVED: 'ov-removed',
+  OUTPUT_TMP: 'ov-tmp',
+};
+
+/** Footprint classes per graph node: rolled-up artifacts matched to the graph by label. */
+export function footprintNodeClasses(fp: FootprintDto, nodes: readonly GraphNodeDto[]): Record<string, FootprintClass> {
+  const byLabel = new Map(nodes.filter((n) => n.id.startsWith('artifact:')).map((n) => [n.label, n.id]));
+  const out: Record<string, FootprintClass> = {};
+  for (const c of [...FOOTPRINT_PRIORITY].reverse()) {
+    for (const label of [...fp.artifacts[c], ...fp.classes[c]]) {
+      const id = byLabel.get(label);
+      if (id) out[id] = c;
+    }
+  }
+  return out;
+}
+
+/** Upstream of a node on the graph (all hops), with counts per kind. */
+export function upstreamOf(view: ViewGraph, nodes: readonly GraphNodeDto[], id: string): { ids: string[]; byKind: Partial<Record<NodeKind, number>> } {
+  const kinds = new Map(nodes.map((n) => [n.id, n.kind]));
+  const ids = [...walk(view.adjacency, id, 'up', null).keys()];
+  const byKind: Partial<Record<NodeKind, number>> = {};
+  for (const u of ids) {
+    const k = kinds.get(u);
+    if (k) byKind[k] = (byKind[k] ?? 0) + 1;
+  }
+  return { ids, byKind };
+}
+
+/** Drawn element → overlay class ('ov-dim' for the rest is applied by the view). */
+export function overlayClasses(o: OverlayState, view: ViewGraph): Map<string, string> {
+  const rep = (id: string) => view.rep.get(id) ?? id;
+  const out = new Map<string, string>();
+  if (o.kind === 'impact') {
+    for (const id of o.up) out.set(rep(id), 'ov-impact-up');
+    for (const id of o.down) out.set(rep(id), 'ov-impact-down');
+    // Edges along either side take its colour.
+    const upSet = new Set([...o.up, o.of]);
+    const downSet = new Set([...o.down, o.of]);
+    for (const e of view.edges) {
+      if (upSet.has(e.source) && upSet.has(e.target)) out.set(e.id, 'ov-impact-up');
+      else if (downSet.has(e.source) && downSet.has(e.target)) out.set(e.id, 'ov-impact-down');
+    }
+  } else {
+    for (const [id, c] of Object.entries(o.classOf)) out.set(rep(id), FOOTPRINT_CLASS_CSS[c]);
+    // The run's own edges to what it touched stay visible.
+    const touched = new Set([...Object.keys(o.classOf).map(rep), rep(o.of)]);
+    for (const e of view.edges) if (touched.has(e.source) && touched.has(e.target)) out.set(e.id, 'ov-on');
+  }
+  out.set(rep(o.of), 'ov-on');
+  return out;
+}

@@ -1,0 +1,2 @@
+/** The two colour themes; the user's choice is remembered in localStorage. */
+export type Theme = 'light' | 'dark';

@@ -1,0 +1,47 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
+export const RETRACE_BIN = path.join(REPO_ROOT, 'bin/retrace.mjs');
+
+/** Runs the real `retrace` command (the built one when dist/ exists) and collects its output. */
+export function retrace(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}) {
+  const r = spawnSync(process.execPath, [RETRACE_BIN, ...args], {
+    cwd: opts.cwd ?? REPO_ROOT,
+    env: { ...process.env, RETRACE_NO_BROWSER: '1', ...opts.env },
+    encoding: 'utf8',
+    input: opts.input ?? '',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts `retrace serve` (or open) and resolves with the URL from its READY line. */
+export function startRetraceServer(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ url: string; child: ChildProcess; stderr: () => string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [RETRACE_BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, RETRACE_NO_BROWSER: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`retrace ${args.join(' ')} printed no READY line in 30 s; stderr: ${err}`)), 30_000);
+    child.on('exit', (code) => reject(new Error(`retrace ${args.join(' ')} exited ${code} before READY; stderr: ${err}`)));
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /^READY (\S+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1]!,
+          child,
+          stderr: () => err,
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+  });
+}
