@@ -25,6 +25,20 @@ export interface LingerOptions {
   onPoll?(): void;
 }
 
+/**
+ * Ctrl-C (or SIGTERM) while waiting ends the wait rather than the process: the run's COMPLETE
+ * event, marked partial, must still be written.
+ */
+function interruptible(): { stopped: () => boolean; dispose: () => void } {
+  let stopped = false;
+  const stop = (): void => {
+    stopped = true;
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, stop);
+  return { stopped: () => stopped, dispose: () => signals.forEach((s) => process.off(s, stop)) };
+}
+
 export interface LingeringProcess {
   pid: number;
   command: string;
@@ -117,6 +131,15 @@ export function isWriting(pid: number, ignorePrefix: string): boolean {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function waitForDescendants(opts: LingerOptions): Promise<LingerResult> {
+  const interrupt = interruptible();
+  try {
+    return await waitLoop(opts, interrupt.stopped);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function waitLoop(opts: LingerOptions, stopped: () => boolean): Promise<LingerResult> {
   const start = Date.now();
   let lastBusy = start;
   let polls = 0;
@@ -130,7 +153,7 @@ export async function waitForDescendants(opts: LingerOptions): Promise<LingerRes
     } else {
       const writing = [...live.keys()].filter((pid) => isWriting(pid, opts.tracerMarker));
       if (writing.length > 0) lastBusy = now;
-      if (now - lastBusy >= opts.quietMs || now - start >= opts.maxMs) {
+      if (now - lastBusy >= opts.quietMs || now - start >= opts.maxMs || stopped()) {
         for (const t of tracers) {
           try {
             process.kill(t, 'SIGTERM');
