@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiMethod } from './api';
+import { NODE_KINDS } from './dto';
 
 /**
  * Runtime validation of every API argument, applied by the core before any method runs, so
@@ -8,6 +9,8 @@ import type { ApiMethod } from './api';
 const empty = z.object({}).strict();
 const ref = z.string().min(1).max(4096);
 const seq = z.number().int().nonnegative();
+/** A time as ISO-8601 or epoch milliseconds (DESIGN §8). */
+const time = z.string().min(1).max(64).refine((t) => /^\d+$/.test(t) || !Number.isNaN(Date.parse(t)), { message: 'not an ISO-8601 time or epoch milliseconds' });
 const listReq = z
   .object({
     filterBy: z.array(z.string().min(1).max(1000)).max(50).optional(),
@@ -19,7 +22,7 @@ const listReq = z
 
 export const API_ARG_SCHEMAS = {
   ping: z.object({ echo: z.string().max(10_000).optional() }).strict(),
-  getStatus: empty,
+  getStatus: z.object({ snapshot: seq.optional() }).strict(),
   getGraph: z
     .object({
       snapshot: seq.optional(),
@@ -28,13 +31,16 @@ export const API_ARG_SCHEMAS = {
     })
     .strict(),
   listSnapshots: empty,
-  diffSnapshots: z.object({ from: seq.optional(), to: seq.optional() }).strict(),
+  diffSnapshots: z.object({ from: seq.optional(), to: seq.optional(), granularity: z.enum(['job', 'run']).optional() }).strict(),
   listRejected: z
     .object({ limit: z.number().int().min(1).max(10_000).optional(), offset: z.number().int().nonnegative().optional() })
     .strict(),
   getFootprint: z.object({ run: ref, snapshot: seq.optional() }).strict(),
   getImpact: z
-    .object({ run: ref.optional(), artifact: ref.optional(), version: ref.optional(), depth: z.number().int().min(1).max(1000).optional(), snapshot: seq.optional() })
+    .object({
+      run: ref.optional(), artifact: ref.optional(), version: ref.optional(), depth: z.number().int().min(1).max(1000).optional(), snapshot: seq.optional(),
+      direction: z.enum(['downstream', 'upstream']).optional(),
+    })
     .strict()
     .refine((r) => (r.run === undefined) !== (r.artifact === undefined), { message: 'give exactly one of run or artifact' })
     .refine((r) => r.version === undefined || r.artifact !== undefined, { message: 'version goes with artifact' }),
@@ -43,9 +49,11 @@ export const API_ARG_SCHEMAS = {
   search: z.object({ query: z.string().max(1000), limit: z.number().int().min(1).max(1000).optional() }).strict(),
   listRuns: listReq,
   listArtifacts: listReq,
-  mostUsed: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
-  latestPipelineUsing: z.object({ dataset: ref }).strict(),
-  whoRan: z.object({ pipeline: ref }).strict(),
+  mostUsed: z
+    .object({ limit: z.number().int().min(1).max(1000).optional(), kind: z.enum(NODE_KINDS).optional(), since: time.optional(), until: time.optional(), snapshot: seq.optional() })
+    .strict(),
+  latestPipelineUsing: z.object({ dataset: ref, snapshot: seq.optional() }).strict(),
+  whoRan: z.object({ pipeline: ref, snapshot: seq.optional() }).strict(),
   getRepro: z.object({ run: ref }).strict(),
   prepareRerun: z.object({ run: ref }).strict(),
   confirmRerun: z.object({ token: z.string().min(1).max(200) }).strict(),

@@ -1,4 +1,4 @@
-import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 'cytoscape';
+import cytoscape, { type Core, type EdgeSingular, type ElementDefinition, type NodeSingular } from 'cytoscape';
 import type { Disposable } from '../../../shared/disposable';
 import type { Theme } from '../../state/theme';
 import { PALETTES } from '../kind-style';
@@ -6,6 +6,7 @@ import type { Point } from '../layout/layered';
 import type { Viewport } from '../layout/position-memory';
 import type { ViewEdge, ViewNode } from '../model/view-graph';
 import { LABEL_FONT_PX } from '../model/labels';
+import { graphToSvg } from '../export/svg';
 import { CLS, LARGE_VIEW, lineageStylesheet, OVERLAY_CLASSES } from './style';
 
 /** The largest zoom a fit may choose: a tiny graph is not drawn huge. */
@@ -89,6 +90,8 @@ export interface GraphView extends Disposable {
   automation(): { zoom: number; pan: Point; labelFontPx: number; elements: AutomationElement[] };
   minimap(): MinimapData;
   onRender(listener: () => void): () => void;
+  /** The view (what is on screen) or the whole drawing, as PNG or standalone SVG. */
+  exportImage(format: 'png' | 'svg', scope: 'view' | 'graph', title: string): Promise<Blob>;
   stats(): { nodes: number; edges: number };
 }
 
@@ -372,6 +375,35 @@ export function createGraphView(container: HTMLElement, h: GraphViewHandlers, in
     onRender(listener) {
       renderListeners.add(listener);
       return () => renderListeners.delete(listener);
+    },
+    async exportImage(format, scope, title) {
+      const pal = PALETTES[theme];
+      if (format === 'png') {
+        const bb = boxOf();
+        // Whole graphs at up to twice the screen's detail, capped so huge ones stay a sane size.
+        const scale = scope === 'graph' ? Math.max(0.2, Math.min(2, 6000 / Math.max(bb.w, bb.h, 1))) : 1;
+        return cy.png({ output: 'blob-promise', full: scope === 'graph', bg: pal.canvas, scale });
+      }
+      const ext = cy.extent();
+      const inView = (p: Point) => scope === 'graph' || (p.x >= ext.x1 && p.x <= ext.x2 && p.y >= ext.y1 && p.y <= ext.y2);
+      const num = (v: unknown, d: number) => (typeof v === 'number' ? v : Number.parseFloat(String(v)) || d);
+      const nodes = cy.nodes().filter((n) => inView((n as NodeSingular).position())).map((n) => ({
+        x: (n as NodeSingular).position().x,
+        y: (n as NodeSingular).position().y,
+        w: n.data('w') as number,
+        h: n.data('h') as number,
+        label: String(n.data('label') ?? ''),
+        kind: String(n.data('kind')),
+        stroke: String(n.style('border-color')),
+        fill: String(n.style('background-color')),
+        opacity: num(n.style('opacity'), 1),
+      }));
+      const edges = cy.edges().filter((e) => inView((e as EdgeSingular).source().position()) || inView((e as EdgeSingular).target().position())).map((e) => {
+        const s = (e as EdgeSingular).sourceEndpoint();
+        const t = (e as EdgeSingular).targetEndpoint();
+        return { x1: s.x, y1: s.y, x2: t.x, y2: t.y, color: String(e.style('line-color')), width: num(e.style('width'), 1.3), opacity: num(e.style('opacity'), 1), dashed: e.style('line-style') !== 'solid' };
+      });
+      return new Blob([graphToSvg(nodes, edges, pal, title, LABEL_FONT_PX)], { type: 'image/svg+xml' });
     },
     stats: () => ({ nodes: cy.nodes().length, edges: cy.edges().length }),
     dispose() {
