@@ -276,13 +276,13 @@ export function displayPath(abs: string, root: string): string {
 
 /** A file written now carries the kernel's current file-time; later files are born at or after it. */
 function writeClockMarker(): number {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-marker-'));
+  const f = path.join(os.tmpdir(), `retrace-marker-${process.pid}-${crypto.randomUUID()}`);
+  const fd = fs.openSync(f, 'wx', 0o600);
   try {
-    const f = path.join(dir, 'start');
-    fs.writeFileSync(f, '');
-    return fs.statSync(f).mtimeMs;
+    return fs.fstatSync(fd).mtimeMs;
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.closeSync(fd);
+    fs.unlinkSync(f);
   }
 }
 

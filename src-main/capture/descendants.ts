@@ -63,6 +63,33 @@ function readText(file: string): string | null {
   }
 }
 
+const ENVIRON_BUF = Buffer.alloc(256 * 1024);
+
+/**
+ * Whether a process's environment holds one of `markers` (`\0NAME=value\0` byte patterns). One
+ * read into a reused buffer, searched as bytes: this runs for every process on the machine at the
+ * end of every run, and decoding each environment to a string was most of its cost.
+ */
+function environHas(pid: number, markers: readonly Buffer[]): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(`/proc/${pid}/environ`, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    // A leading NUL lets the first variable match the same pattern as the others.
+    ENVIRON_BUF[0] = 0;
+    const n = fs.readSync(fd, ENVIRON_BUF, 1, ENVIRON_BUF.length - 1, 0);
+    const view = ENVIRON_BUF.subarray(0, n + 1);
+    return markers.some((m) => view.indexOf(m) >= 0);
+  } catch {
+    return false;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * One pass over /proc: the run's live processes (pid → command line) and its tracers. Only the
  * environment is read for most processes (one small read each); status and command line only
@@ -80,13 +107,13 @@ export function scanRunProcesses(markers: readonly string[], tracerMarker: strin
   }
   const cmdlineOf = (pid: number): string => (readText(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ');
   const zombie = (status: string | null): boolean => status === null || /^State:\s+Z/m.test(status);
+  const patterns = markers.map((m) => Buffer.from(`\0${m}\0`, 'latin1'));
   for (const name of entries) {
     const c = name.charCodeAt(0);
     if (c < 48 || c > 57) continue;
     const pid = Number(name);
     if (pid === process.pid) continue;
-    const environ = readText(`/proc/${pid}/environ`);
-    const marked = environ !== null && markers.some((m) => environ.includes(`\0${m}\0`) || environ.startsWith(`${m}\0`));
+    const marked = environHas(pid, patterns);
     if (!marked && !withTracers) continue;
     const status = marked || withTracers ? readText(`/proc/${pid}/status`) : null;
     if (zombie(status)) continue;

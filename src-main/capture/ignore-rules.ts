@@ -41,8 +41,7 @@ export function buildIgnoreRules(opts: {
     path.join(os.tmpdir(), 'tsx-'),
     ...(opts.extraPrefixes ?? []).filter((p) => p && p !== '/' && !root.startsWith(withSlash(p))).map(withSlash),
   ];
-  // One alternation instead of a test per glob: a busy run asks this for every path it touched.
-  const any = new RegExp([...DEFAULT_IGNORED_GLOBS, ...(opts.extraGlobs ?? [])].map((g) => `(?:${globToRegExp(g).source})`).join('|'));
+  const any = anyOf([...DEFAULT_IGNORED_GLOBS, ...(opts.extraGlobs ?? [])]);
   const rootSlash = withSlash(root);
   return {
     ignores(absPath: string): boolean {
@@ -51,6 +50,20 @@ export function buildIgnoreRules(opts: {
       return absPath.startsWith(rootSlash) && absPath.length > rootSlash.length && any.test(absPath.slice(rootSlash.length));
     },
   };
+}
+
+const combined = new Map<string, RegExp>();
+
+/** One alternation instead of a test per glob: a busy run asks this for every path it touched. */
+function anyOf(globs: readonly string[]): RegExp {
+  const key = globs.join('\0');
+  let re = combined.get(key);
+  if (!re) {
+    re = new RegExp(globs.map((g) => `(?:${globToRegExp(g).source})`).join('|'));
+    if (combined.size > 100) combined.clear();
+    combined.set(key, re);
+  }
+  return re;
 }
 
 function withSlash(p: string): string {
