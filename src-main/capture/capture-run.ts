@@ -17,7 +17,7 @@ import { retraceOwnGlobs } from './install-paths';
 import { partialReasons } from './partial-reasons';
 import { PathCanon } from './path-canon';
 import type { StdioChoice } from './process-group';
-import { diffListings, listNames, listWorkspace } from './scan-fallback';
+import { changedSince, diffListings, listNames, listWorkspace } from './scan-fallback';
 import { runPreloaded, runTraced } from './traced-run';
 import { detectStrace, runBare, type ExitStatus, type TracerSupport } from './tracer';
 import { chooseTracer } from './tracer-choice';
@@ -181,6 +181,8 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
     classified = result.ops;
     codePaths = result.code;
     reasons.push(...partialReasons(traced, config.lingerMs));
+    // io_uring writes no trace: what it created or changed in the workspace is found by time.
+    if (traced.notes.some((n) => n.kind === 'uring')) classified.push(...changedSince(root, markerMs, scanRules, classified));
     if (cachedProbe && pythonCmd && !executedInterpreter(traced.rawOps, cachedProbe.executable)) {
       // The remembered interpreter is not the one that ran (a pyenv or PATH switch): ask again.
       pythonProbe = probePythonAsync(pythonCmd, env, cwd);

@@ -26,7 +26,7 @@ export function partialReasons(t: { notes: readonly TraceNote[]; unrecorded: rea
         break;
       }
       case 'uring':
-        out.add(`${n.path || 'a process'} used io_uring, whose file operations happen inside the kernel where no tracer sees them`);
+        out.add(`${n.path || 'a process'} used io_uring, whose file operations happen inside the kernel where no tracer sees them (files it created or changed in the workspace are found by their times; its reads and deletions are not)`);
         break;
       case 'nosud':
         out.add(
