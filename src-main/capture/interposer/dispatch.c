@@ -127,6 +127,13 @@ long rt_dispatch_syscall(long nr, const long a[6], int from_loader, int *handled
       break;
     }
 #endif
+    /* A SIGSYS handler installed without libc must not displace the one that watches raw calls. */
+    case SYS_rt_sigaction:
+      if (!rt_sud_raw_sigaction(a, &r)) {
+        *handled = 0;
+        r = 0;
+      }
+      break;
     /* Not file operations, but what the record path caches depends on them. */
     case SYS_chdir:
     case SYS_fchdir:

@@ -114,5 +114,6 @@ void rt_sud_thread_start(void);
 long rt_dispatch_syscall(long nr, const long a[6], int from_loader, int *handled);
 int rt_sud_owns_sigsys(void);
 int rt_sud_set_user_sigsys(const void *act, void *oldact);
+int rt_sud_raw_sigaction(const long a[6], long *ret);
 
 #endif

@@ -26,6 +26,9 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
+#ifndef SA_RESTORER
+#define SA_RESTORER 0x04000000
+#endif
 #include <unistd.h>
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
@@ -266,4 +269,48 @@ EXPORT sighandler_t signal(int sig, sighandler_t handler) {
 }
 
 int rt_sud_owns_sigsys(void) { return sud_on; }
+
+#if defined(__x86_64__)
+/* The kernel's struct sigaction on x86-64 (what a raw rt_sigaction passes). */
+struct kernel_sigaction_ {
+  void *handler;
+  unsigned long flags;
+  void *restorer;
+  unsigned long mask;
+};
+
+/*
+ * rt_sigaction(SIGSYS) made without libc (sandboxes install their SIGSYS handler this way):
+ * remembered as the program's handler, like sigaction() above, so ours stays in place.
+ * Returns 1 when it handled the call (result in *ret).
+ */
+int rt_sud_raw_sigaction(const long a[6], long *ret) {
+  if (!sud_on || a[0] != SIGSYS || a[3] != (long)sizeof(unsigned long)) return 0;
+  const struct kernel_sigaction_ *k = (const struct kernel_sigaction_ *)a[1];
+  struct kernel_sigaction_ *old = (struct kernel_sigaction_ *)a[2];
+  if (old) {
+    memset(old, 0, sizeof *old);
+    old->handler = (user_sigsys.sa_flags & SA_SIGINFO) ? (void *)user_sigsys.sa_sigaction : (void *)user_sigsys.sa_handler;
+    old->flags = (unsigned long)user_sigsys.sa_flags;
+    memcpy(&old->mask, &user_sigsys.sa_mask, sizeof old->mask);
+  }
+  if (k) {
+    struct sigaction act;
+    memset(&act, 0, sizeof act);
+    if (k->flags & SA_SIGINFO) act.sa_sigaction = (void (*)(int, siginfo_t *, void *))k->handler;
+    else act.sa_handler = (void (*)(int))k->handler;
+    act.sa_flags = (int)k->flags & ~SA_RESTORER;
+    memcpy(&act.sa_mask, &k->mask, sizeof k->mask);
+    user_sigsys = act;
+  }
+  *ret = 0;
+  return 1;
+}
+#else
+int rt_sud_raw_sigaction(const long a[6], long *ret) {
+  (void)a;
+  (void)ret;
+  return 0;
+}
+#endif
 int rt_sud_set_user_sigsys(const void *act, void *oldact) { return sigaction(SIGSYS, act, oldact); }
