@@ -11,7 +11,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const args = process.argv.slice(2);
 const outArg = args.includes('--out') ? args[args.indexOf('--out') + 1] : null;
 const quiet = args.includes('--quiet');
-const source = path.join(root, 'src-main/capture/interposer/retrace_preload.c');
+const sourceDir = path.join(root, 'src-main/capture/interposer');
 const out = path.resolve(outArg ?? path.join(root, 'dist/native/retrace_preload.so'));
 const say = (m) => {
   if (!quiet) console.log(`build-interposer: ${m}`);
@@ -19,13 +19,15 @@ const say = (m) => {
 
 function main() {
   if (process.platform !== 'linux') return say(`skipped on ${process.platform}; retrace run uses strace where it exists.`);
-  if (!fs.existsSync(source)) return say(`skipped: ${path.relative(root, source)} is missing.`);
+  const sources = fs.existsSync(sourceDir) ? fs.readdirSync(sourceDir).filter((f) => f.endsWith('.c')).sort().map((f) => path.join(sourceDir, f)) : [];
+  if (sources.length === 0) return say(`skipped: no C sources in ${path.relative(root, sourceDir)}.`);
   const cc = [process.env.CC, 'cc', 'gcc', 'clang'].find((c) => c && spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
   if (!cc) return say('no C compiler found (cc, gcc, clang); retrace run will trace with strace instead (slower on file-heavy commands).');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   // Build beside the target and rename: a process loading the old library never sees half a file.
   const tmp = `${out}.${process.pid}.tmp`;
-  const r = spawnSync(cc, ['-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-o', tmp, source, '-ldl'], { encoding: 'utf8' });
+  // Hidden by default: only the wrapped libc functions are exported (EXPORT in interposer.h).
+  const r = spawnSync(cc, ['-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-fvisibility=hidden', '-o', tmp, ...sources, '-ldl', '-pthread'], { encoding: 'utf8' });
   if (r.status !== 0) {
     fs.rmSync(tmp, { force: true });
     const first = (r.stderr || r.error?.message || '').split('\n').find((l) => l.trim()) ?? `exit ${r.status}`;

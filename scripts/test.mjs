@@ -6,6 +6,7 @@
 //   FILE...       run only these test files (type-check and lint still run unless --fast)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -66,10 +67,51 @@ if (testFiles.length === 0) {
 const testEnv = noBuild
   ? { ...process.env, RETRACE_FROM_SOURCE: '1', RETRACE_TEST_DIST_FRESH: '0' }
   : { ...process.env, RETRACE_TEST_DIST_FRESH: '1' };
-step(`tests (${testFiles.length} files)`, process.execPath, [
+
+// The tools the tests run for real. A missing one fails the run with a sentence naming it —
+// never a quiet skip. Only the Electron binary may be absent (it cannot be downloaded everywhere).
+function missingTools() {
+  const has = (cmd) => spawnSync('sh', ['-c', cmd], { stdio: 'ignore' }).status === 0;
+  const missing = [];
+  if (!has('strace -V')) missing.push('strace (apt-get install strace)');
+  if (!has('command -v cc || command -v gcc')) missing.push('a C compiler (apt-get install gcc libc6-dev)');
+  else if (!has('test -f "$(cc -print-file-name=libc.a)"')) missing.push('a static C library (apt-get install libc6-dev)');
+  if (!has('python3 --version')) missing.push('python3 (apt-get install python3)');
+  if (!has('git --version')) missing.push('git (apt-get install git)');
+  if (only !== 'unit' && !['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'].some((p) => fs.existsSync(p)) && !has('command -v chromium')) {
+    missing.push('Chromium for the browser tests (apt-get install chromium)');
+  }
+  return missing;
+}
+
+const tapFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-test-')), 'results.tap');
+const t0 = Date.now();
+process.stdout.write(`\n▶ tests (${testFiles.length} files)\n`);
+const run = spawnSync(process.execPath, [
   '--import', 'tsx',
   '--test',
   '--test-concurrency=2',
-  '--test-reporter=spec',
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
   ...testFiles,
-], testEnv);
+], { cwd: root, stdio: 'inherit', env: testEnv });
+const tap = fs.existsSync(tapFile) ? fs.readFileSync(tapFile, 'utf8') : '';
+fs.rmSync(path.dirname(tapFile), { recursive: true, force: true });
+
+// Every skipped test, with its reason; the Electron one is the only skip allowed.
+const skipped = [...tap.matchAll(/^\s*ok \d+ - (.*?) # SKIP ?(.*)$/gm)].map((m) => ({ name: m[1].trim(), reason: m[2].trim() }));
+const allowed = skipped.filter((s) => /^Electron cannot run here/.test(s.reason));
+const unexpected = skipped.filter((s) => !allowed.includes(s));
+const count = (key) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(tap)?.[1] ?? NaN);
+const missing = missingTools();
+const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+const problems = [];
+if (run.status !== 0) problems.push(`${Number.isNaN(count('fail')) ? 'some' : count('fail')} test(s) failed`);
+if (unexpected.length) problems.push(`${unexpected.length} test(s) were skipped, which CI does not allow: ${unexpected.map((s) => `"${s.name}" (${s.reason || 'no reason given'})`).join('; ')}`);
+if (missing.length) problems.push(`this machine lacks ${missing.join(', ')}, which the tests need (.ci/run installs them)`);
+if (problems.length) {
+  process.stdout.write(`✖ tests (${seconds} s): ${problems.join('; ')}.\n`);
+  process.exit(run.status || 1);
+}
+const skipNote = allowed.length ? `; ${allowed.length} skipped: ${allowed.map((s) => `"${s.name}" — ${s.reason}`).join('; ')}` : '';
+process.stdout.write(`✔ tests (${seconds} s): ${count('pass')} passed${skipNote}.\n`);

@@ -5,18 +5,14 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { captureRun, ENV_CAPTURE_MODE, ENV_PARENT_RUN_ID } from './capture-run';
 import { footprintClasses } from './footprint';
-import { ensureInterposerForTests } from './interposer-test-util';
-import { detectStrace } from './tracer';
+import { needStrace } from './interposer.test-support';
 import { ENV_PRELOAD_SO, ENV_TRACER } from './tracer-choice';
 
 /**
- * Ground truth: scripts in three languages perform known operations inside a fresh workspace;
- * the captured footprint must equal the known classes exactly (precision and recall 100%).
+ * captureRun end to end: events, exit status, fallbacks, nesting, versions, environment. What
+ * each kind of program's footprint must be is the ground truth's job (test/capture/).
  */
 const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures/capture/ground-truth');
-const strace = detectStrace();
-// Builds dist/native/retrace_preload.so when the install step has not (or the source is newer).
-const interposer = ensureInterposerForTests();
 const quiet = { warn: () => {} };
 
 function makeWorkspace(): string {
@@ -37,52 +33,8 @@ function readEvents(ws: string): Record<string, any>[] {
     .map((l) => JSON.parse(l));
 }
 
-const expected = (script: string) => ({
-  INPUT: ['in.csv', script],
-  OUTPUT_MODIFIED: ['app.txt', 'over.txt'],
-  OUTPUT_ADDED: ['child.txt', 'new.txt', 'ren_dst.txt', 'sub/at.txt', 'sub/rel.txt'],
-  OUTPUT_REMOVED: ['del.txt', 'ren_src.txt'],
-  OUTPUT_TMP: ['tmp.txt'],
-});
-
-// Every ground-truth script under each backend, the same expectations for both.
-for (const backend of ['preload', 'strace'] as const) {
-  for (const [script, argv] of [
-    ['ops.py', ['python3', 'ops.py']],
-    ['ops.sh', ['sh', 'ops.sh']],
-    ['ops.mjs', ['node', 'ops.mjs']],
-  ] as const) {
-    test(`${backend} capture of ${script} equals the ground truth`, async (t) => {
-      if (backend === 'strace' && !strace.available) return t.skip('strace not installed');
-      if (backend === 'preload' && !interposer) return t.skip('the interposer cannot be built here (no C compiler)');
-      const ws = makeWorkspace();
-      try {
-        fs.copyFileSync(path.join(FIXTURES, script), path.join(ws, script));
-        const r = await captureRun({ argv, workspaceRoot: ws, cwd: ws, env: { ...process.env, [ENV_TRACER]: backend }, ...quiet });
-        assert.equal(r.exitCode, 0);
-        assert.equal(r.captureMode, backend);
-        const classes = footprintClasses(r.footprint);
-        const want = expected(script);
-        for (const k of Object.keys(want) as (keyof typeof want)[]) want[k].sort();
-        assert.deepEqual(classes, want);
-        // Versions: what was written carries the hash of its final content.
-        const newOp = r.footprint.find((o) => o.path === 'new.txt')!;
-        assert.match(newOp.hashAfter ?? '', /^sha256:[0-9a-f]{64}$/);
-        const events = readEvents(ws);
-        assert.deepEqual(events.map((e) => e.eventType), ['START', 'COMPLETE']);
-        assert.equal(events[0]!.run.runId, events[1]!.run.runId);
-        assert.equal(events[1]!.run.facets.retrace_command.captureMode, backend);
-        const code = events[1]!.job.facets.retrace_code;
-        assert.deepEqual(code.files.map((f: { path: string }) => f.path), [script]);
-      } finally {
-        fs.rmSync(ws, { recursive: true, force: true });
-      }
-    });
-  }
-}
-
-test('exit codes pass through and a failing run ends with FAIL and an errorMessage', async (t) => {
-  if (!strace.available) return t.skip('strace not installed');
+test('exit codes pass through and a failing run ends with FAIL and an errorMessage', async () => {
+  needStrace();
   const ws = makeWorkspace();
   try {
     const r = await captureRun({ argv: ['sh', '-c', 'echo x > out.txt; exit 7'], workspaceRoot: ws, cwd: ws, ...quiet });
@@ -97,8 +49,8 @@ test('exit codes pass through and a failing run ends with FAIL and an errorMessa
   }
 });
 
-test('a command killed by a signal is reported with that signal', async (t) => {
-  if (!strace.available) return t.skip('strace not installed');
+test('a command killed by a signal is reported with that signal', async () => {
+  needStrace();
   const ws = makeWorkspace();
   try {
     const r = await captureRun({ argv: ['sh', '-c', 'kill -TERM $$'], workspaceRoot: ws, cwd: ws, ...quiet });
@@ -112,7 +64,7 @@ test('a command killed by a signal is reported with that signal', async (t) => {
 test('without strace the run falls back to a before/after scan, warns once and is partial', async () => {
   const ws = makeWorkspace();
   try {
-    fs.copyFileSync(path.join(FIXTURES, 'ops.sh'), path.join(ws, 'ops.sh'));
+    fs.copyFileSync(path.join(FIXTURES, 'sh-basic/prog.sh'), path.join(ws, 'ops.sh'));
     const warnings: string[] = [];
     const r = await captureRun({
       argv: ['sh', 'ops.sh'],
@@ -176,8 +128,20 @@ test('an unknown command is refused before any event is written', async () => {
   }
 });
 
-test('a file read and then changed in the same run is recorded with the version it read', async (t) => {
-  if (!strace.available) return t.skip('strace not installed');
+test('a capture ignore rule with alternatives (**/*.{tmp,log}) leaves those files out of the footprint', async () => {
+  const ws = makeWorkspace();
+  try {
+    fs.mkdirSync(path.join(ws, '.retrace'), { recursive: true });
+    fs.writeFileSync(path.join(ws, '.retrace/config.json'), JSON.stringify({ capture: { ignore: ['**/*.{tmp,log}'] } }));
+    const r = await captureRun({ argv: ['sh', '-c', 'mkdir -p logs; echo a > x.tmp; echo b > logs/run.log; echo c > keep.txt'], workspaceRoot: ws, cwd: ws, ...quiet });
+    assert.deepEqual(footprintClasses(r.footprint).OUTPUT_ADDED, ['keep.txt']);
+  } finally {
+    fs.rmSync(ws, { recursive: true, force: true });
+  }
+});
+
+test('a file read and then changed in the same run is recorded with the version it read', async () => {
+  needStrace();
   const ws = makeWorkspace();
   try {
     const first = await captureRun({ argv: ['sh', '-c', 'echo v1 > state.txt'], workspaceRoot: ws, cwd: ws, ...quiet });
@@ -193,8 +157,8 @@ test('a file read and then changed in the same run is recorded with the version 
   }
 });
 
-test('the Python environment is remembered, and a package appearing on PYTHONPATH is noticed', async (t) => {
-  if (!strace.available) return t.skip('strace not installed');
+test('the Python environment is remembered, and a package appearing on PYTHONPATH is noticed', async () => {
+  needStrace();
   const ws = makeWorkspace();
   try {
     const vendor = path.join(ws, 'vendor');

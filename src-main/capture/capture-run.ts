@@ -11,12 +11,15 @@ import { baseEnvironment, probePythonAsync, PythonProbeCache, pythonFromArgv, wi
 import { appendEventLine, buildRunEvent, RUNS_LOG_NAME, type CommandFacet, type RunEventInput } from './events';
 import { classifyRawOps, type ClassifiedOp, type FootprintOp } from './footprint';
 import type { RawOp } from './syscall-ops';
-import { HashCache, hashFile } from './hashing';
+import { HashCache, hashFile, hashFileSync } from './hashing';
 import { buildIgnoreRules } from './ignore-rules';
 import { retraceOwnGlobs } from './install-paths';
-import { diffListings, listWorkspace } from './scan-fallback';
-import { detectStrace, runBare, runPreloaded, runTraced, type ExitStatus, type TracerSupport } from './tracer';
+import { partialReasons } from './partial-reasons';
+import { PathCanon } from './path-canon';
 import type { StdioChoice } from './process-group';
+import { changedSince, diffListings, listNames, listWorkspace } from './scan-fallback';
+import { runPreloaded, runTraced } from './traced-run';
+import { detectStrace, runBare, type ExitStatus, type TracerSupport } from './tracer';
 import { chooseTracer } from './tracer-choice';
 
 /**
@@ -70,6 +73,8 @@ export interface CaptureResult extends ExitStatus {
   jobName: string;
   captureMode: CommandFacet['captureMode'];
   partial: boolean;
+  /** Why the footprint may be incomplete, one sentence each (empty when it is complete). */
+  partialReasons: string[];
   footprint: FootprintOp[];
   logFile: string;
 }
@@ -98,6 +103,8 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
   let mode: CommandFacet['captureMode'] = isPipeline ? 'children' : 'strace';
   let library: string | undefined;
   let straceSupport: TracerSupport | undefined;
+  const straceCache = path.join(paths.dotDir, 'capture-strace.json');
+  const reasons: string[] = [];
   const forced = opts.mode ?? (env[ENV_CAPTURE_MODE] === 'scan' ? 'scan' : 'auto');
   if (!isPipeline) {
     // Inside a run traced by strace, ptrace cannot attach again: scan. Inside a run traced by
@@ -112,15 +119,17 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
     } else if (choice.tracer === 'preload' && !outer) {
       mode = 'preload';
       library = choice.library;
+      // What the interposer hands statically linked children to (remembered per machine).
+      straceSupport = detectStrace(env, straceCache);
     } else {
-      straceSupport = detectStrace(env);
+      straceSupport = detectStrace(env, straceCache);
       if (!straceSupport.available) {
         mode = 'scan';
         warn(`${straceSupport.reason}; recording writes by scanning the workspace before and after (reads are not seen, the run is marked partial).`);
       }
     }
   }
-  const partial = mode === 'scan';
+  if (mode === 'scan') reasons.push('recorded by scanning the workspace before and after: reads and temporary files are not seen');
 
   const childEnv: NodeJS.ProcessEnv = {
     ...env,
@@ -135,40 +144,57 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
   // Environment and git state describe the setup the command starts with. The interpreter probe
   // (~0.2 s for Python) runs while the command runs and completes the facet in the final event.
   const git = readGitState(paths.root);
-  const environment = baseEnvironment({ argv, env, workspaceRoot: paths.root });
+  const cache = new HashCache(path.join(paths.dotDir, 'capture-hash-cache'));
+  const environment = baseEnvironment({ argv, env, workspaceRoot: paths.root, hash: (abs) => hashFileSync(abs, cache) });
   const pythonCmd = pythonFromArgv(argv);
   const probeCache = new PythonProbeCache(path.join(paths.dotDir, 'capture-python-cache'));
   const cachedProbe = pythonCmd ? probeCache.get(pythonCmd, env, cwd) : null;
   let pythonProbe = pythonCmd && !cachedProbe ? probePythonAsync(pythonCmd, env, cwd) : Promise.resolve(cachedProbe);
   const base = { runId, jobName, jobNamespace, parent, pipeline: isPipeline, environment, git, scriptPath: script, ...(opts.runFacets ? { runFacets: opts.runFacets } : {}) };
-  const commandFacet = (extra: Partial<CommandFacet>): CommandFacet => ({ argv, cwd: displayPath(cwd, paths.root), captureMode: mode, partial, ...extra });
+  const commandFacet = (extra: Partial<CommandFacet>): CommandFacet => ({ argv, cwd: displayPath(cwd, paths.root), captureMode: mode, partial: reasons.length > 0, ...extra });
 
   const startMs = Date.now();
   appendEventLine(paths.logsDir, buildRunEvent({ ...base, eventType: 'START', eventTime: iso(startMs), command: commandFacet({}) }));
 
-  const ruleOptions = { workspaceRoot: paths.root, extraGlobs: [...config.ignore, ...retraceOwnGlobs()] };
+  // Paths are compared in their canonical form (see path-canon.ts), the workspace's included.
+  const root = realRoot(paths.root);
+  const ruleOptions = { workspaceRoot: root, extraGlobs: [...config.ignore, ...retraceOwnGlobs()] };
   const scanRules = buildIgnoreRules(ruleOptions);
   let status: ExitStatus;
   let classified: ClassifiedOp[] = [];
+  let codePaths: string[] = [];
   if (mode === 'strace' || mode === 'preload') {
     const markerMs = writeClockMarker();
+    // strace cannot tell whether a rename replaced a file: the workspace's names before the run do.
+    const before = mode === 'strace' ? listNames(root, scanRules) : null;
+    const common = { argv, cwd, env: childEnv, stdio: opts.stdio, signal: opts.signal, runMarker: `${ENV_PARENT_RUN_ID}=${runId}`, linger: { quietMs: config.lingerMs, maxMs: config.lingerMaxMs } };
     const traced =
       mode === 'preload'
-        ? await runPreloaded({ argv, cwd, env: childEnv, library: library!, stdio: opts.stdio, signal: opts.signal })
-        : await runTraced({ argv, cwd, env: childEnv, support: straceSupport ?? detectStrace(env), stdio: opts.stdio, signal: opts.signal });
+        ? await runPreloaded({ ...common, library: library!, strace: straceSupport ?? null })
+        : await runTraced({ ...common, support: straceSupport ?? detectStrace(env, straceCache) });
     status = traced;
-    classified = classifyRawOps(traced.rawOps, markerMs);
+    const canon = new PathCanon();
+    const result = classifyRawOps(
+      traced.rawOps.map((o) => canon.op(o)),
+      { markerMs, statPath: (p: string) => canon.lstat(p), ...(before ? { existedBefore: (p: string) => (isInside(p, root) ? before.has(p) : undefined) } : {}) },
+    );
+    classified = result.ops;
+    codePaths = result.code;
+    reasons.push(...partialReasons(traced, config.lingerMs));
+    // io_uring writes no trace: what it created or changed in the workspace is found by time.
+    if (traced.notes.some((n) => n.kind === 'uring')) classified.push(...changedSince(root, markerMs, scanRules, classified));
     if (cachedProbe && pythonCmd && !executedInterpreter(traced.rawOps, cachedProbe.executable)) {
       // The remembered interpreter is not the one that ran (a pyenv or PATH switch): ask again.
       pythonProbe = probePythonAsync(pythonCmd, env, cwd);
     }
   } else if (mode === 'scan') {
-    const before = listWorkspace(paths.root, scanRules);
+    const before = listWorkspace(root, scanRules);
     status = await runBare({ argv, cwd, env: childEnv, stdio: opts.stdio, signal: opts.signal });
-    classified = diffListings(before, listWorkspace(paths.root, scanRules), Date.now());
+    classified = diffListings(before, listWorkspace(root, scanRules), Date.now());
   } else {
     status = await runBare({ argv, cwd, env: childEnv, stdio: opts.stdio, signal: opts.signal });
   }
+  if (reasons.length > 0 && mode !== 'scan') warn(`this run's footprint is partial: ${reasons.join('; ')}.`);
   const endMs = Date.now();
 
   const python = await pythonProbe;
@@ -177,9 +203,14 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
     ...ruleOptions,
     extraPrefixes: [python?.prefix, python?.basePrefix, nodePrefix()].filter((p): p is string => !!p),
   });
-  const kept = classified.filter((o) => !rules.ignores(o.path));
+  // Programs and libraries the run executed or loaded are its code or tools, never data: also
+  // ELF files it only read (the dynamic loader's reads, as strace sees them).
+  const onlyRead = new Map<string, number>();
+  for (const o of classified) onlyRead.set(o.path, (onlyRead.get(o.path) ?? 0) + (o.op === 'READ' ? 1 : 2));
+  const elfReads = new Set(classified.filter((o) => o.op === 'READ' && onlyRead.get(o.path) === 1 && !rules.ignores(o.path) && isElf(o.path)).map((o) => o.path));
+  codePaths = [...codePaths, ...elfReads].filter((p) => !rules.ignores(p));
+  const kept = classified.filter((o) => !rules.ignores(o.path) && !elfReads.has(o.path));
   const { fileOps, tableOps } = splitTableOps(kept);
-  const cache = new HashCache(path.join(paths.dotDir, 'capture-hash-cache'));
   const footprint: FootprintOp[] = [];
   const hashes = new Map<string, string>();
   // A file the run read and then changed: the version it read is the one known before the run
@@ -192,21 +223,22 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
   }
   for (const o of fileOps) {
     const readOfChanged = o.op === 'READ' && changedInRun.has(o.path);
-    const v = o.op === 'DELETE' ? null : readOfChanged ? (versionBefore.get(o.path) ?? null) : await hashFile(o.path, cache, config.fingerprintAboveBytes);
+    const v = o.op === 'DELETE' ? null : readOfChanged ? (versionBefore.get(o.path) ?? null) : await hashFile(o.path, cache, config.fingerprintAboveBytes, o.stat);
     if (v && !readOfChanged) hashes.set(o.path, v.hash);
     footprint.push({
-      path: displayPath(o.path, paths.root),
+      path: displayPath(o.path, root),
       op: o.op,
       at: iso(o.atMs || endMs),
       kind: 'file',
       ...(v ? { hashAfter: v.hash, size: v.size } : {}),
-      ...(o.renamedFrom !== undefined ? { renamedFrom: displayPath(o.renamedFrom, paths.root) } : {}),
+      ...(o.renamedFrom !== undefined ? { renamedFrom: displayPath(o.renamedFrom, root) } : {}),
     });
   }
   for (const t of tableOps) {
-    footprint.push({ path: displayPath(t.tableDir, paths.root), op: t.op, at: iso(t.atMs || endMs), kind: 'delta_table', tableVersion: t.version });
+    footprint.push({ path: displayPath(t.tableDir, root), op: t.op, at: iso(t.atMs || endMs), kind: 'delta_table', tableVersion: t.version });
   }
-  const codeFiles = await collectCodeFiles(fileOps, script, hashes, cache, paths.root, config.fingerprintAboveBytes);
+  const codeFiles = await collectCodeFiles(fileOps, script, codePaths.filter((p) => isInside(p, root)), hashes, cache, root, config.fingerprintAboveBytes);
+  const tools = [...new Set(codePaths.filter((p) => !isInside(p, root)))].sort();
   cache.save();
 
   const failed = status.signal !== null || status.exitCode !== 0;
@@ -215,14 +247,15 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
     environment: withPython(environment, python),
     eventType: failed ? 'FAIL' : 'COMPLETE',
     eventTime: iso(endMs),
-    command: commandFacet({ exitCode: status.exitCode, signal: status.signal, durationMs: endMs - startMs }),
+    command: commandFacet({ exitCode: status.exitCode, signal: status.signal, durationMs: endMs - startMs, ...(reasons.length ? { partialReasons: reasons } : {}) }),
     footprint,
     codeFiles,
-    tables: tableOps.map((t) => ({ name: displayPath(t.tableDir, paths.root), version: t.version, direction: t.op === 'READ' ? 'input' : 'output' })),
+    tools,
+    tables: tableOps.map((t) => ({ name: displayPath(t.tableDir, root), version: t.version, direction: t.op === 'READ' ? 'input' : 'output' })),
     ...(failed ? { errorMessage: failureMessage(status, opts.signal) } : {}),
   };
   appendEventLine(paths.logsDir, buildRunEvent(finalEvent));
-  return { ...status, runId, jobName, captureMode: mode, partial, footprint, logFile: path.join(paths.logsDir, RUNS_LOG_NAME) };
+  return { ...status, runId, jobName, captureMode: mode, partial: reasons.length > 0, partialReasons: reasons, footprint, logFile: path.join(paths.logsDir, RUNS_LOG_NAME) };
 }
 
 /** Why a run failed, in one sentence: the cancel reason when it was cancelled. */
@@ -245,13 +278,13 @@ export function displayPath(abs: string, root: string): string {
 
 /** A file written now carries the kernel's current file-time; later files are born at or after it. */
 function writeClockMarker(): number {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-marker-'));
+  const f = path.join(os.tmpdir(), `retrace-marker-${process.pid}-${crypto.randomUUID()}`);
+  const fd = fs.openSync(f, 'wx', 0o600);
   try {
-    const f = path.join(dir, 'start');
-    fs.writeFileSync(f, '');
-    return fs.statSync(f).mtimeMs;
+    return fs.fstatSync(fd).mtimeMs;
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.closeSync(fd);
+    fs.unlinkSync(f);
   }
 }
 
@@ -266,6 +299,36 @@ function executedInterpreter(ops: readonly RawOp[], executable: string): boolean
   });
 }
 
+function realRoot(root: string): string {
+  try {
+    return fs.realpathSync(root);
+  } catch {
+    return root;
+  }
+}
+
+function realFile(p: string): string {
+  return new PathCanon().file(p);
+}
+
+function isInside(p: string, root: string): boolean {
+  return p === root || p.startsWith(root.endsWith('/') ? root : `${root}/`);
+}
+
+/** An ELF object (program or shared library), by its first four bytes. */
+function isElf(p: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(p, 'r');
+    const b = Buffer.alloc(4);
+    return fs.readSync(fd, b, 0, 4, 0) === 4 && b.readUInt32BE(0) === 0x7f454c46;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
 function nodePrefix(): string {
   // /opt/node/bin/node → /opt/node; a node in /usr/bin is already covered by /usr/.
   const prefix = path.dirname(path.dirname(process.execPath));
@@ -275,13 +338,15 @@ function nodePrefix(): string {
 async function collectCodeFiles(
   ops: readonly ClassifiedOp[],
   script: string | null,
+  programs: readonly string[],
   hashes: Map<string, string>,
   cache: HashCache,
   root: string,
   fingerprintAbove: number,
 ): Promise<{ path: string; hash: string }[]> {
   const files = new Set(ops.filter((o) => o.op === 'READ' && isCodeFile(o.path)).map((o) => o.path));
-  if (script) files.add(script);
+  if (script) files.add(realFile(script));
+  for (const p of programs) files.add(p);
   const out: { path: string; hash: string }[] = [];
   for (const f of [...files].sort()) {
     const hash = hashes.get(f) ?? (await hashFile(f, cache, fingerprintAbove))?.hash;

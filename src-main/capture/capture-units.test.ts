@@ -8,8 +8,13 @@ import { readGitState, scriptFromArgv } from './code-state';
 import { splitTableOps } from './delta-tables';
 import { probePython, selectVariables } from './environment';
 import { classifyRawOps, footprintClasses, type StatLike } from './footprint';
+import type { OpenMode, RawOp } from './syscall-ops';
 import { HashCache, hashFile } from './hashing';
-import { buildIgnoreRules, globToRegExp } from './ignore-rules';
+import { needTool } from './interposer.test-support';
+import { globToRegExp } from '../../shared/glob';
+import { ArtifactClassifier } from '../provenance/naming';
+import { discoverSources } from '../provenance/sources';
+import { buildIgnoreRules } from './ignore-rules';
 import { decodeCString, StraceLineParser } from './strace-parse';
 import { parseOpenFlags, SyscallOpsBuilder } from './syscall-ops';
 
@@ -34,9 +39,9 @@ test('parser joins unfinished and resumed halves and decodes -y annotations and 
     '12 1700000000.000600 openat(AT_FDCWD</w>, "a>b<c", O_RDONLY) = 3</w/a\\76b\\74c>',
   ]);
   assert.deepEqual(ops.map((o) => [o.kind, o.path, o.at]), [
-    ['delete', '/ws/sub/x', 1700000000000],
-    ['open', '/ws/a b"q.csv', 1700000000000],
-    ['open', '/w/a>b<c', 1700000000001],
+    ['delete', '/ws/sub/x', 1700000000000.2],
+    ['open', '/ws/a b"q.csv', 1700000000000.1],
+    ['open', '/w/a>b<c', 1700000000000.6],
   ]);
   assert.equal(decodeCString('caf\\303\\251\\n'), 'café\n');
 });
@@ -65,11 +70,23 @@ test('without annotations, cwd and dirfd are tracked per process across chdir, f
     'truncate /ws/data/out/m.bin',
   ]);
   assert.deepEqual(parseOpenFlags('{flags=O_RDWR|O_CREAT|O_APPEND, mode=0644}'), {
-    write: true, read: true, create: true, exclusive: false, truncate: false, append: true, directory: false,
+    write: true, read: true, create: true, exclusive: false, truncate: false, append: true, directory: false, tmpfile: false,
   });
+  // renameat2 with RENAME_EXCHANGE swaps; O_TMPFILE opens name the folder; link keeps its source.
+  const more = opsFrom([
+    '1 renameat2(AT_FDCWD</ws>, "a", AT_FDCWD</ws>, "b", RENAME_EXCHANGE) = 0',
+    '1 openat(AT_FDCWD</ws>, ".", O_WRONLY|O_TMPFILE, 0644) = 3</ws/#123 (deleted)>',
+    '1 linkat(AT_FDCWD</ws>, "data.txt", AT_FDCWD</ws>, "alias.txt", 0) = 0',
+    '1 io_uring_setup(4, {}) = 5',
+  ]);
+  assert.deepEqual(more, [
+    { kind: 'exchange', path: '/ws/b', other: '/ws/a', at: 0 },
+    { kind: 'open', path: '/ws', at: 0, mode: parseOpenFlags('O_WRONLY|O_TMPFILE') },
+    { kind: 'link', path: '/ws/alias.txt', from: '/ws/data.txt', at: 0 },
+  ]);
 });
 
-test('pending creates and modifies are decided by birth time and mtime against the start marker', () => {
+test('without the interposer\'s hints, creates and modifies are decided by birth time and mtime against the start marker', () => {
   const stat = (birth: number, mtime: number): StatLike => ({ isDirectory: () => false, birthtimeMs: birth, mtimeMs: mtime });
   const files: Record<string, StatLike | null> = {
     '/w/new': stat(200, 200), // born after the marker: created
@@ -78,7 +95,7 @@ test('pending creates and modifies are decided by birth time and mtime against t
     '/w/tmp': null, // gone at the end: a temp file
   };
   const w = { read: false, write: true, create: true, exclusive: false, truncate: true, append: false, directory: false };
-  const ops = classifyRawOps(
+  const { ops } = classifyRawOps(
     [
       { kind: 'open', path: '/w/new', at: 1, mode: w },
       { kind: 'open', path: '/w/old', at: 2, mode: w },
@@ -86,12 +103,55 @@ test('pending creates and modifies are decided by birth time and mtime against t
       { kind: 'open', path: '/w/tmp', at: 4, mode: w },
       { kind: 'delete', path: '/w/tmp', at: 5 },
     ],
-    100,
-    (p) => files[p] ?? null,
+    { markerMs: 100, statPath: (p) => files[p] ?? null },
   );
   assert.deepEqual(footprintClasses(ops), {
     INPUT: ['/w/rw-untouched'], OUTPUT_MODIFIED: ['/w/old'], OUTPUT_ADDED: ['/w/new'], OUTPUT_REMOVED: [], OUTPUT_TMP: ['/w/tmp'],
   });
+});
+
+test('a path\'s class follows from whether it existed before and after the run', () => {
+  // Worked out by hand: which names exist before (`before`) and after (`after`) the run.
+  const before = new Set(['/w/out', '/w/a', '/w/b', '/w/x', '/w/y', '/w/data', '/w/twin', '/w/orig']);
+  const after = new Set(['/w/out', '/w/a', '/w/b', '/w/x', '/w/data', '/w/alias', '/w/twin', '/w/orig', '/w/new']);
+  const inode: Record<string, number> = { '/w/data': 7, '/w/alias': 7, '/w/twin': 9, '/w/orig': 9 };
+  const statPath = (p: string): StatLike | null =>
+    after.has(p) ? { isDirectory: () => false, birthtimeMs: 1, mtimeMs: 200, dev: 1, ino: inode[p] ?? p.length, nlink: inode[p] ? 2 : 1 } : null;
+  const open = (path: string, at: number, mode: Partial<OpenMode>, existed?: boolean): RawOp => ({
+    kind: 'open', path, at, mode: { read: false, write: false, create: false, exclusive: false, truncate: false, append: false, directory: false, ...mode }, ...(existed !== undefined ? { existed } : {}),
+  });
+  const raw: RawOp[] = [
+    open('/w/out.tmp', 1, { write: true, create: true, truncate: true }, false),
+    { kind: 'rename', path: '/w/out', from: '/w/out.tmp', at: 2, replaced: true }, // atomic replace of an existing file
+    { kind: 'exchange', path: '/w/a', other: '/w/b', at: 3 },
+    { kind: 'delete', path: '/w/x', at: 4 }, // deleted, then written again
+    open('/w/x', 5, { write: true, create: true, truncate: true }, false),
+    open('/w/y', 6, { write: true, create: true, truncate: true }, true), // overwritten, then deleted
+    { kind: 'delete', path: '/w/y', at: 7 },
+    { kind: 'link', path: '/w/alias', from: '/w/data', at: 8 }, // new name, then written through
+    open('/w/alias', 9, { write: true, append: true }),
+    open('/w/orig', 10, { read: true }),
+    open('/w/twin', 11, { write: true, append: true }),
+    { kind: 'exec', path: '/w/tool', at: 12 },
+    open('/w/new', 13, { write: true, create: true }, false),
+  ];
+  // Every op lands in a shuffled order: classification sorts by time.
+  const { ops, code } = classifyRawOps([...raw].reverse(), { markerMs: 100, statPath });
+  assert.deepEqual(code, ['/w/tool']);
+  assert.deepEqual(footprintClasses(ops), {
+    INPUT: ['/w/orig'],
+    OUTPUT_MODIFIED: ['/w/a', '/w/b', '/w/data', '/w/orig', '/w/out', '/w/twin', '/w/x'],
+    OUTPUT_ADDED: ['/w/alias', '/w/new'],
+    OUTPUT_REMOVED: ['/w/y'],
+    OUTPUT_TMP: ['/w/out.tmp'],
+  });
+  assert.equal(ops.find((o) => o.path === '/w/out' && o.op === 'MODIFY')?.renamedFrom, '/w/out.tmp');
+  // Under strace a rename does not say whether it replaced a file: the listing taken before does.
+  const strace = classifyRawOps(
+    [open('/w/out.tmp', 1, { write: true, create: true, truncate: true }), { kind: 'rename', path: '/w/out', from: '/w/out.tmp', at: 2 }],
+    { markerMs: 100, statPath, existedBefore: (p) => before.has(p) },
+  );
+  assert.deepEqual(footprintClasses(strace.ops).OUTPUT_MODIFIED, ['/w/out']);
 });
 
 test('the footprint algebra matches the DESIGN §4 fixture', () => {
@@ -110,6 +170,25 @@ test('ignore rules drop system, interpreter and Retrace paths and honour configu
     assert.ok(r.ignores(p), p);
   }
   for (const p of ['/ws/data/in.csv', '/ws/train.py', '/data/raw/big.parquet']) assert.ok(!r.ignores(p), p);
+});
+
+test('naming rules, log sources and capture ignores read one glob the same way', () => {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-glob-'));
+  try {
+    for (const f of ['a/x.tmp', 'a/b/y.log', 'a/z.txt', 'w.tmpl']) {
+      fs.mkdirSync(path.dirname(path.join(ws, f)), { recursive: true });
+      fs.writeFileSync(path.join(ws, f), '');
+    }
+    const glob = '**/*.{tmp,log}';
+    const want = ['a/b/y.log', 'a/x.tmp'];
+    const ignored = ['a/x.tmp', 'a/b/y.log', 'a/z.txt', 'w.tmpl'].filter((f) => buildIgnoreRules({ workspaceRoot: ws, extraGlobs: [glob] }).ignores(path.join(ws, f)));
+    assert.deepEqual(ignored.sort(), want);
+    assert.deepEqual(discoverSources([glob], ws).map((s) => path.relative(ws, s.path)).sort(), want);
+    const naming = new ArtifactClassifier([{ match: glob, kind: 'model', scope: 'file' }]);
+    assert.deepEqual(['a/x.tmp', 'a/b/y.log', 'a/z.txt', 'w.tmpl'].filter((f) => naming.classify(f).kind === 'model').sort(), want);
+  } finally {
+    fs.rmSync(ws, { recursive: true, force: true });
+  }
 });
 
 test('hashes stream, are cached by size and mtime, and large files get a marked fingerprint', async () => {
@@ -181,16 +260,17 @@ test('git state records sha, branch, dirtiness and a diff hash', () => {
   }
 });
 
-test('python packages are read through the interpreter, including a .dist-info on PYTHONPATH', (t) => {
+test('python packages are read through the interpreter, including a .dist-info on PYTHONPATH', () => {
+  needTool('python3');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-py-'));
   try {
     const distInfo = path.join(dir, 'fancylib-2.5.0.dist-info');
     fs.mkdirSync(distInfo);
     fs.writeFileSync(path.join(distInfo, 'METADATA'), 'Metadata-Version: 2.1\nName: fancylib\nVersion: 2.5.0\n');
     const probe = probePython('python3', { ...process.env, PYTHONPATH: dir }, dir);
-    if (!probe) return t.skip('python3 not installed');
-    assert.match(probe.version, /^3\./);
-    assert.deepEqual(probe.packages.find((p) => p.name === 'fancylib'), { name: 'fancylib', version: '2.5.0' });
+    assert.ok(probe, 'python3 -c could not report its packages');
+    assert.match(probe!.version, /^3\./);
+    assert.deepEqual(probe!.packages.find((p) => p.name === 'fancylib'), { name: 'fancylib', version: '2.5.0' });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -29,17 +29,40 @@ function git(cwd: string, args: string[]): string | null {
   return r.status === 0 ? r.stdout : null;
 }
 
+/** The folder holding `.git` (a folder, or a file in worktrees and submodules), upward from `dir`. */
+function gitTopLevel(dir: string): string | null {
+  let d = path.resolve(dir);
+  for (;;) {
+    if (fs.existsSync(path.join(d, '.git'))) return d;
+    const parent = path.dirname(d);
+    if (parent === d) return null;
+    d = parent;
+  }
+}
+
+/**
+ * Two git calls for a clean repository (status with branch headers, the remote), a third for
+ * the diff when dirty; none outside a repository. It runs before every `retrace run`.
+ */
 export function readGitState(dir: string): GitState | null {
-  const sha = git(dir, ['rev-parse', 'HEAD'])?.trim();
-  if (!sha) return null;
-  const topLevel = git(dir, ['rev-parse', '--show-toplevel'])?.trim() ?? dir;
-  const branch = git(dir, ['rev-parse', '--abbrev-ref', 'HEAD'])?.trim() ?? null;
-  const status = git(dir, ['status', '--porcelain', '--untracked-files=no']) ?? '';
-  const dirty = status.trim().length > 0;
+  const top = gitTopLevel(dir);
+  if (!top) return null;
+  const status = git(dir, ['status', '--porcelain=v2', '--branch', '--untracked-files=no']);
+  if (status === null) return null;
+  let sha: string | null = null;
+  let branch: string | null = null;
+  let dirty = false;
+  for (const line of status.split('\n')) {
+    if (line.startsWith('# branch.oid ')) sha = line.slice('# branch.oid '.length).trim();
+    else if (line.startsWith('# branch.head ')) branch = line.slice('# branch.head '.length).trim();
+    else if (line && !line.startsWith('#')) dirty = true;
+  }
+  if (!sha || !/^[0-9a-f]{40,64}$/.test(sha)) return null;
+  const topLevel = fs.realpathSync(top);
   const diff = dirty ? git(dir, ['diff', 'HEAD', '--binary']) : null;
   const repoUrl = git(dir, ['config', '--get', 'remote.origin.url'])?.trim() || null;
   const localUrl = `file:${path.relative(fs.realpathSync(dir), topLevel) || '.'}`;
-  return { sha, branch: branch === 'HEAD' ? null : branch, dirty, dirtyDiffHash: diff !== null ? sha256Text(diff) : null, repoUrl, topLevel, localUrl };
+  return { sha, branch: branch === '(detached)' ? null : branch, dirty, dirtyDiffHash: diff !== null ? sha256Text(diff) : null, repoUrl, topLevel, localUrl };
 }
 
 /** Extensions of files that count as code rather than data. */

@@ -144,11 +144,18 @@ export function withPython(facet: EnvironmentFacet, probe: PythonProbe | null): 
 
 const LOCKFILES = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'requirements.txt', 'poetry.lock', 'uv.lock', 'Pipfile.lock', 'environment.yml'];
 
-export function lockfileHashes(dir: string): { path: string; hash: string }[] {
+/** Lockfiles in the workspace root; `hash` may answer from a cache (a lockfile rarely changes). */
+export function lockfileHashes(dir: string, hash?: (abs: string) => string | null): { path: string; hash: string }[] {
   const out: { path: string; hash: string }[] = [];
   for (const name of LOCKFILES) {
+    const abs = path.join(dir, name);
+    if (hash) {
+      const h = hash(abs);
+      if (h) out.push({ path: name, hash: h });
+      continue;
+    }
     try {
-      out.push({ path: name, hash: sha256Text(fs.readFileSync(path.join(dir, name))) });
+      out.push({ path: name, hash: sha256Text(fs.readFileSync(abs)) });
     } catch {
       // absent
     }
@@ -157,7 +164,7 @@ export function lockfileHashes(dir: string): { path: string; hash: string }[] {
 }
 
 /** Everything but the Python probe: cheap, so it goes into the START event. */
-export function baseEnvironment(opts: { argv: readonly string[]; env: NodeJS.ProcessEnv; workspaceRoot: string }): EnvironmentFacet {
+export function baseEnvironment(opts: { argv: readonly string[]; env: NodeJS.ProcessEnv; workspaceRoot: string; hash?: (abs: string) => string | null }): EnvironmentFacet {
   let user = opts.env.USER ?? opts.env.LOGNAME ?? '';
   try {
     user = os.userInfo().username || user;
@@ -176,7 +183,7 @@ export function baseEnvironment(opts: { argv: readonly string[]; env: NodeJS.Pro
   if (/^node(js)?$/.test(path.basename(opts.argv[0] ?? ''))) {
     facet.interpreter = { name: 'node', version: process.versions.node, executable: process.execPath };
   }
-  const locks = lockfileHashes(opts.workspaceRoot);
+  const locks = lockfileHashes(opts.workspaceRoot, opts.hash);
   if (locks.length > 0) facet.lockfiles = locks;
   return facet;
 }

@@ -27,7 +27,9 @@ export interface CommandFacet {
    * (`preload`), the write-only workspace scan, or not traced (a pipeline run: its stages are).
    */
   captureMode: 'strace' | 'preload' | 'scan' | 'children';
+  /** True when something the run did may be missing from the footprint; `partialReasons` says what. */
   partial: boolean;
+  partialReasons?: string[];
   durationMs?: number;
 }
 
@@ -43,6 +45,8 @@ export interface RunEventInput {
   git?: GitState | null;
   scriptPath?: string | null;
   codeFiles?: { path: string; hash: string }[];
+  /** Programs and shared libraries outside the workspace the run executed or loaded. */
+  tools?: string[];
   footprint?: FootprintOp[];
   errorMessage?: string;
   /** Delta tables as standard OpenLineage datasets with a `version` facet. */
@@ -68,7 +72,14 @@ export function buildRunEvent(e: RunEventInput): Record<string, unknown> {
       'https://openlineage.io/spec/facets/1-1-0/ParentRunFacet.json#/$defs/ParentRunFacet',
     );
   }
-  if (e.footprint) runFacets.retrace_footprint = facet({ ops: e.footprint, partial: e.command.partial, mode: e.command.captureMode });
+  if (e.footprint) {
+    runFacets.retrace_footprint = facet({
+      ops: e.footprint,
+      partial: e.command.partial,
+      ...(e.command.partialReasons ? { partialReasons: e.command.partialReasons } : {}),
+      mode: e.command.captureMode,
+    });
+  }
   if (e.errorMessage !== undefined) {
     runFacets.errorMessage = facet(
       { message: e.errorMessage, programmingLanguage: 'shell' },
@@ -101,6 +112,7 @@ export function buildRunEvent(e: RunEventInput): Record<string, unknown> {
       dirty: e.git?.dirty ?? null,
       dirtyDiffHash: e.git?.dirtyDiffHash ?? null,
       files: e.codeFiles ?? [],
+      ...(e.tools && e.tools.length ? { tools: e.tools.map((p) => ({ path: p })) } : {}),
     });
   }
   const dataset = (t: { name: string; version: number }): Record<string, unknown> => ({

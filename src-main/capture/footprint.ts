@@ -4,16 +4,28 @@ import type { RawOp } from './syscall-ops';
 /**
  * From raw file operations to the footprint of DESIGN §3 (`retrace_footprint.ops`).
  *
- * strace cannot tell whether `open(O_CREAT)` created a file or overwrote one, so such opens stay
- * "pending" and are decided after the run by the file's birth time against a marker file written
- * just before the command started (same kernel clock): born after the marker = CREATE, else
- * MODIFY. Write-mode opens without O_TRUNC are MODIFY only if the file's mtime moved. Known
- * limits: a pre-existing file overwritten *and then deleted* in the run reads as a temp file; on
- * file systems without birth times a pending create counts as CREATE.
+ * Each path's operations are replayed in time order to learn two facts: did the path exist
+ * before the run, and does it exist after it (asked of the file system at the end). Its class
+ * follows from those and from whether its content changed:
+ *   existed before and after   → MODIFY if the content changed (truncated, overwritten, replaced
+ *                                by a rename, swapped by RENAME_EXCHANGE, deleted and written
+ *                                again, or written through a descriptor and its mtime moved),
+ *                                READ if the run read it first;
+ *   existed before, not after  → DELETE (plus READ if it was read);
+ *   new, exists after          → CREATE, or RENAME with `renamedFrom`;
+ *   new, gone after            → CREATE and DELETE: a temp file.
+ * Whether a path existed is known from the first operation that touched it (a read or an unlink
+ * needs it; O_EXCL and link need it absent). Opens with O_CREAT and renames onto a name are
+ * ambiguous: the interposer checks the path just before the call (`existed`, `replaced`); for
+ * strace, `existedBefore` answers (a listing of the workspace taken before the run) and, outside
+ * it, the file's birth time against a marker written just before the command started.
+ * Hard links: names of one inode share content changes — a write through one name modifies
+ * every other name the run touched.
  *
  * Op meanings for the footprint algebra: READ = accessed, CREATE = created, MODIFY = modified,
  * DELETE = deleted, RENAME = created under `path` by renaming `renamedFrom` (which gets its own
- * DELETE op).
+ * DELETE op). Executables and shared libraries (`exec`, `load`) are not data: they come back in
+ * `code`.
  */
 export type FootprintOpKind = 'READ' | 'CREATE' | 'MODIFY' | 'DELETE' | 'RENAME';
 
@@ -37,128 +49,222 @@ export interface ClassifiedOp {
   op: FootprintOpKind;
   atMs: number;
   renamedFrom?: string;
-}
-
-interface PathState {
-  existedKnown: boolean;
-  createdInRun: boolean;
-  deletedNow: boolean;
-  ops: { op: FootprintOpKind | 'PENDING_CREATE' | 'PENDING_MODIFY'; atMs: number; renamedFrom?: string; readable?: boolean }[];
+  /** Size and mtime at the end of the run, for a regular file (saves the hasher a stat). */
+  stat?: { size: number; mtimeMs: number };
 }
 
 export interface StatLike {
   isDirectory(): boolean;
+  isFile?(): boolean;
   birthtimeMs: number;
   mtimeMs: number;
+  size?: number;
+  ino?: number;
+  dev?: number;
+  nlink?: number;
 }
 
-/** `statPath` is injectable so the decision rules are testable without a clock race. */
-export function classifyRawOps(
-  raw: readonly RawOp[],
-  markerMs: number,
-  statPath: (p: string) => StatLike | null = defaultStat,
-): ClassifiedOp[] {
+export interface ClassifyOptions {
+  /** The kernel's file time just before the command started. */
+  markerMs: number;
+  /** lstat of a path at the end of the run (null: absent). Injectable for tests. */
+  statPath?: (p: string) => StatLike | null;
+  /** Whether a path existed before the run, where known without asking the tracer (strace). */
+  existedBefore?: (p: string) => boolean | undefined;
+}
+
+export interface Classification {
+  ops: ClassifiedOp[];
+  /** Programs executed and shared libraries loaded, in first-seen order. */
+  code: string[];
+}
+
+interface PathState {
+  existedBefore?: boolean;
+  exists?: boolean;
+  readAt?: number;
+  changedAt?: number;
+  changedBy?: string;
+  pendingWriteAt?: number;
+  pendingReadable?: boolean;
+  /** In-place content changes of whatever inode the name held (for hard-linked names). */
+  truncAt?: number;
+  wroteAt?: number;
+  createdAt?: number;
+  renamedFrom?: string;
+  deletedAt?: number;
+}
+
+export function classifyRawOps(raw: readonly RawOp[], opts: ClassifyOptions): Classification {
+  const statPath = opts.statPath ?? defaultStat;
   const states = new Map<string, PathState>();
   const dirs = new Set<string>();
+  const code: string[] = [];
+  const codeSeen = new Set<string>();
   const state = (p: string): PathState => {
     let s = states.get(p);
-    if (!s) states.set(p, (s = { existedKnown: false, createdInRun: false, deletedNow: false, ops: [] }));
+    if (!s) states.set(p, (s = {}));
     return s;
   };
-  const add = (s: PathState, op: PathState['ops'][number]): void => {
-    if (!s.ops.some((o) => o.op === op.op)) s.ops.push(op);
+  // The first operation on a path tells whether it existed before the run.
+  const reveal = (s: PathState, existed: boolean): void => {
+    if (s.existedBefore === undefined && s.createdAt === undefined && s.deletedAt === undefined && s.changedAt === undefined) s.existedBefore = existed;
+    s.exists = true;
   };
-  const created = (s: PathState, atMs: number, renamedFrom?: string): void => {
-    add(s, renamedFrom !== undefined ? { op: 'RENAME', atMs, renamedFrom } : { op: 'CREATE', atMs });
-    s.createdInRun = true;
-    s.deletedNow = false;
+  // Whether the path exists right now, for an operation that does not say: the replay so far,
+  // else the oracle, else its birth time (born after the marker = not there before).
+  const existsNow = (p: string, s: PathState, told: boolean | undefined): boolean => {
+    if (told !== undefined) return told;
+    if (s.exists !== undefined) return s.exists;
+    const known = opts.existedBefore?.(p);
+    if (known !== undefined) return known;
+    const st = statPath(p);
+    return st !== null && st.birthtimeMs > 0 && st.birthtimeMs < opts.markerMs;
   };
-  const modified = (s: PathState, atMs: number): void => {
-    if (!s.createdInRun) add(s, { op: 'MODIFY', atMs });
-    s.existedKnown = true;
+  const change = (s: PathState, at: number, by?: string): void => {
+    s.changedAt ??= at;
+    if (by !== undefined) s.changedBy = by;
+    s.exists = true;
+  };
+  const create = (s: PathState, at: number, renamedFrom?: string): void => {
+    if (s.existedBefore === undefined && s.changedAt === undefined) s.existedBefore = false;
+    if (s.existedBefore) change(s, at, renamedFrom);
+    else {
+      s.createdAt ??= at;
+      s.renamedFrom = renamedFrom;
+    }
+    s.exists = true;
+  };
+  const remove = (s: PathState, at: number): void => {
+    reveal(s, true);
+    s.deletedAt = at;
+    s.exists = false;
   };
 
-  for (const r of raw) {
+  // Stable by time: ops of different processes (and strace subtrees) arrive interleaved.
+  const ordered = raw.map((r, i) => ({ r, i })).sort((x, y) => x.r.at - y.r.at || x.i - y.i).map((x) => x.r);
+  for (const r of ordered) {
     if (r.kind === 'mkdir' || r.kind === 'rmdir') {
       dirs.add(r.path);
       continue;
     }
+    if (r.kind === 'exec' || r.kind === 'load') {
+      if (!codeSeen.has(r.path)) {
+        codeSeen.add(r.path);
+        code.push(r.path);
+      }
+      continue;
+    }
     const s = state(r.path);
     switch (r.kind) {
-      case 'exec':
-        add(s, { op: 'READ', atMs: r.at });
-        s.existedKnown = true;
-        break;
       case 'open': {
         const m = r.mode;
-        if (m.directory) {
+        if (m.directory || m.tmpfile) {
           dirs.add(r.path);
           break;
         }
         if (!m.write && !m.create) {
-          add(s, { op: 'READ', atMs: r.at });
-          if (!s.createdInRun) s.existedKnown = true;
-        } else if (m.create && (m.exclusive || s.deletedNow)) {
-          created(s, r.at);
-        } else if (m.create && !s.existedKnown && !s.createdInRun) {
-          add(s, { op: 'PENDING_CREATE', atMs: r.at });
-          s.createdInRun = true; // provisional: later opens of the same path are not new creates
-        } else if (m.truncate) {
-          modified(s, r.at);
-        } else if (!s.createdInRun) {
-          add(s, { op: 'PENDING_MODIFY', atMs: r.at, readable: m.read });
+          reveal(s, true);
+          if (s.createdAt === undefined && s.changedAt === undefined && s.pendingWriteAt === undefined) s.readAt ??= r.at;
+          break;
+        }
+        if (m.write) s.wroteAt ??= r.at;
+        if (m.truncate) s.truncAt ??= r.at;
+        if (m.create && (m.exclusive || !existsNow(r.path, s, r.existed))) {
+          create(s, r.at);
+        } else {
+          reveal(s, true);
+          if (m.truncate) change(s, r.at);
+          else if (s.createdAt === undefined) {
+            s.pendingWriteAt ??= r.at;
+            s.pendingReadable ||= m.read;
+          }
         }
         break;
       }
       case 'truncate':
-        modified(s, r.at);
+        reveal(s, true);
+        change(s, r.at);
+        s.truncAt ??= r.at;
         break;
       case 'delete':
-        add(s, { op: 'DELETE', atMs: r.at });
-        s.deletedNow = true;
+        remove(s, r.at);
         break;
       case 'link':
-        created(s, r.at);
+        create(s, r.at);
+        if (r.from !== undefined) reveal(state(r.from), true);
         break;
       case 'rename': {
         const from = state(r.from);
-        add(from, { op: 'DELETE', atMs: r.at });
-        from.deletedNow = true;
-        if (s.existedKnown && !s.createdInRun) {
-          // Atomic replace of a file the run had already seen: an overwrite, not a new artifact.
-          add(s, { op: 'MODIFY', atMs: r.at, renamedFrom: r.from });
-        } else created(s, r.at, r.from);
+        const replaced = existsNow(r.path, s, r.replaced);
+        remove(from, r.at);
+        if (replaced) {
+          reveal(s, true);
+          change(s, r.at, r.from);
+        } else create(s, r.at, r.from);
+        break;
+      }
+      case 'exchange': {
+        const other = state(r.other);
+        reveal(s, true);
+        reveal(other, true);
+        change(s, r.at);
+        change(other, r.at);
         break;
       }
     }
   }
 
+  // The end of the run: what exists, and which names share an inode.
+  const finals = new Map<string, StatLike | null>();
+  for (const p of states.keys()) finals.set(p, dirs.has(p) ? null : statPath(p));
+  const contentChanged = (p: string, s: PathState): boolean => {
+    if (s.changedAt !== undefined) return true;
+    const st = finals.get(p);
+    return s.pendingWriteAt !== undefined && !!st && st.mtimeMs >= opts.markerMs;
+  };
+  // Inodes written in place through any name (renames and re-creations bring a new inode and
+  // change no other name).
+  const changedInodes = new Set<string>();
+  const inodeOf = (st: StatLike | null | undefined): string | null =>
+    st && st.ino !== undefined && st.dev !== undefined && (st.nlink ?? 1) > 1 ? `${st.dev}:${st.ino}` : null;
+  for (const [p, s] of states) {
+    const st = finals.get(p);
+    const key = inodeOf(st);
+    if (key && (s.truncAt !== undefined || (s.wroteAt !== undefined && !!st && st.mtimeMs >= opts.markerMs))) changedInodes.add(key);
+  }
+
   const out: ClassifiedOp[] = [];
-  const emitted = new Set<string>();
   for (const [p, s] of states) {
     if (dirs.has(p)) continue;
-    const st = statPath(p);
+    const st = finals.get(p) ?? null;
     if (st?.isDirectory()) continue;
-    for (const o of s.ops) {
-      let op: FootprintOpKind | null;
-      if (o.op === 'PENDING_CREATE') {
-        if (!st) op = 'CREATE';
-        else if (st.birthtimeMs > 0) op = st.birthtimeMs >= markerMs ? 'CREATE' : 'MODIFY';
-        else op = 'CREATE';
-      } else if (o.op === 'PENDING_MODIFY') {
-        op = !st || st.mtimeMs >= markerMs ? 'MODIFY' : o.readable ? 'READ' : null;
-      } else op = o.op;
-      if (op === null || emitted.has(`${op} ${p}`)) continue;
-      emitted.add(`${op} ${p}`);
-      out.push({ path: p, op, atMs: o.atMs, ...(o.renamedFrom !== undefined ? { renamedFrom: o.renamedFrom } : {}) });
+    const existsAfter = st !== null;
+    const existedBefore = s.existedBefore ?? opts.existedBefore?.(p) ?? false;
+    const firstAt = Math.min(...[s.readAt, s.changedAt, s.pendingWriteAt, s.createdAt, s.deletedAt].filter((x): x is number => x !== undefined));
+    const fileStat = st && st.isFile?.() && st.size !== undefined ? { size: st.size, mtimeMs: st.mtimeMs } : undefined;
+    const push = (op: FootprintOpKind, atMs: number, renamedFrom?: string): void => {
+      out.push({ path: p, op, atMs: Number.isFinite(atMs) ? atMs : 0, ...(renamedFrom !== undefined ? { renamedFrom } : {}), ...(fileStat && op !== 'DELETE' ? { stat: fileStat } : {}) });
+    };
+    if (existedBefore) {
+      const key = inodeOf(st);
+      const changed = contentChanged(p, s) || (key !== null && changedInodes.has(key));
+      if (s.readAt !== undefined) push('READ', s.readAt);
+      if (!existsAfter) push('DELETE', s.deletedAt ?? firstAt);
+      else if (changed) push('MODIFY', s.changedAt ?? s.pendingWriteAt ?? firstAt, s.changedBy);
+      else if (s.readAt === undefined && s.pendingReadable) push('READ', s.pendingWriteAt ?? firstAt);
+    } else if (s.createdAt !== undefined) {
+      if (s.renamedFrom !== undefined) push('RENAME', s.createdAt, s.renamedFrom);
+      else push('CREATE', s.createdAt);
+      if (!existsAfter) push('DELETE', s.deletedAt ?? s.createdAt);
     }
   }
-  return out;
+  return { ops: out, code };
 }
 
 function defaultStat(p: string): StatLike | null {
   try {
-    return fs.statSync(p);
+    return fs.lstatSync(p);
   } catch {
     return null;
   }

@@ -87,8 +87,30 @@ export interface FileVersion {
   sampled: boolean;
 }
 
-/** Hashes one regular file; null when it is missing or not a regular file. */
-export async function hashFile(absPath: string, cache: HashCache, fingerprintAboveBytes = DEFAULT_FINGERPRINT_ABOVE_BYTES): Promise<FileVersion | null> {
+/** Size and mtime of a file already stat'ed by the caller (the classifier lstat'ed every path). */
+export interface KnownStat {
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * Hashes one regular file; null when it is missing or not a regular file. With `known` (from a
+ * stat taken after the run) a cache hit costs no system call at all, and a miss on a small file
+ * costs open, read and close: an I/O-heavy stage writes tens of thousands of small outputs, and
+ * their hashing is on the path of every `retrace run`.
+ */
+export async function hashFile(absPath: string, cache: HashCache, fingerprintAboveBytes = DEFAULT_FINGERPRINT_ABOVE_BYTES, known?: KnownStat): Promise<FileVersion | null> {
+  if (known) {
+    const cached = cache.get(absPath, known.size, known.mtimeMs);
+    if (cached) return { hash: cached, size: known.size, sampled: cached.startsWith('sampled-') };
+    if (known.size <= READ_BUFFER.length) {
+      const hash = readSmallSha256(absPath, known.size);
+      if (hash !== null) {
+        cache.set(absPath, known.size, known.mtimeMs, hash);
+        return { hash, size: known.size, sampled: false };
+      }
+    }
+  }
   let st: fs.Stats;
   try {
     st = fs.statSync(absPath);
@@ -107,6 +129,42 @@ export async function hashFile(absPath: string, cache: HashCache, fingerprintAbo
 }
 
 const SMALL_FILE_BYTES = 4 * 1024 * 1024;
+const READ_BUFFER = Buffer.alloc(64 * 1024);
+
+/** One read into a shared buffer; null when the file is not `size` bytes long any more. */
+function readSmallSha256(absPath: string, size: number): string | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(absPath, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const n = fs.readSync(fd, READ_BUFFER, 0, Math.min(size + 1, READ_BUFFER.length), 0);
+    if (n !== size) return null;
+    return `sha256:${crypto.createHash('sha256').update(READ_BUFFER.subarray(0, n)).digest('hex')}`;
+  } catch {
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The same for small files (lockfiles) where a synchronous read is cheaper than a stream. */
+export function hashFileSync(absPath: string, cache: HashCache): string | null {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(absPath);
+  } catch {
+    return null;
+  }
+  if (!st.isFile()) return null;
+  const cached = cache.get(absPath, st.size, st.mtimeMs);
+  if (cached) return cached;
+  const hash = readSha256(absPath);
+  if (hash !== null) cache.set(absPath, st.size, st.mtimeMs, hash);
+  return hash;
+}
 
 function readSha256(absPath: string): string | null {
   try {

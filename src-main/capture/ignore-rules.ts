@@ -1,12 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
+import { globToRegExp } from '../../shared/glob';
 
 /**
  * Which traced paths are noise: the system, interpreters and their packages, caches, and
  * Retrace's own folder. A run's footprint should show the user's data and code, not the 400
  * stdlib modules Python imports on start. Users add globs in `.retrace/config.json`
- * (`{"capture": {"ignore": ["data/scratch/**"]}}`); globs match the absolute path and the
- * workspace-relative path.
+ * (`{"capture": {"ignore": ["data/scratch/**", "**\/*.{tmp,log}"]}}`, the one glob dialect of
+ * shared/glob.ts); globs match the absolute path and the workspace-relative path.
  */
 export const DEFAULT_IGNORED_PREFIXES = [
   '/usr/', '/lib/', '/lib32/', '/lib64/', '/libx32/', '/bin/', '/sbin/', '/etc/',
@@ -25,28 +26,6 @@ export interface IgnoreRules {
   ignores(absPath: string): boolean;
 }
 
-/** Compiles a glob (`*`, `**`, `?`) into an anchored regular expression. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        // `**/` matches zero or more whole segments; a trailing `**` matches anything.
-        if (glob[i + 2] === '/') {
-          re += '(?:.*/)?';
-          i += 2;
-        } else {
-          re += '.*';
-          i += 1;
-        }
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
 export function buildIgnoreRules(opts: {
   workspaceRoot: string;
   /** Extra globs from config. */
@@ -62,15 +41,29 @@ export function buildIgnoreRules(opts: {
     path.join(os.tmpdir(), 'tsx-'),
     ...(opts.extraPrefixes ?? []).filter((p) => p && p !== '/' && !root.startsWith(withSlash(p))).map(withSlash),
   ];
-  const globs = [...DEFAULT_IGNORED_GLOBS, ...(opts.extraGlobs ?? [])].map(globToRegExp);
+  const any = anyOf([...DEFAULT_IGNORED_GLOBS, ...(opts.extraGlobs ?? [])]);
+  const rootSlash = withSlash(root);
   return {
     ignores(absPath: string): boolean {
       if (prefixes.some((p) => absPath.startsWith(p))) return true;
-      const rel = path.relative(root, absPath);
-      const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-      return globs.some((g) => g.test(absPath) || (inside && g.test(rel)));
+      if (any.test(absPath)) return true;
+      return absPath.startsWith(rootSlash) && absPath.length > rootSlash.length && any.test(absPath.slice(rootSlash.length));
     },
   };
+}
+
+const combined = new Map<string, RegExp>();
+
+/** One alternation instead of a test per glob: a busy run asks this for every path it touched. */
+function anyOf(globs: readonly string[]): RegExp {
+  const key = globs.join('\0');
+  let re = combined.get(key);
+  if (!re) {
+    re = new RegExp(globs.map((g) => `(?:${globToRegExp(g).source})`).join('|'));
+    if (combined.size > 100) combined.clear();
+    combined.set(key, re);
+  }
+  return re;
 }
 
 function withSlash(p: string): string {

@@ -1,31 +1,40 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import type { OpenMode, RawOp } from './syscall-ops';
+import type { OpenMode, RawOp, TraceNote } from './syscall-ops';
 
 /**
- * Parses the log written by the LD_PRELOAD interposer (interposer/retrace_preload.c) into the
- * same raw ops the strace path produces, so classification and everything after it is shared.
+ * Parses the log written by the LD_PRELOAD interposer (interposer/, format in interposer.h) into
+ * the same raw ops the strace path produces, so classification and everything after it is shared.
  * One record per line, tab-separated: `pid  time_us  op  flags  path [path2]`; paths are
- * absolute (the interposer joins relative and *at paths to the cwd or the dirfd's path) with
- * `\\`, `\t`, `\n` escaped. Only successful calls are logged. Pure, so it is unit-tested on lines.
+ * absolute with `\\`, `\t`, `\n` escaped. Only successful calls are logged. Records that are not
+ * file operations (handoff, lost, uring, nosud) come back as notes. Pure, so it is unit-tested on
+ * lines.
  */
-export function parsePreloadLine(line: string, cwd: string): RawOp | null {
+export function parsePreloadLine(line: string, cwd: string): RawOp | TraceNote | null {
   // indexOf rather than split: a busy command logs hundreds of thousands of lines.
   const t1 = line.indexOf('\t');
   const t2 = line.indexOf('\t', t1 + 1);
   const t3 = line.indexOf('\t', t2 + 1);
   const t4 = line.indexOf('\t', t3 + 1);
   if (t1 < 0 || t2 < 0 || t3 < 0 || t4 < 0) return null;
+  const pid = Number(line.slice(0, t1));
   const usec = Number(line.slice(t1 + 1, t2));
-  const at = Number.isFinite(usec) ? Math.round(usec / 1000) : 0;
+  // Milliseconds with the microseconds kept as a fraction: ops of different processes and of
+  // strace subtrees are merged by time.
+  const at = Number.isFinite(usec) ? usec / 1000 : 0;
   const op = line.slice(t2 + 1, t3);
+  const flags = line.slice(t3 + 1, t4);
   const t5 = line.indexOf('\t', t4 + 1);
   const p = normalise(line.slice(t4 + 1, t5 < 0 ? line.length : t5), cwd);
   if (p === null) return null;
+  const second = (): string | null => (t5 < 0 ? null : normalise(line.slice(t5 + 1), cwd));
   switch (op) {
-    case 'open':
-      return { kind: 'open', path: p, at, mode: openModeFromLetters(line.slice(t3 + 1, t4)) };
+    case 'open': {
+      const via = second();
+      const existed = flags.includes('e') ? true : flags.includes('n') ? false : undefined;
+      return { kind: 'open', path: p, at, mode: openModeFromLetters(flags), ...(via !== null && via !== p ? { via } : {}), ...(existed !== undefined ? { existed } : {}) };
+    }
     case 'trunc':
       return { kind: 'truncate', path: p, at };
     case 'unlink':
@@ -34,17 +43,43 @@ export function parsePreloadLine(line: string, cwd: string): RawOp | null {
       return { kind: 'rmdir', path: p, at };
     case 'mkdir':
       return { kind: 'mkdir', path: p, at };
-    case 'link':
-      return { kind: 'link', path: p, at };
+    case 'link': {
+      const from = second();
+      return { kind: 'link', path: p, at, ...(from !== null ? { from } : {}), ...(flags === 's' ? { symbolic: true } : {}) };
+    }
     case 'exec':
       return { kind: 'exec', path: p, at };
+    case 'load':
+      return { kind: 'load', path: p, at };
     case 'rename': {
-      const from = t5 < 0 ? null : normalise(line.slice(t5 + 1), cwd);
-      return from === null ? null : { kind: 'rename', path: p, from, at };
+      const from = second();
+      return from === null ? null : { kind: 'rename', path: p, from, at, replaced: flags.includes('o') };
     }
+    case 'exchange': {
+      const other = second();
+      return other === null ? null : { kind: 'exchange', path: p, other, at };
+    }
+    case 'handoff': {
+      const t6 = t5 < 0 ? -1 : line.indexOf('\t', t5 + 1);
+      const log = t5 < 0 ? null : normalise(line.slice(t5 + 1, t6 < 0 ? line.length : t6), cwd);
+      const program = t6 < 0 ? null : normalise(line.slice(t6 + 1), cwd);
+      return log === null ? null : { kind: 'handoff', pid, cwd: p, log, program: program ?? '' };
+    }
+    case 'lost':
+      return { kind: 'lost', pid, why: flags, path: p };
+    case 'uring':
+      return { kind: 'uring', pid, path: p };
+    case 'nosud':
+      return { kind: 'nosud', pid, why: flags };
     default:
       return null;
   }
+}
+
+const NOTE_KINDS = new Set(['handoff', 'lost', 'uring', 'nosud']);
+
+export function isTraceNote(x: RawOp | TraceNote): x is TraceNote {
+  return NOTE_KINDS.has(x.kind);
 }
 
 /**
@@ -53,6 +88,7 @@ export function parsePreloadLine(line: string, cwd: string): RawOp | null {
  */
 export class PreloadLogReader {
   readonly ops: RawOp[] = [];
+  readonly notes: TraceNote[] = [];
   sawExec = false;
   private offset = 0;
   private rest = '';
@@ -87,15 +123,20 @@ export class PreloadLogReader {
   private push(line: string): void {
     const op = parsePreloadLine(line, this.cwd);
     if (!op) return;
+    if (isTraceNote(op)) {
+      this.notes.push(op);
+      if (op.kind === 'handoff') this.sawExec = true;
+      return;
+    }
     if (op.kind === 'exec') this.sawExec = true;
     this.ops.push(op);
   }
 }
 
-/** `rwcxtad` letters (read, write, create, exclusive, truncate, append, directory) → OpenMode. */
+/** `rwcxtadT` letters (read, write, create, exclusive, truncate, append, directory, O_TMPFILE) → OpenMode. */
 export function openModeFromLetters(letters: string): OpenMode {
   const has = (c: string): boolean => letters.includes(c);
-  return { read: has('r'), write: has('w'), create: has('c'), exclusive: has('x'), truncate: has('t'), append: has('a'), directory: has('d') };
+  return { read: has('r'), write: has('w'), create: has('c'), exclusive: has('x'), truncate: has('t'), append: has('a'), directory: has('d'), tmpfile: has('T') };
 }
 
 /** Absolute paths that need no normalising: no `.`/`..` segment, no `//`, no trailing `/`. */

@@ -4,8 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ensureInterposerForTests } from './interposer-test-util';
-import { detectStrace } from './tracer';
+import { ensureInterposerForTests, needStrace } from './interposer.test-support';
 import { chooseTracer } from './tracer-choice';
 
 /**
@@ -18,15 +17,14 @@ const realCliHasRun = fs.readFileSync(path.join(ROOT, 'src-main/cli/all-commands
 const cliArgv = (args: string[]): string[] =>
   realCliHasRun ? [path.join(ROOT, 'bin/retrace.mjs'), ...args] : ['--import', import.meta.resolve('tsx'), HARNESS, ...args];
 const cliEnv = { ...process.env, RETRACE_FROM_SOURCE: '1' };
-const strace = detectStrace();
 ensureInterposerForTests();
 
 function tmpWs(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-cli-'));
 }
 
-test('retrace run passes stdin, stdout and the exit code through, and records the run', (t) => {
-  if (!strace.available) return t.skip('strace not installed');
+test('retrace run passes stdin, stdout and the exit code through, and records the run', () => {
+  needStrace();
   const ws = tmpWs();
   try {
     const r = spawnSync(
@@ -47,8 +45,8 @@ test('retrace run passes stdin, stdout and the exit code through, and records th
   }
 });
 
-test('SIGTERM sent to retrace run reaches the command, and retrace dies of the same signal', async (t) => {
-  if (!strace.available) return t.skip('strace not installed');
+test('SIGTERM sent to retrace run reaches the command, and retrace dies of the same signal', async () => {
+  needStrace();
   const ws = tmpWs();
   try {
     const child = spawn(process.execPath, cliArgv(['run', '-w', ws, '--', 'python3', '-c', 'import time; open("started","w").close(); time.sleep(60)']), {
@@ -73,8 +71,8 @@ test('SIGTERM sent to retrace run reaches the command, and retrace dies of the s
   }
 });
 
-test('a pipeline script calling retrace run per stage yields a pipeline run with linked stage runs', (t) => {
-  if (!strace.available) return t.skip('strace not installed');
+test('a pipeline script calling retrace run per stage yields a pipeline run with linked stage runs', () => {
+  needStrace();
   const ws = tmpWs();
   try {
     // `retrace` on PATH, the way a user's pipeline script calls it.

@@ -51,3 +51,63 @@ export function diffListings(before: WorkspaceListing, after: WorkspaceListing, 
   for (const p of before.keys()) if (!after.has(p)) ops.push({ path: p, op: 'DELETE', atMs });
   return ops.sort((x, y) => x.path.localeCompare(y.path));
 }
+
+/**
+ * The names of the workspace's files (and symlinks) before a run, without stat: what strace
+ * cannot tell — whether a rename replaced an existing file — is answered from it.
+ */
+export function listNames(root: string, rules: IgnoreRules, limit = 500_000): Set<string> {
+  const out = new Set<string>();
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (out.size >= limit) return;
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !rules.ignores(abs + '/')) walk(abs);
+      } else out.add(abs);
+    }
+  };
+  walk(path.resolve(root));
+  return out;
+}
+
+/**
+ * Files of the workspace born or modified after `markerMs` that `known` does not mention: what a
+ * run did where no tracer looks (io_uring). Deletions and reads stay unknown, so such a run is
+ * still partial.
+ */
+export function changedSince(root: string, markerMs: number, rules: IgnoreRules, known: readonly ClassifiedOp[]): ClassifiedOp[] {
+  const seen = new Set(known.map((o) => o.path));
+  const out: ClassifiedOp[] = [];
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !rules.ignores(abs + '/')) walk(abs);
+        continue;
+      }
+      if (!e.isFile() || seen.has(abs) || rules.ignores(abs)) continue;
+      try {
+        const st = fs.statSync(abs);
+        if (st.birthtimeMs >= markerMs) out.push({ path: abs, op: 'CREATE', atMs: st.birthtimeMs });
+        else if (st.mtimeMs >= markerMs) out.push({ path: abs, op: 'MODIFY', atMs: st.mtimeMs });
+      } catch {
+        // vanished while listing
+      }
+    }
+  };
+  walk(path.resolve(root));
+  return out;
+}

@@ -21,7 +21,7 @@ export interface SyscallArg {
 
 export interface SyscallRecord {
   readonly pid: number;
-  /** Epoch milliseconds (from `-ttt`), or 0 when the line has no timestamp. */
+  /** Epoch milliseconds with microseconds as the fraction (from `-ttt`), or 0 without a timestamp. */
   readonly atMs: number;
   readonly name: string;
   readonly args: readonly SyscallArg[];
@@ -44,7 +44,7 @@ export class StraceLineParser {
     const m = LINE_HEAD.exec(line);
     if (!m) return null;
     const pid = Number(m[1]);
-    const atMs = m[2] ? Math.round(Number(m[2]) * 1000) : 0;
+    const atMs = m[2] ? Math.round(Number(m[2]) * 1e6) / 1000 : 0;
     let body = m[3]!;
     if (body.startsWith('---') || body.startsWith('+++')) return null;
     if (body.endsWith(' <unfinished ...>')) {

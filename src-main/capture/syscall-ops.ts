@@ -8,9 +8,23 @@ import type { SyscallRecord } from './strace-parse';
  * could not read). The annotation wins when present: it is what the kernel saw.
  */
 export type RawOp =
-  | { readonly kind: 'open'; readonly path: string; readonly at: number; readonly mode: OpenMode }
-  | { readonly kind: 'truncate' | 'delete' | 'link' | 'exec' | 'rmdir' | 'mkdir'; readonly path: string; readonly at: number }
-  | { readonly kind: 'rename'; readonly path: string; readonly from: string; readonly at: number };
+  | {
+      readonly kind: 'open';
+      readonly path: string;
+      readonly at: number;
+      readonly mode: OpenMode;
+      /** The path the program named, when it differs from the resolved `path` (a symlink). */
+      readonly via?: string;
+      /** For O_CREAT opens without O_EXCL: whether the path existed just before (interposer only). */
+      readonly existed?: boolean;
+    }
+  | { readonly kind: 'truncate' | 'delete' | 'exec' | 'load' | 'rmdir' | 'mkdir'; readonly path: string; readonly at: number }
+  /** A new name: a hard link to `from` (the existing name, when known) or a symbolic link. */
+  | { readonly kind: 'link'; readonly path: string; readonly at: number; readonly from?: string; readonly symbolic?: boolean }
+  /** `replaced`: the new name existed and was replaced (interposer only; unknown under strace). */
+  | { readonly kind: 'rename'; readonly path: string; readonly from: string; readonly at: number; readonly replaced?: boolean }
+  /** renameat2(RENAME_EXCHANGE): the two names swapped their files. */
+  | { readonly kind: 'exchange'; readonly path: string; readonly other: string; readonly at: number };
 
 export interface OpenMode {
   readonly write: boolean;
@@ -20,7 +34,20 @@ export interface OpenMode {
   readonly truncate: boolean;
   readonly append: boolean;
   readonly directory: boolean;
+  /** O_TMPFILE: an unnamed file in the folder `path`; it gets a name only through linkat. */
+  readonly tmpfile?: boolean;
 }
+
+/**
+ * What a tracer noticed about the run besides file operations: a subtree handed to strace
+ * (`handoff`), a program no tracer could follow (`lost`), io_uring in use (`uring`), raw system
+ * calls that could not be watched (`nosud`).
+ */
+export type TraceNote =
+  | { readonly kind: 'handoff'; readonly pid: number; readonly cwd: string; readonly log: string; readonly program: string }
+  | { readonly kind: 'lost'; readonly pid: number; readonly why: string; readonly path: string }
+  | { readonly kind: 'uring'; readonly pid: number; readonly path: string }
+  | { readonly kind: 'nosud'; readonly pid: number; readonly why: string };
 
 /** The syscalls strace is asked to trace: file operations plus what cwd/fd tracking needs. */
 export const TRACED_SYSCALLS = [
@@ -31,6 +58,8 @@ export const TRACED_SYSCALLS = [
   'chdir', 'fchdir', 'link', 'linkat', 'symlink', 'symlinkat',
   // Process creation: a child inherits its parent's cwd and fds.
   'clone', 'clone3', 'fork', 'vfork',
+  // io_uring does file work inside the kernel: its set-up makes the run partial.
+  'io_uring_setup',
 ] as const;
 
 interface ProcState {
@@ -43,6 +72,8 @@ export class SyscallOpsBuilder {
   readonly ops: RawOp[] = [];
 
   constructor(private readonly initialCwd: string) {}
+
+  readonly notes: TraceNote[] = [];
 
   private proc(pid: number): ProcState {
     let p = this.procs.get(pid);
@@ -107,9 +138,12 @@ export class SyscallOpsBuilder {
         const resolved = rec.retPath ?? this.resolve(p, file, withDir ? a[0] : undefined);
         if (withDir) this.resolve(p, file, a[0]); // keeps cwd fresh from AT_FDCWD<...>
         if (!ok) return;
-        p.fds.set(rec.ret, resolved);
         const flagsText = rec.name === 'creat' ? 'O_WRONLY|O_CREAT|O_TRUNC' : (a[withDir ? 2 : 1]?.raw ?? 'O_RDONLY');
-        this.ops.push({ kind: 'open', path: resolved, at, mode: parseOpenFlags(flagsText) });
+        const mode = parseOpenFlags(flagsText);
+        // An O_TMPFILE descriptor names "/dir/#ino (deleted)": the file is the folder's until linked.
+        const target = mode.tmpfile ? this.resolve(p, file, withDir ? a[0] : undefined) : resolved;
+        p.fds.set(rec.ret, target);
+        this.ops.push({ kind: 'open', path: target, at, mode });
         return;
       }
       case 'truncate':
@@ -145,12 +179,10 @@ export class SyscallOpsBuilder {
         const from = str(isAt ? 1 : 0);
         const to = str(isAt ? 3 : 1);
         if (from === undefined || to === undefined) return;
-        this.ops.push({
-          kind: 'rename',
-          from: this.resolve(p, from, isAt ? a[0] : undefined),
-          path: this.resolve(p, to, isAt ? a[2] : undefined),
-          at,
-        });
+        const fromPath = this.resolve(p, from, isAt ? a[0] : undefined);
+        const toPath = this.resolve(p, to, isAt ? a[2] : undefined);
+        if (rec.name === 'renameat2' && /RENAME_EXCHANGE/.test(a[4]?.raw ?? '')) this.ops.push({ kind: 'exchange', path: toPath, other: fromPath, at });
+        else this.ops.push({ kind: 'rename', from: fromPath, path: toPath, at });
         return;
       }
       case 'link':
@@ -163,7 +195,16 @@ export class SyscallOpsBuilder {
         const idx = rec.name === 'link' || rec.name === 'symlink' ? 1 : rec.name === 'linkat' ? 3 : 2;
         const dir = rec.name === 'linkat' ? a[2] : rec.name === 'symlinkat' ? a[1] : undefined;
         const file = str(idx);
-        if (file !== undefined) this.ops.push({ kind: 'link', path: this.resolve(p, file, dir), at });
+        if (file === undefined) return;
+        const symbolic = rec.name === 'symlink' || rec.name === 'symlinkat';
+        // The existing name of a hard link: link(old,…), linkat(od, old, …); "" = the fd itself.
+        let from: string | undefined;
+        if (!symbolic) {
+          const old = str(rec.name === 'link' ? 0 : 1);
+          if (old) from = this.resolve(p, old, rec.name === 'linkat' ? a[0] : undefined);
+          else if (rec.name === 'linkat') from = a[0]?.fdPath ?? p.fds.get(Number(a[0]?.raw));
+        }
+        this.ops.push({ kind: 'link', path: this.resolve(p, file, dir), at, ...(from !== undefined ? { from } : {}), ...(symbolic ? { symbolic } : {}) });
         return;
       }
       case 'execve':
@@ -177,6 +218,9 @@ export class SyscallOpsBuilder {
         this.ops.push({ kind: 'exec', path: target, at });
         return;
       }
+      case 'io_uring_setup':
+        if (ok) this.notes.push({ kind: 'uring', pid: rec.pid, path: '' });
+        return;
       default:
         return;
     }
@@ -190,10 +234,11 @@ export function parseOpenFlags(text: string): OpenMode {
   return {
     write,
     read: !has('O_WRONLY'),
-    create: has('O_CREAT') || has('O_TMPFILE'),
+    create: has('O_CREAT'),
     exclusive: has('O_EXCL'),
     truncate: has('O_TRUNC'),
     append: has('O_APPEND'),
-    directory: has('O_DIRECTORY') || has('O_PATH'),
+    directory: (has('O_DIRECTORY') && !has('O_TMPFILE')) || has('O_PATH'),
+    tmpfile: has('O_TMPFILE'),
   };
 }

@@ -6,9 +6,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { captureRun, ENV_TRACING } from './capture-run';
 import { footprintClasses } from './footprint';
-import { ensureInterposerForTests } from './interposer-test-util';
+import { needInterposer, needStrace } from './interposer.test-support';
 import { openModeFromLetters, parsePreloadLine } from './preload-log';
-import { detectStrace } from './tracer';
 import { chooseTracer, ENV_PRELOAD_SO, ENV_TRACER, inspectExecutable } from './tracer-choice';
 
 /**
@@ -16,8 +15,6 @@ import { chooseTracer, ENV_PRELOAD_SO, ENV_TRACER, inspectExecutable } from './t
  * format, and the interposer's behaviour where it differs from strace: explicit environments,
  * concurrent writers, programs that close or reuse its log descriptor.
  */
-const interposer = ensureInterposerForTests();
-const strace = detectStrace();
 const quiet = { warn: () => {} };
 
 function tmp(prefix: string): string {
@@ -119,31 +116,45 @@ test('the machine’s own sh and python3 are seen as dynamically linked', () => 
 
 test('interposer log lines become the raw ops the strace path yields', () => {
   const cwd = '/ws';
-  assert.deepEqual(parsePreloadLine('12\t1700000000123456\topen\twct\t/ws/sub/../a b.txt', cwd), {
+  assert.deepEqual(parsePreloadLine('12\t1700000000123456\topen\twctn\t/ws/sub/../a b.txt', cwd), {
     kind: 'open',
     path: '/ws/a b.txt',
-    at: 1700000000123,
+    at: 1700000000123.456,
     mode: openModeFromLetters('wct'),
+    existed: false,
   });
-  assert.deepEqual(openModeFromLetters('rwcxtad'), { read: true, write: true, create: true, exclusive: true, truncate: true, append: true, directory: true });
-  assert.deepEqual(parsePreloadLine('1\t0\trename\t-\t/ws/new\t/ws/old', cwd), { kind: 'rename', path: '/ws/new', from: '/ws/old', at: 0 });
+  // A write through a symlink: the resolved target first, the name the program used second.
+  assert.deepEqual(parsePreloadLine('12\t0\topen\twae\t/ws/target.txt\t/ws/link.txt', cwd), {
+    kind: 'open', path: '/ws/target.txt', at: 0, mode: openModeFromLetters('wa'), via: '/ws/link.txt', existed: true,
+  });
+  assert.deepEqual(openModeFromLetters('rwcxtad'), { read: true, write: true, create: true, exclusive: true, truncate: true, append: true, directory: true, tmpfile: false });
+  assert.deepEqual(parsePreloadLine('1\t0\trename\to\t/ws/new\t/ws/old', cwd), { kind: 'rename', path: '/ws/new', from: '/ws/old', at: 0, replaced: true });
+  assert.deepEqual(parsePreloadLine('1\t0\texchange\t-\t/ws/a\t/ws/b', cwd), { kind: 'exchange', path: '/ws/a', other: '/ws/b', at: 0 });
+  assert.deepEqual(parsePreloadLine('1\t0\tlink\th\t/ws/alias\t/ws/data', cwd), { kind: 'link', path: '/ws/alias', from: '/ws/data', at: 0 });
+  assert.deepEqual(parsePreloadLine('1\t0\tload\t-\t/ws/libx.so', cwd), { kind: 'load', path: '/ws/libx.so', at: 0 });
+  assert.deepEqual(parsePreloadLine('7\t0\thandoff\t-\t/ws\t/tmp/t/strace.7.1.log\t/ws/static_tool', cwd), { kind: 'handoff', pid: 7, cwd: '/ws', log: '/tmp/t/strace.7.1.log', program: '/ws/static_tool' });
+  assert.deepEqual(parsePreloadLine('7\t0\tlost\tsetuid\t/usr/bin/sudo', cwd), { kind: 'lost', pid: 7, why: 'setuid', path: '/usr/bin/sudo' });
   assert.deepEqual(parsePreloadLine('1\t0\tunlink\t-\t/ws/tab\\there\\nnl\\\\bs', cwd), { kind: 'delete', path: '/ws/tab\there\nnl\\bs', at: 0 });
   assert.deepEqual(parsePreloadLine('1\t0\ttrunc\t-\t/ws/gone (deleted)', cwd), { kind: 'truncate', path: '/ws/gone', at: 0 });
-  assert.equal(parsePreloadLine('1\t0\topen\tr\t/ws/.hidden/x', cwd)?.path, '/ws/.hidden/x');
-  assert.equal(parsePreloadLine('1\t0\topen\tr\t/ws//a/./b/', cwd)?.path, '/ws/a/b');
-  assert.equal(parsePreloadLine('1\t0\topen\tr\t/', cwd)?.path, '/');
+  const pathOf = (line: string): string | undefined => {
+    const r = parsePreloadLine(line, cwd);
+    return r && 'path' in r ? r.path : undefined;
+  };
+  assert.equal(pathOf('1\t0\topen\tr\t/ws/.hidden/x'), '/ws/.hidden/x');
+  assert.equal(pathOf('1\t0\topen\tr\t/ws//a/./b/'), '/ws/a/b');
+  assert.equal(pathOf('1\t0\topen\tr\t/'), '/');
   assert.equal(parsePreloadLine('garbage', cwd), null);
   assert.equal(parsePreloadLine('1\t0\tunknown\t-\t/x', cwd), null);
 });
 
-test('a statically linked command falls back to strace and is still captured', async (t) => {
-  if (!strace.available) return t.skip('strace not installed');
-  if (!interposer) return t.skip('no interposer (no C compiler)');
+test('a statically linked command falls back to strace and is still captured', async () => {
+  needStrace();
+  needInterposer();
   const ws = tmp('retrace-static-');
   try {
     fs.writeFileSync(path.join(ws, 'st.c'), '#include <stdio.h>\nint main(void){FILE*f=fopen("static_out.txt","w");if(!f)return 1;fputs("s\\n",f);return fclose(f);}\n');
     const cc = spawnSync('cc', ['-static', '-O1', '-o', path.join(ws, 'st'), path.join(ws, 'st.c')], { encoding: 'utf8' });
-    if (cc.status !== 0) return t.skip('cc -static is not available (the synthetic-header test covers the detection)');
+    assert.equal(cc.status, 0, `cc -static failed (a static libc is needed: apt-get install libc6-dev, see .ci/run): ${cc.stderr}`);
     fs.rmSync(path.join(ws, 'st.c'));
     assert.equal(inspectExecutable('./st', process.env, ws).kind, 'static');
     const r = await captureRun({ argv: ['./st'], workspaceRoot: ws, cwd: ws, env: { ...process.env, [ENV_TRACER]: '' }, ...quiet });
@@ -155,8 +166,8 @@ test('a statically linked command falls back to strace and is still captured', a
   }
 });
 
-test('the interposer follows children given an empty environment or none, and concurrent writers', async (t) => {
-  if (!interposer) return t.skip('no interposer (no C compiler)');
+test('the interposer follows children given an empty environment or none, and concurrent writers', async () => {
+  needInterposer();
   const ws = tmp('retrace-preload-');
   try {
     const script = [
@@ -180,8 +191,8 @@ test('the interposer follows children given an empty environment or none, and co
   }
 });
 
-test('a program that closes the interposer’s log and reuses its descriptor gets no records in its files', async (t) => {
-  if (!interposer) return t.skip('no interposer (no C compiler)');
+test('a program that closes the interposer’s log and reuses its descriptor gets no records in its files', async () => {
+  needInterposer();
   const ws = tmp('retrace-preload-fd-');
   try {
     const script = [
@@ -203,8 +214,8 @@ test('a program that closes the interposer’s log and reuses its descriptor get
   }
 });
 
-test('a run nested in an interposer-traced run traces with strace; one nested under strace scans', async (t) => {
-  if (!strace.available) return t.skip('strace not installed');
+test('a run nested in an interposer-traced run traces with strace; one nested under strace scans', async () => {
+  needStrace();
   const ws = tmp('retrace-nested-');
   try {
     const run = (outer: string) =>

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ArtifactClassifier, DEFAULT_ARTIFACT_RULES, globToRegExp, normalisePath } from './naming';
+import { globToRegExp } from '../../shared/glob';
+import { ArtifactClassifier, DEFAULT_ARTIFACT_RULES, normalisePath } from './naming';
 import { parseIsoTime } from './time';
 
 test('Hopsworks naming conventions and ML defaults give artifact kinds and roll-ups', () => {
@@ -16,6 +17,8 @@ test('Hopsworks naming conventions and ML defaults give artifact kinds and roll-
   assert.equal(k('/apps/hive/warehouse/p_featurestore.db/sales_1/part-0.parquet'), 'feature_group@/apps/hive/warehouse/p_featurestore.db/sales_1');
   assert.equal(k('/Projects/p/Experiments/application_1_0001_1/model.h5'), 'experiment@/Projects/p/Experiments/application_1_0001_1');
   assert.equal(k('tables/orders/_delta_log/00000000000000000000.json'), 'dataset@tables/orders');
+  assert.equal(k('tables/trips/.hoodie/20240101000000000.commit'), 'dataset@tables/trips');
+  assert.equal(k('tables/.hoodie_like/x.csv'), 'dataset'); // only the exact `.hoodie` marks a Hudi table
   assert.equal(k('out/model.safetensors'), 'model');
   assert.equal(k('data/train.parquet'), 'dataset');
   assert.equal(k('requirements.txt'), 'environment');

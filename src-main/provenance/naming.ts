@@ -4,18 +4,19 @@
  * path itself. Rules come from `.retrace/config.json` (`artifactRules`) before the defaults.
  */
 import type { NodeKind } from '../../shared/dto';
+import { globToRegExp } from '../../shared/glob';
 
 export type ArtifactKind = Exclude<NodeKind, 'job' | 'run'>;
 
 export interface ArtifactRule {
-  /** Glob over a normalised path: `*` = one segment part, `**` = any segments, `{a,b}`. */
+  /** Glob over a normalised path (shared/glob.ts: `*` = one segment part, `**` = any segments, `{a,b}`). */
   readonly match: string;
   readonly kind: ArtifactKind;
   /** `folder`: the matched directory is the artifact and everything below rolls up to it. */
   readonly scope?: 'folder' | 'file';
   /** Last-segment names that never form the artifact (Hopsworks' resource folders). */
   readonly exclude?: readonly string[];
-  /** Folder rules only: the folder is an artifact only when its child is named so (Delta's `_delta_log`). */
+  /** Folder rules only: the folder is an artifact only when its child is named so (Delta's `_delta_log`, Hudi's `.hoodie`). */
   readonly marker?: string;
 }
 
@@ -27,6 +28,8 @@ export const DEFAULT_ARTIFACT_RULES: readonly ArtifactRule[] = [
   { match: '**/Experiments/application_*', kind: 'experiment', scope: 'folder' },
   // A Delta table is its folder; `_delta_log/` and part files belong to it.
   { match: '**/*', kind: 'dataset', scope: 'folder', marker: '_delta_log' },
+  // A Hudi table likewise: its timeline lives in `.hoodie/`, data files beside it.
+  { match: '**/*', kind: 'dataset', scope: 'folder', marker: '.hoodie' },
   { match: '**/*.{pt,pth,pkl,joblib,onnx,safetensors,h5,ckpt}', kind: 'model', scope: 'file' },
   { match: '**/*.{csv,parquet,jsonl,tsv,feather,arrow,avro,orc}', kind: 'dataset', scope: 'file' },
   { match: '**/{environment.yml,requirements.txt,poetry.lock,uv.lock,Pipfile.lock}', kind: 'environment', scope: 'file' },
@@ -102,36 +105,6 @@ export class ArtifactClassifier {
     }
     return rules;
   }
-}
-
-/** `**` any number of segments, `*` within a segment, `?` one char, `{a,b}` alternatives. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (ch === '?') re += '[^/]';
-    else if (ch === '{') {
-      const end = glob.indexOf('}', i);
-      if (end < 0) re += '\\{';
-      else {
-        re += '(?:' + glob.slice(i + 1, end).split(',').map(escapeRe).join('|') + ')';
-        i = end;
-      }
-    } else re += escapeRe(ch);
-  }
-  return new RegExp('^' + re + '$');
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const NOT_NORMAL = /\\|\/\/|\/$|(?:^|\/)\.\.?(?:\/|$)/;

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { globToRegExp } from './naming';
+import { globBase, globToRegExp, isGlob } from '../../shared/glob';
 
 export interface SourceSpec {
   readonly path: string;
@@ -24,7 +24,7 @@ export function discoverSources(specs: readonly string[], baseDir: string): Sour
   const found = new Set<string>();
   for (const spec of specs) {
     const abs = path.resolve(baseDir, spec);
-    if (/[*?{]/.test(spec)) {
+    if (isGlob(spec)) {
       expandGlob(abs, found);
       continue;
     }
@@ -58,9 +58,7 @@ function walk(dir: string, out: Set<string>): void {
 
 function expandGlob(absGlob: string, out: Set<string>): void {
   const norm = absGlob.split(path.sep).join('/');
-  const segs = norm.split('/');
-  const firstWild = segs.findIndex((s) => /[*?{]/.test(s));
-  const base = segs.slice(0, firstWild).join('/') || '/';
+  const base = globBase(norm) || '/';
   const re = globToRegExp(norm);
   const all = new Set<string>();
   walkAll(base, all);
