@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Builds the renderer (Vite) and the main side (esbuild: Node ESM bundles with every package
-// kept external, plus the sandboxed preload as one CommonJS file, which Electron requires).
+// kept external, split into chunks at each dynamic import, plus the sandboxed preload as one
+// CommonJS file, which Electron requires).
 import { build as viteBuild } from 'vite';
 import { build as esbuild } from 'esbuild';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -15,6 +17,8 @@ const mainEntries = {
   'entry-electron': 'src-main/entry-electron.ts',
   'lake-worker': 'src-main/lake/lake-worker.ts',
 };
+// Chunk names carry content hashes: clear the folder so chunks of earlier builds are not shipped.
+fs.rmSync(path.join(root, 'dist/main'), { recursive: true, force: true });
 await esbuild({
   absWorkingDir: root,
   entryPoints: mainEntries,
@@ -24,6 +28,10 @@ await esbuild({
   format: 'esm',
   target: 'node20',
   packages: 'external',
+  // Each dynamic import() becomes its own chunk, so a command loads only what it runs
+  // (`retrace --version` reads one small file). Chunks sit flat beside the entries, where
+  // paths computed from import.meta.url (../renderer, ./lake-worker.js) still hold.
+  splitting: true,
   sourcemap: true,
   logLevel: 'warning',
   // Bundled ESM has no `require`; some dependencies are CommonJS-only.

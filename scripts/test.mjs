@@ -2,7 +2,7 @@
 // The one test command (`npm test`): type-check, lint, build, then every unit, contract and
 // e2e test in one `node --test` run, so CI reads one closing summary.
 //   --only unit   skip the build and the e2e specs (fast inner loop)
-//   --no-build    reuse dist/ as it is
+//   --no-build    reuse dist/ as it is for the UI; a CLI the tests spawn runs from the sources
 //   FILE...       run only these test files (type-check and lint still run unless --fast)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,10 +15,10 @@ const fast = args.includes('--fast');
 const noBuild = args.includes('--no-build') || only === 'unit';
 const files = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--only');
 
-function step(name, cmd, cmdArgs) {
+function step(name, cmd, cmdArgs, env = process.env) {
   const t0 = Date.now();
   process.stdout.write(`\n▶ ${name}\n`);
-  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env: process.env });
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) {
     process.stdout.write(`✖ ${name} failed (exit ${r.status ?? r.signal}).\n`);
     process.exit(r.status || 1);
@@ -61,10 +61,15 @@ if (testFiles.length === 0) {
   console.error('No test files found.');
   process.exit(1);
 }
+// A CLI spawned by a test runs the dist/ built above, or else the sources: a dist/ left from an
+// earlier build would test yesterday's code (bin/retrace.mjs prefers dist/ when it exists).
+const testEnv = noBuild
+  ? { ...process.env, RETRACE_FROM_SOURCE: '1', RETRACE_TEST_DIST_FRESH: '0' }
+  : { ...process.env, RETRACE_TEST_DIST_FRESH: '1' };
 step(`tests (${testFiles.length} files)`, process.execPath, [
   '--import', 'tsx',
   '--test',
   '--test-concurrency=2',
   '--test-reporter=spec',
   ...testFiles,
-]);
+], testEnv);

@@ -4,11 +4,22 @@ import path from 'node:path';
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 export const RETRACE_BIN = path.join(REPO_ROOT, 'bin/retrace.mjs');
 
-/** Runs the real `retrace` command (the built one when dist/ exists) and collects its output. */
-export function retrace(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}) {
+/**
+ * How the tests run `retrace`: from the built dist/ only when this test run built it
+ * (scripts/test.mjs says so); otherwise from the sources, because bin/retrace.mjs prefers a
+ * dist/ that may be older than the code under test.
+ */
+export function cliEnv(): NodeJS.ProcessEnv {
+  return process.env.RETRACE_TEST_DIST_FRESH === '1' ? { RETRACE_NO_BROWSER: '1' } : { RETRACE_NO_BROWSER: '1', RETRACE_FROM_SOURCE: '1' };
+}
+
+/** Runs the real `retrace` command and collects its output. */
+export function retrace(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; uid?: number; gid?: number } = {}) {
   const r = spawnSync(process.execPath, [RETRACE_BIN, ...args], {
     cwd: opts.cwd ?? REPO_ROOT,
-    env: { ...process.env, RETRACE_NO_BROWSER: '1', ...opts.env },
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+    env: { ...process.env, ...cliEnv(), ...opts.env },
     encoding: 'utf8',
     input: opts.input ?? '',
     timeout: 120_000,
@@ -18,7 +29,7 @@ export function retrace(args: readonly string[], opts: { cwd?: string; env?: Nod
 
 /** Starts `retrace serve` (or open) and resolves with the URL from its READY line. */
 export function startRetraceServer(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ url: string; child: ChildProcess; stderr: () => string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [RETRACE_BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, RETRACE_NO_BROWSER: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [RETRACE_BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...cliEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));

@@ -3,13 +3,26 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { buildProgram } from '../src-main/cli/main';
 import { retrace, startRetraceServer } from './cli.test-support';
 
-test('--help lists the DESIGN §8 commands', () => {
+test('--help lists the DESIGN §8 commands, and each is a real command with its own usage', () => {
   const r = retrace(['--help']);
   assert.equal(r.code, 0);
-  for (const c of ['open', 'serve', 'demo', 'run', 'ingest', 'tail', 'graph', 'snapshots', 'footprint', 'impact', 'repro', 'rerun', 'search', 'insights', 'table', 'export', 'bench']) {
+  assert.doesNotMatch(r.stdout, /not built/i);
+  // Each command with an option or argument that only its real registrar defines.
+  const own: Record<string, RegExp> = {
+    open: /--demo/, serve: /--port <n>/, demo: /\[dir\]/, run: /--stage/, ingest: /--rebuild/, tail: /-w, --workspace/,
+    graph: /--as-of/, snapshots: /--json/, footprint: /<run>/, impact: /--depth/, repro: /<run>/, rerun: /--yes/,
+    search: /<query\.\.\.>/, insights: /<question>/, table: /write/, export: /--format/, bench: /--quick/,
+  };
+  for (const [c, option] of Object.entries(own)) {
     assert.match(r.stdout, new RegExp(`^  ${c}\\b`, 'm'), `${c} is listed`);
+    const cmd = buildProgram().commands.find((x) => x.name() === c);
+    assert.ok(cmd, `${c} is registered`);
+    const help = cmd.helpInformation();
+    assert.match(help, new RegExp(`^Usage: retrace ${c}\\b`, 'm'));
+    assert.match(help, option, `${c} --help shows ${option}`);
   }
 });
 

@@ -131,6 +131,43 @@ test('lineage: the index engine never imports the read models or the synthetic g
   assert.deepEqual(wrong, []);
 });
 
+/** Static imports that load code at run time (`import type` and type-only specifiers are erased). */
+function valueImports(file: string): string[] {
+  const sf = ts.createSourceFile(file, fs.readFileSync(path.join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, false);
+  const out: string[] = [];
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+    const clause = st.importClause;
+    const erased = clause?.isTypeOnly || (clause && !clause.name && clause.namedBindings && ts.isNamedImports(clause.namedBindings)
+      && clause.namedBindings.elements.length > 0 && clause.namedBindings.elements.every((e) => e.isTypeOnly));
+    if (!erased) out.push(st.moduleSpecifier.text);
+  }
+  return out;
+}
+
+test('the CLI loads a command\'s modules only when that command runs', () => {
+  // What `retrace --help` loads is everything main.ts imports statically, transitively: the CLI
+  // and every command's definition. Anything else (SQLite, Parquet, the lineage engine,
+  // capture…) a command loads with `await import()` inside its action.
+  const loaded = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (f: string): void => {
+    if (loaded.has(f)) return;
+    loaded.add(f);
+    for (const spec of valueImports(f)) {
+      const target = resolveImport(f, spec);
+      if (target) visit(target);
+      else if (!spec.startsWith('.')) packages.add(spec);
+    }
+  };
+  visit('src-main/cli/main.ts');
+  const allowed = (f: string) => (f.startsWith('src-main/cli/') && !f.startsWith('src-main/cli/query-')) || f.startsWith('shared/')
+    || f === 'src-main/workspace/workspace-paths.ts' || f === 'src-main/bench/case-names.ts' || f === 'src-main/provenance/time.ts';
+  assert.deepEqual([...loaded].filter((f) => !allowed(f)).sort(), [], 'import these with `await import()` inside the action that uses them');
+  assert.deepEqual([...packages].filter((p) => p !== 'commander' && !p.startsWith('node:')).sort(), [], 'packages loaded at start');
+  assert.deepEqual(valueImports('src-main/entry-node.ts'), ['../shared/version'], '--version is answered before the CLI loads');
+});
+
 test('the src-main root holds only the two entry points', () => {
   const loose = fs.readdirSync(path.join(ROOT, 'src-main'), { withFileTypes: true }).filter((e) => !e.isDirectory()).map((e) => e.name).sort();
   assert.deepEqual(loose, ['entry-electron.ts', 'entry-node.ts']);

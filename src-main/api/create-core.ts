@@ -8,6 +8,7 @@ import { startTailer } from '../provenance/tailer';
 import { ensureWorkspace, type WorkspacePaths } from '../workspace/workspace-paths';
 import type { RerunService } from '../repro/rerun-service';
 import { CoreApi } from './core-api';
+import { tableHistory } from '../lake/index';
 import { openWorkspaceEngine } from './workspace-engine';
 import { EventHub } from './event-hub';
 import { withValidation } from './validating-api';
@@ -45,7 +46,7 @@ export function createCore(opts: CreateCoreOptions): Core {
   const db = openDb(paths.dbFile);
   store.add(toDisposable(() => db.close()));
   const events = new EventHub();
-  const engine = opts.lineage ? null : openWorkspaceEngine(db, paths);
+  const engine = opts.lineage ? null : openWorkspaceEngine(db, paths, tableHistory);
   // The index is saved for the next cold start: on close, and at most every 30 s while live.
   let lastSave = Date.now();
   const saveIndex = (force: boolean) => {

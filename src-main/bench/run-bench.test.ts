@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BenchCase } from './bench-case';
 import { percentile } from './bench-case';
+import { BENCH_CASES } from './all-cases';
+import { BENCH_CASE_NAMES } from './case-names';
 import { benchMarkdown, runBench } from './run-bench';
 
 const fast: BenchCase = { name: 'fast', description: 'd', run: async (ctx) => [{ name: 'x p50', value: ctx.quick ? 1.5 : 3, unit: 'ms', goal: '≤ 2 ms', met: ctx.quick }] };
@@ -27,4 +29,8 @@ test('percentile uses nearest rank', () => {
   assert.equal(percentile(xs, 95), 95);
   assert.equal(percentile([7], 99), 7);
   assert.ok(Number.isNaN(percentile([], 50)));
+});
+
+test('the case names the help text lists are the cases that run', () => {
+  assert.deepEqual([...BENCH_CASE_NAMES], BENCH_CASES.map((c) => c.name));
 });

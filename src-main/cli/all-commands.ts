@@ -10,10 +10,7 @@ import { registerRunCommand } from './commands/run';
 import { registerServeCommand } from './commands/serve';
 import { registerTableCommand } from './commands/table';
 
-/**
- * Every capability's CLI registrar, in `--help` order. A capability adds one line here;
- * commands not yet built are stubbed by not-built.ts.
- */
+/** Every capability's CLI registrar, in `--help` order. A capability adds one line here. */
 export const COMMAND_REGISTRARS: readonly ((program: Command) => void)[] = [
   registerOpenCommand,
   registerServeCommand,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { openDb } from '../db/open-db';
 import { buildDemoWorkspace } from './build-demo';
 import { footprintClasses, type FootprintOp } from '../capture/footprint';
 import { detectStrace } from '../capture/tracer';
@@ -41,6 +42,17 @@ function checkStories(ws: string): void {
   }
 }
 
+/** The demo leaves its logs ingested: every event line is in the metadata DB, nothing rejected. */
+function checkIngested(ws: string): void {
+  const db = openDb(path.join(ws, '.retrace', 'retrace.db'), { readonly: true });
+  try {
+    assert.equal(db.prepare('SELECT count(*) FROM events').pluck().get(), events(ws).length);
+    assert.equal(db.prepare('SELECT count(*) FROM prov_rejected').pluck().get(), 0);
+  } finally {
+    db.close();
+  }
+}
+
 test('retrace demo builds the churn pipeline history live', { timeout: 180_000 }, async (t) => {
   if (!canBuildLive) return t.skip('strace not installed');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-demo-'));
@@ -49,6 +61,7 @@ test('retrace demo builds the churn pipeline history live', { timeout: 180_000 }
     const { recorded } = await buildDemoWorkspace(ws);
     assert.equal(recorded, false);
     checkStories(ws);
+    checkIngested(ws);
     // A second call finds the built workspace and leaves it alone.
     assert.deepEqual(await buildDemoWorkspace(ws), { recorded: false });
   } finally {
@@ -62,6 +75,7 @@ test('the recorded copy serves machines without python3 or strace', async () => 
     const ws = path.join(dir, 'demo');
     assert.deepEqual(await buildDemoWorkspace(ws, { forceRecorded: true }), { recorded: true });
     checkStories(ws);
+    checkIngested(ws);
     fs.writeFileSync(path.join(dir, 'occupied.txt'), 'x');
     await assert.rejects(buildDemoWorkspace(dir), /not empty/);
   } finally {

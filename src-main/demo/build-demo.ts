@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
+import { openDb } from '../db/open-db';
+import { ingestOnce } from '../provenance/ingest';
+import { workspacePaths } from '../workspace/workspace-paths';
 import { captureRun, startPipelineRun } from '../capture/capture-run';
 import { latestTableVersion } from '../capture/delta-tables';
 import { rawDeliveryCsv } from './raw-deliveries';
@@ -36,7 +39,10 @@ export interface DemoOptions {
 export async function buildDemoWorkspace(dir: string, opts: DemoOptions = {}): Promise<{ recorded: boolean }> {
   const root = path.resolve(dir);
   const markerFile = path.join(root, '.retrace', 'demo.json');
-  if (fs.existsSync(markerFile)) return { recorded: Boolean((JSON.parse(fs.readFileSync(markerFile, 'utf8')) as { recorded?: boolean }).recorded) };
+  if (fs.existsSync(markerFile)) {
+    ingestDemo(root);
+    return { recorded: Boolean((JSON.parse(fs.readFileSync(markerFile, 'utf8')) as { recorded?: boolean }).recorded) };
+  }
   if (fs.existsSync(root) && fs.readdirSync(root).length > 0) {
     throw new AppError('CONFLICT', `${root} is not empty; give "retrace demo" a new or empty folder.`);
   }
@@ -64,7 +70,22 @@ export async function buildDemoWorkspace(dir: string, opts: DemoOptions = {}): P
     fs.rmSync(building, { recursive: true, force: true });
     throw err;
   }
+  ingestDemo(root);
   return { recorded };
+}
+
+/**
+ * The demo's logs into its metadata DB, so every command answers right after `retrace demo`.
+ * Done in the final folder, not the one being built: the DB records the log files' paths.
+ */
+function ingestDemo(root: string): void {
+  const paths = workspacePaths(root);
+  const db = openDb(paths.dbFile);
+  try {
+    ingestOnce({ paths, db });
+  } finally {
+    db.close();
+  }
 }
 
 function liveBuildBlocker(): string | null {

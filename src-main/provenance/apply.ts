@@ -67,7 +67,8 @@ export class RecordApplier {
         time = rec.at;
         break;
     }
-    this.store.pending.events.values.push(seq, place.sourceId, place.line, place.offset, place.hash, rec.kind, eventType, time, run?.id ?? null);
+    this.store.pending.events.add({ seq, source_id: place.sourceId, line: place.line, byte_offset: place.offset, hash: place.hash, kind: rec.kind,
+      event_type: eventType, event_time: time, run_id: run?.id ?? null });
     this.store.summary.events++;
   }
 
@@ -184,7 +185,7 @@ export class RecordApplier {
     if (terminal) {
       if (run.endSeq === null) {
         run.endSeq = st.nextEndSeq++;
-        st.pending.endings.values.push(run.endSeq, run.id, state, at, seq);
+        st.pending.endings.add({ seq: run.endSeq, run_id: run.id, state, at, event_seq: seq });
         run.state = state;
         run.stateAt = at;
         run.endedAt = at;
@@ -224,8 +225,8 @@ export class RecordApplier {
     if (run.user === null) run.user = ownerFromJob(jobFacets);
     const code = codeInfo(eventJobFacets);
     if (code) {
-      run.codeVersionId = st.codeVersionId(code.hash, () => [code.gitSha, code.repoUrl, code.url, code.path, code.branch,
-        code.dirtyDiffHash, JSON.stringify(code.files)]);
+      run.codeVersionId = st.codeVersionId(code.hash, () => ({ git_sha: code.gitSha, repo_url: code.repoUrl, url: code.url, path: code.path,
+        branch: code.branch, dirty_diff_hash: code.dirtyDiffHash, files: JSON.stringify(code.files) }));
     }
   }
 
@@ -329,7 +330,8 @@ export class RecordApplier {
       keys.add(k);
     }
     const st = this.store;
-    st.pending.accesses.values.push(st.newId('access'), run?.id ?? null, a.id, versionId, op, rawOp, origin, at, seq, renamedFrom);
+    st.pending.accesses.add({ id: st.newId('access'), run_id: run?.id ?? null, artifact_id: a.id, version_id: versionId, op, raw_op: rawOp, origin, at, seq,
+      renamed_from_id: renamedFrom });
     st.summary.accesses++;
   }
 

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ingestOnce } from './ingest';
-import { parseProvenanceLine } from './parse-line';
+import { type RecordReader, parseProvenanceLine } from './parse-line';
+import { parseOpenLineage } from './parse-openlineage';
 import { printable } from './records';
 import { MAX_LINE_BYTES } from './session';
 import { synthLines } from './synth';
@@ -97,19 +98,42 @@ test('thousands of mutated lines: no crash, every line accounted for', () => {
     }
     assert.ok(r.rejected.some((x) => /nested deeper than/.test(x.reason)));
     assert.equal(count(ws.db, 'prov_rejected'), r.rejected.length);
+    // Every rejection is the input's fault: a parser that threw would be counted here.
+    assert.equal(r.warnings.parser_bug, undefined, 'lines rejected because the parser threw');
+    assert.deepEqual(r.rejected.filter((x) => /defect in its parser/.test(x.reason)), []);
   } finally {
     ws.dispose();
   }
 });
 
-test('the parser never throws on arbitrary values', () => {
+/** Feeds 3,000 events with wrong-typed fields to a parser; every result must be a record or a rejection of the input. */
+function fuzzParser(read?: RecordReader): void {
   const rnd = prng(99);
   for (let i = 0; i < 3000; i++) {
     const v = JSON.stringify({ eventTime: WEIRD[i % WEIRD.length], run: WEIRD[(i * 7) % WEIRD.length], job: WEIRD[(i * 3) % WEIRD.length],
       eventType: WEIRD[(i * 5) % WEIRD.length], inputs: WEIRD[(i * 11) % WEIRD.length], inode_operation: rnd() < 0.1 ? WEIRD[i % WEIRD.length] : undefined });
-    const r = parseProvenanceLine(v);
-    assert.equal(typeof r.ok, 'boolean');
+    const r = read ? parseProvenanceLine(v, read) : parseProvenanceLine(v);
+    if (r.ok) continue;
+    assert.ok(!r.bug, `the parser threw on ${v}: ${r.reason}`);
+    assert.match(r.reason, /^[A-Z].*\.$/s);
   }
+}
+
+test('the parser reads or rejects arbitrary values, and never throws', () => {
+  fuzzParser();
+});
+
+test('a parser that throws is caught as a defect, not passed off as a rejected line', () => {
+  // The same reader with one bug: it dereferences a field that may be missing.
+  const crashing: RecordReader = (value) => {
+    const run = value.run as { runId: string } | null;
+    if (run !== null && typeof run !== 'object') return parseOpenLineage(value);
+    return run!.runId.length > 0 ? parseOpenLineage(value) : parseOpenLineage(value);
+  };
+  assert.throws(() => fuzzParser(crashing), /the parser threw/);
+  const r = parseProvenanceLine('{"eventType":"START","run":null}', crashing);
+  assert.equal(r.ok, false);
+  assert.ok(!r.ok && r.bug && /^Retrace could not read this event because of a defect in its parser \(.+\); please report it with this line\.$/.test(r.reason));
 });
 
 test('a line longer than the limit is rejected and skipped; the next line is read', () => {

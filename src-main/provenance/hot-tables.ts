@@ -1,41 +1,44 @@
 /**
- * Rows of one hot table queued flat, `width` values a row, in one array for the whole batch
- * (no array per row: a batch queues hundreds of thousands of rows), and written as multi-row
- * INSERTs (one statement step per `BULK_ROWS` rows instead of per row).
+ * The tables an ingest batch writes most rows to, declared once: their INSERTs, batch buffers
+ * and writers derive from these (db/row-writer.ts). A column added to a table here, in the
+ * schema (db/metadata-schema.ts) and at the one place that fills it keeps every row aligned;
+ * hot-tables.test.ts checks the declarations against the schema and round-trips every column.
  */
-export class RowBuffer {
-  values: unknown[] = [];
-  constructor(readonly width: number) {}
-  get count(): number {
-    return this.values.length / this.width;
-  }
-}
+import { declareTable } from '../db/row-writer';
 
-/** Rows per multi-row INSERT (× ≤ 10 columns, well below SQLite's 32,766 parameters). */
-export const BULK_ROWS = 64;
-/** Tables queued as flat rows (see `RowBuffer`): their column lists. */
-export const HOT_TABLES = {
-  event: 'events (seq, source_id, line, byte_offset, hash, kind, event_type, event_time, run_id)',
-  access: 'accesses (id, run_id, artifact_id, version_id, op, raw_op, origin, at, seq, renamed_from_id)',
-  version: 'artifact_versions (id, artifact_id, version, version_kind, size, row_count, producing_run_id, created_at, seq)',
-  run: `runs (id, run_uuid, origin, job_id, state, started_at, ended_at, last_event_at, user, host, parent_run_uuid,
-    command, cwd, exit_code, error_message, code_version_id, environment_id, facets, first_seq, last_seq, end_seq)`,
-  artifact: 'artifacts (id, namespace, name, path, kind, tags, rollup_id, current_version_id, facets, first_seq)',
-  code: 'code_versions (id, hash, git_sha, repo_url, url, path, branch, dirty_diff_hash, files)',
-  ending: 'run_endings (seq, run_id, state, at, event_seq)',
-  search: 'prov_search (rowid, name, path, job, command, user, tags, facets)',
-} as const;
-export type HotTable = keyof typeof HOT_TABLES;
-export const HOT_WIDTH: Record<HotTable, number> = { event: 9, access: 10, version: 9, run: 21, artifact: 10, code: 9, ending: 5, search: 8 };
-/**
- * Multi-row INSERTs only where keys are appended in order. A multi-row statement needs a
- * statement journal: with a random-key index (versions, runs, artifacts, code) every row
- * journals another page, which spilled to a temp file and cost more than it saved; and for
- * FTS5 every statement savepoint flushes its pending terms into a new segment.
- */
-export const MULTI_ROW = new Set<HotTable>(['event', 'access', 'ending']);
-export const valuesList = (table: HotTable, rows: number): string =>
-  `INSERT INTO ${HOT_TABLES[table]} VALUES ${Array.from({ length: rows }, () => `(${Array(HOT_WIDTH[table]).fill('?').join(',')})`).join(',')}`;
-/** Offsets of `size` and `row_count` in a queued `artifact_versions` row. */
-export const VERSION_SIZE = 4;
-export const VERSION_ROW_COUNT = 5;
+export const EVENTS = declareTable('events', {
+  seq: 'int', source_id: 'int', line: 'int', byte_offset: 'int', hash: 'text', kind: 'text', event_type: 'text?', event_time: 'int', run_id: 'int?',
+}, { bulk: true });
+
+export const ACCESSES = declareTable('accesses', {
+  id: 'int', run_id: 'int?', artifact_id: 'int', version_id: 'int', op: 'text', raw_op: 'text', origin: 'text', at: 'int?', seq: 'int', renamed_from_id: 'int?',
+}, { bulk: true });
+
+export const VERSIONS = declareTable('artifact_versions', {
+  id: 'int', artifact_id: 'int', version: 'text', version_kind: 'text', size: 'int?', row_count: 'int?', producing_run_id: 'int?', created_at: 'int?', seq: 'int',
+});
+
+export const RUNS = declareTable('runs', {
+  id: 'int', run_uuid: 'text', origin: 'text', job_id: 'int?', state: 'text', started_at: 'int?', ended_at: 'int?', last_event_at: 'int',
+  user: 'text?', host: 'text?', parent_run_uuid: 'text?', command: 'text?', cwd: 'text?', exit_code: 'int?', error_message: 'text?',
+  code_version_id: 'int?', environment_id: 'int?', facets: 'text', first_seq: 'int', last_seq: 'int', end_seq: 'int?',
+});
+
+export const ARTIFACTS = declareTable('artifacts', {
+  id: 'int', namespace: 'text', name: 'text', path: 'text?', kind: 'text', tags: 'text', rollup_id: 'int?', current_version_id: 'int?', facets: 'text', first_seq: 'int',
+});
+
+export const CODE_VERSIONS = declareTable('code_versions', {
+  id: 'int', hash: 'text', git_sha: 'text?', repo_url: 'text?', url: 'text?', path: 'text?', branch: 'text?', dirty_diff_hash: 'text?', files: 'text',
+});
+
+export const RUN_ENDINGS = declareTable('run_endings', {
+  seq: 'int', run_id: 'int', state: 'text', at: 'int', event_seq: 'int',
+}, { bulk: true });
+
+/** The contentless FTS5 index: `doc` is its rowid (entity id × 4 + kind code: 1 run, 2 artifact, 3 job). */
+export const SEARCH_DOCS = declareTable('prov_search', {
+  doc: 'int', name: 'text', path: 'text', job: 'text', command: 'text', user: 'text', tags: 'text', facets: 'text',
+}, { insertNames: ['rowid', 'name', 'path', 'job', 'command', 'user', 'tags', 'facets'] });
+
+export const HOT_TABLES = [EVENTS, ACCESSES, VERSIONS, RUNS, ARTIFACTS, CODE_VERSIONS, RUN_ENDINGS, SEARCH_DOCS] as const;

@@ -127,7 +127,7 @@ test('a folder mixing valid events, malformed lines and per-event files: exact c
     assert.deepEqual(r.rejected, [
       { file: '.retrace/logs/events.jsonl', line: 2, reason: r.rejected[0]!.reason },
       { file: '.retrace/logs/events.jsonl', line: 4, reason: 'The line is JSON but an array, not an object.' },
-      { file: '.retrace/logs/events.jsonl', line: 7, reason: 'Field "run.runId" is missing or empty, so the event cannot be placed in a run.' },
+      { file: '.retrace/logs/events.jsonl', line: 7, reason: 'Field "run.runId" is missing, so the event cannot be placed in a run.' },
       { file: '.retrace/logs/events.jsonl', line: 9, reason: 'Field "eventType" is "DONE", not one of START, RUNNING, COMPLETE, ABORT, FAIL, OTHER.' },
       { file: '.retrace/logs/ol/events-20260101-100002.000003.json', line: 1, reason: r.rejected[4]!.reason },
     ]);

@@ -3,7 +3,7 @@
  * operations and `yarn_app_provenance_log` app states, one JSON object a line.
  */
 import type { RunState } from '../../shared/dto';
-import { type AccessOp, type ParseResult, type WarningKind, reject } from './records';
+import { type AccessOp, type ParseResult, type WarningKind, fieldReason, jsonType, reject } from './records';
 import { parseEpoch } from './time';
 
 const FILE_OPS: Readonly<Record<string, AccessOp>> = {
@@ -43,11 +43,10 @@ export function isAppStateRow(o: Record<string, unknown>): boolean {
 export function parseFileOpRow(o: Record<string, unknown>): ParseResult {
   const warnings: WarningKind[] = [];
   const rawOp = o.inode_operation;
-  if (typeof rawOp !== 'string' || !(rawOp in FILE_OPS)) {
-    return reject(`Field "inode_operation" is ${JSON.stringify(rawOp)?.slice(0, 40)}, not one of ${Object.keys(FILE_OPS).join(', ')}.`);
-  }
+  if (typeof rawOp !== 'string') return reject(`Field "inode_operation" must be a string, got ${jsonType(rawOp)}, so the operation is unknown.`);
+  if (!(rawOp in FILE_OPS)) return reject(`Field "inode_operation" is ${JSON.stringify(rawOp).slice(0, 40)}, not one of ${Object.keys(FILE_OPS).join(', ')}.`);
   const at = parseEpoch(o.io_timestamp);
-  if (at === null) return reject('Field "io_timestamp" is missing or not epoch milliseconds, so the operation cannot be placed in time.');
+  if (at === null) return reject(epochReason('io_timestamp', o.io_timestamp, 'the operation cannot be placed in time'));
   const path = readPath(o);
   if (!path) return reject('The row has no "path" and no path parts (project_name, dataset_name, i_name, …), so the file is unknown.');
   const app = typeof o.io_app_id === 'string' ? o.io_app_id : typeof o.io_app_id === 'number' ? String(o.io_app_id) : '';
@@ -72,13 +71,13 @@ export function parseFileOpRow(o: Record<string, unknown>): ParseResult {
 
 export function parseAppStateRow(o: Record<string, unknown>): ParseResult {
   const appId = typeof o.id === 'string' ? o.id : '';
-  if (appId === '' || UNATTRIBUTED.has(appId)) return reject('Field "id" is missing or empty, so the app state belongs to no run.');
+  if (typeof o.id !== 'string' || appId === '') return reject(fieldReason('id', o.id, 'a string', 'the app state belongs to no run'));
+  if (UNATTRIBUTED.has(appId)) return reject(`Field "id" is "${appId}", which names no application, so the app state belongs to no run.`);
   const rawState = o.state;
-  if (typeof rawState !== 'string' || !(rawState in APP_STATES)) {
-    return reject(`Field "state" is ${JSON.stringify(rawState)?.slice(0, 40)}, not one of ${Object.keys(APP_STATES).join(', ')}.`);
-  }
+  if (typeof rawState !== 'string') return reject(`Field "state" must be a string, got ${jsonType(rawState)}, so the app state is unknown.`);
+  if (!(rawState in APP_STATES)) return reject(`Field "state" is ${JSON.stringify(rawState).slice(0, 40)}, not one of ${Object.keys(APP_STATES).join(', ')}.`);
   const at = parseEpoch(o.timestamp);
-  if (at === null) return reject('Field "timestamp" is missing or not epoch milliseconds, so the app state cannot be placed in time.');
+  if (at === null) return reject(epochReason('timestamp', o.timestamp, 'the app state cannot be placed in time'));
   const opt = (k: string) => {
     const t = parseEpoch(o[k]);
     // Hopsworks writes -1 / 0 for "not yet"; parseEpoch turns negatives into null already.
@@ -100,6 +99,12 @@ export function parseAppStateRow(o: Record<string, unknown>): ParseResult {
       finishTime: opt('finish_time'),
     },
   };
+}
+
+function epochReason(field: string, v: unknown, then: string): string {
+  if (v === undefined) return `Field "${field}" is missing, so ${then}.`;
+  if (typeof v !== 'number' && typeof v !== 'string') return `Field "${field}" must be epoch milliseconds (a number), got ${jsonType(v)}, so ${then}.`;
+  return `Field "${field}" is ${JSON.stringify(v).slice(0, 40)}, which is not epoch milliseconds, so ${then}.`;
 }
 
 function readPath(o: Record<string, unknown>): string | null {

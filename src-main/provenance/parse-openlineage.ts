@@ -10,7 +10,9 @@ import {
   type ParseResult,
   type WarningKind,
   RUN_STATES,
+  fieldReason,
   isPlainObject,
+  jsonType,
   reject,
 } from './records';
 import { parseEpoch, parseIsoTime } from './time';
@@ -32,14 +34,18 @@ export function parseOpenLineage(ev: Record<string, unknown>): ParseResult {
 
   if ('run' in ev) {
     const run = ev.run;
-    if (!isPlainObject(run)) return reject('Field "run" is not an object, so the event cannot be placed in a run.');
+    if (!isPlainObject(run)) return reject(fieldReason('run', run, 'an object', 'the event cannot be placed in a run'));
     const runId = run.runId;
-    if (typeof runId !== 'string' || runId.trim() === '') return reject('Field "run.runId" is missing or empty, so the event cannot be placed in a run.');
+    if (typeof runId !== 'string' || runId.trim() === '') return reject(fieldReason('run.runId', runId, 'a string', 'the event cannot be placed in a run'));
     if (!UUID_RE.test(runId)) warnings.push('non_uuid_run_id');
     const job = readJob(ev.job, warnings);
     if (typeof job === 'string') return reject(job);
     const eventType = readEventType(ev.eventType, warnings);
-    if (eventType === null) return reject(`Field "eventType" is ${JSON.stringify(ev.eventType)?.slice(0, 40)}, not one of ${RUN_STATES.join(', ')}.`);
+    if (eventType === null) {
+      return reject(typeof ev.eventType === 'string'
+        ? `Field "eventType" is ${JSON.stringify(ev.eventType).slice(0, 40)}, not one of ${RUN_STATES.join(', ')}.`
+        : `Field "eventType" must be a string, got ${jsonType(ev.eventType)}, so the run state is unknown.`);
+    }
     if (eventType === 'RUNNING' && specVersion?.startsWith('1-')) warnings.push('running_in_1_0_x');
     const inputs = readDatasets(ev.inputs, 'inputFacets', warnings);
     const outputs = readDatasets(ev.outputs, 'outputFacets', warnings);
@@ -98,7 +104,7 @@ function readEventTime(v: unknown, warnings: WarningKind[]): number | string {
     warnings.push('time_as_number');
     return ms;
   }
-  if (typeof v !== 'string') return 'Field "eventTime" is not a string, so the event cannot be placed in time.';
+  if (typeof v !== 'string') return `Field "eventTime" must be a string (ISO-8601) or epoch milliseconds, got ${jsonType(v)}, so the event cannot be placed in time.`;
   const t = parseIsoTime(v);
   if (!t) return `Field "eventTime" is ${JSON.stringify(v.slice(0, 60))}, which is not an ISO-8601 date-time.`;
   if (t.assumedUtc) warnings.push('time_without_zone');
@@ -131,8 +137,8 @@ function readEventType(v: unknown, warnings: WarningKind[]): RunState | null {
 }
 
 function readJob(v: unknown, warnings: WarningKind[]): { namespace: string; name: string; facets: Facets } | string {
-  if (!isPlainObject(v)) return 'Field "job" is missing or not an object, so the event has no job name.';
-  if (typeof v.name !== 'string' || v.name.trim() === '') return 'Field "job.name" is missing or empty, so the event has no job name.';
+  if (!isPlainObject(v)) return fieldReason('job', v, 'an object', 'the event has no job name');
+  if (typeof v.name !== 'string' || v.name.trim() === '') return fieldReason('job.name', v.name, 'a string', 'the event has no job name');
   let namespace = v.namespace;
   if (typeof namespace !== 'string' || namespace === '') {
     warnings.push('missing_job_namespace');

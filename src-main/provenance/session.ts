@@ -4,6 +4,7 @@
  * `ingestOnce` (one pass) and by the tailer (a pass per change). Synchronous by design: a
  * pass is a tight read → parse → write loop, and better-sqlite3 is synchronous anyway.
  */
+import { isUtf8 } from 'node:buffer';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { RecordApplier } from './apply';
 import { readProvenanceConfig } from './config';
 import { ArtifactClassifier } from './naming';
 import { parseProvenanceLine, parseProvenanceValue } from './parse-line';
+import { exceedsDepth, firstInvalidUtf8, invalidUtf8, isWholeJson } from './line-checks';
 import { type ParseResult, type ProvenanceRecord, printable } from './records';
 import type { SourceSpec } from './sources';
 import type { BatchSummary, SourceState } from './entities';
@@ -132,10 +134,15 @@ export class IngestSession {
         const n = fs.readSync(fd, this.buf, 0, this.buf.length, pos);
         if (n === 0) break;
         let start = 0;
+        // One UTF-8 check for all the whole lines of the chunk; line by line only when it fails.
+        const lastNl = this.buf.lastIndexOf(10, n - 1);
+        const allValid = lastNl < 0 || isUtf8(this.buf.subarray(0, lastNl));
         for (;;) {
           const nl = this.buf.indexOf(10, start);
           if (nl < 0 || nl >= n) break;
-          this.line(src, file, this.buf.toString('utf8', start, nl), pos + start);
+          const bad = allValid ? -1 : firstInvalidUtf8(this.buf.subarray(start, nl));
+          if (bad >= 0) this.reject(src, file, src.nextLine, invalidUtf8(bad, pos + start + bad), this.buf.toString('utf8', start, nl));
+          else this.line(src, file, this.buf.toString('utf8', start, nl), pos + start);
           src.offset = pos + nl + 1;
           src.nextLine++;
           this.store.dirtySources.add(src);
@@ -191,15 +198,17 @@ export class IngestSession {
   private readDocument(src: SourceState, st: fs.Stats): void {
     if (src.ino === st.ino && src.dev === st.dev && src.size === st.size && src.offset === st.size) return;
     const file = this.display(src.path);
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = fs.readFileSync(src.path, 'utf8');
+      bytes = fs.readFileSync(src.path);
     } catch {
       return;
     }
-    const tooDeep = exceedsDepth(text, MAX_JSON_DEPTH);
+    const text = bytes.toString('utf8');
+    const bad = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
     let value: unknown;
-    let error: string | null = tooDeep ? `The document is nested deeper than ${MAX_JSON_DEPTH} levels.` : null;
+    let error: string | null = bad >= 0 ? invalidUtf8(null, bad)
+      : exceedsDepth(text, MAX_JSON_DEPTH) ? `The document is nested deeper than ${MAX_JSON_DEPTH} levels.` : null;
     if (!error) {
       try {
         value = JSON.parse(text);
@@ -249,6 +258,7 @@ export class IngestSession {
     }
     const r = parse();
     if (!r.ok) {
+      if (r.bug) this.store.warn('parser_bug');
       this.reject(src, file, line, r.reason, text);
       return;
     }
@@ -323,16 +333,6 @@ function headOf(fd: number, length: number): string {
   return crypto.hash('sha1', b.subarray(0, n), 'base64');
 }
 
-function isWholeJson(text: string): boolean {
-  if (text.trim() === '') return false;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function findNewline(fd: number, from: number): number {
   const b = Buffer.allocUnsafe(READ_CHUNK);
   for (let pos = from; ; ) {
@@ -342,27 +342,4 @@ function findNewline(fd: number, from: number): number {
     if (i >= 0 && i < n) return pos + i;
     pos += n;
   }
-}
-
-/** True when brackets nest deeper than `limit` (strings skipped). Cheap: one char scan, early exit. */
-export function exceedsDepth(text: string, limit: number): boolean {
-  // Fast path: the depth is at most the number of opening brackets, counted with indexOf
-  // (a vectorised search) instead of a loop over every character of every line.
-  let opens = 0;
-  for (let i = text.indexOf('{'); i >= 0 && opens <= limit; i = text.indexOf('{', i + 1)) opens++;
-  for (let i = text.indexOf('['); i >= 0 && opens <= limit; i = text.indexOf('[', i + 1)) opens++;
-  if (opens <= limit) return false;
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
-      if (++depth > limit) return true;
-    } else if (c === 125 || c === 93) depth--;
-  }
-  return false;
 }

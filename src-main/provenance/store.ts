@@ -9,7 +9,8 @@ import type { RunState } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
 import type { WritableDb } from '../db/open-db';
 import { type ArtifactEntity, type BatchSummary, type FtsDoc, type JobEntity, type RunEntity, type SourceState, accessKey, emptySummary } from './entities';
-import { BULK_ROWS, HOT_WIDTH, type HotTable, MULTI_ROW, RowBuffer, VERSION_ROW_COUNT, VERSION_SIZE, valuesList } from './hot-tables';
+import { RowBuffer, type RowOf } from '../db/row-writer';
+import { ACCESSES, ARTIFACTS, CODE_VERSIONS, EVENTS, RUN_ENDINGS, RUNS, SEARCH_DOCS, VERSIONS } from './hot-tables';
 import { PairMap } from './pair-map';
 import type { Facets, WarningKind } from './records';
 
@@ -43,16 +44,20 @@ export class ProvenanceStore {
   readonly warnings = new Map<WarningKind, number>();
   /** Rows queued for the current batch, flushed by `commit`. */
   readonly pending = {
-    events: new RowBuffer(HOT_WIDTH.event),
-    accesses: new RowBuffer(HOT_WIDTH.access),
-    versions: new RowBuffer(HOT_WIDTH.version),
+    events: new RowBuffer(EVENTS),
+    accesses: new RowBuffer(ACCESSES),
+    versions: new RowBuffer(VERSIONS),
     versionStats: [] as unknown[][],
-    endings: new RowBuffer(HOT_WIDTH.ending),
+    endings: new RowBuffer(RUN_ENDINGS),
     rejected: [] as unknown[][],
-    codes: new RowBuffer(HOT_WIDTH.code),
+    codes: new RowBuffer(CODE_VERSIONS),
     envs: [] as unknown[][],
     packages: [] as unknown[][],
   };
+  /** Rows built at commit time from the dirty entities. */
+  private readonly newRuns = new RowBuffer(RUNS);
+  private readonly newArtifacts = new RowBuffer(ARTIFACTS);
+  private readonly searchDocs = new RowBuffer(SEARCH_DOCS);
   /** Version id → index of its row in `pending.versions` (stats of a version not yet written are folded into its row). */
   private readonly pendingVersionAt = new Map<number, number>();
   summary: BatchSummary = emptySummary();
@@ -83,9 +88,6 @@ export class ProvenanceStore {
     }
     const p = (sql: string) => db.prepare(sql);
     this.s = {
-      event: p(valuesList('event', 1)),
-      access: p(valuesList('access', 1)),
-      version: p(valuesList('version', 1)),
       versionStats: p('UPDATE artifact_versions SET size = coalesce(?, size), row_count = coalesce(?, row_count) WHERE id = ?'),
       rejected: p('INSERT INTO prov_rejected (source_id, file, line, reason, excerpt) VALUES (?,?,?,?,?)'),
       env: p('INSERT INTO environments (id, hash, os, arch, interpreter, interpreter_version, engine, engine_version, variables) VALUES (?,?,?,?,?,?,?,?,?)'),
@@ -131,9 +133,9 @@ export class ProvenanceStore {
   /** Queues a new `artifact_versions` row. */
   addVersion(id: number, artifactId: number, label: string, kind: string, size: number | null, rowCount: number | null,
     producingRunId: number | null, at: number, seq: number): void {
-    const v = this.pending.versions.values;
-    this.pendingVersionAt.set(id, v.length);
-    v.push(id, artifactId, label, kind, size, rowCount, producingRunId, at, seq);
+    const row = this.pending.versions.add({ id, artifact_id: artifactId, version: label, version_kind: kind, size, row_count: rowCount,
+      producing_run_id: producingRunId, created_at: at, seq });
+    this.pendingVersionAt.set(id, row);
   }
 
   /** `size = coalesce(size', size), row_count = coalesce(rowCount', row_count)` of a version. */
@@ -144,31 +146,8 @@ export class ProvenanceStore {
       this.pending.versionStats.push([size, rowCount, id]);
       return;
     }
-    const v = this.pending.versions.values;
-    if (size !== null) v[at + VERSION_SIZE] = size;
-    if (rowCount !== null) v[at + VERSION_ROW_COUNT] = rowCount;
-  }
-
-  /** Writes a table's queued rows (`HOT_WIDTH[table]` values each), `BULK_ROWS` at a time. */
-  private insertRows(table: HotTable, v: readonly unknown[]): void {
-    const w = HOT_WIDTH[table];
-    const n = v.length / w;
-    let i = 0;
-    if (n >= BULK_ROWS && MULTI_ROW.has(table)) {
-      const bulk = this.s[`${table}Bulk`] ??= this.db.prepare(valuesList(table, BULK_ROWS));
-      const buf = new Array<unknown>(BULK_ROWS * w);
-      for (; i + BULK_ROWS <= n; i += BULK_ROWS) {
-        const base = i * w;
-        for (let j = 0; j < buf.length; j++) buf[j] = v[base + j];
-        bulk.run(buf);
-      }
-    }
-    const one = this.s[table] ??= this.db.prepare(valuesList(table, 1));
-    const row = new Array<unknown>(w);
-    for (; i < n; i++) {
-      for (let j = 0; j < w; j++) row[j] = v[i * w + j];
-      one.run(row);
-    }
+    if (size !== null) this.pending.versions.set(at, 'size', size);
+    if (rowCount !== null) this.pending.versions.set(at, 'row_count', rowCount);
   }
 
   job(namespace: string, name: string): JobEntity {
@@ -268,11 +247,11 @@ export class ProvenanceStore {
     return a.versions;
   }
 
-  codeVersionId(hash: string, row: () => unknown[]): number {
+  codeVersionId(hash: string, fields: () => Omit<RowOf<typeof CODE_VERSIONS.columns>, 'id' | 'hash'>): number {
     let id = this.codeIds.get(hash) ?? (this.knownHashes.has(hash) ? (this.s.codeGet!.get(hash) as { id: number } | undefined)?.id : undefined);
     if (id === undefined) {
       id = this.nextIds.code++;
-      this.pending.codes.values.push(id, hash, ...row());
+      this.pending.codes.add({ id, hash, ...fields() });
     }
     this.codeIds.set(hash, id);
     return id;
@@ -307,51 +286,53 @@ export class ProvenanceStore {
             throw new AppError('CONFLICT', `Another process is ingesting ${src.path} at the same time; this pass stopped and will resume from the committed offset.`);
           }
         }
-        this.insertRows('code', p.codes.values);
+        p.codes.flush(this.db);
         for (const r of p.envs) s.env!.run(r);
         for (const r of p.packages) s.pkg!.run(r);
         for (const j of this.dirtyJobs) {
           if (j.isNew) s.jobInsert!.run(j.id, j.namespace, j.name, j.facetsJson);
           else s.jobUpdate!.run(j.facetsJson, j.id);
         }
-        const rows: unknown[] = [];
         for (const r of this.dirtyRuns) {
           const facets = JSON.stringify(r.facets);
           if (r.isNew) {
-            rows.push(r.id, r.uuid, r.origin, r.jobId, r.state, r.startedAt, r.endedAt, r.lastEventAt, r.user, r.host,
-              r.parentRunUuid, r.command, r.cwd, r.exitCode, r.errorMessage, r.codeVersionId, r.environmentId, facets, r.firstSeq, r.lastSeq, r.endSeq);
+            this.newRuns.add({ id: r.id, run_uuid: r.uuid, origin: r.origin, job_id: r.jobId, state: r.state, started_at: r.startedAt,
+              ended_at: r.endedAt, last_event_at: r.lastEventAt, user: r.user, host: r.host, parent_run_uuid: r.parentRunUuid,
+              command: r.command, cwd: r.cwd, exit_code: r.exitCode, error_message: r.errorMessage, code_version_id: r.codeVersionId,
+              environment_id: r.environmentId, facets, first_seq: r.firstSeq, last_seq: r.lastSeq, end_seq: r.endSeq });
           } else {
             s.runUpdate!.run(r.jobId, r.state, r.startedAt, r.endedAt, r.lastEventAt, r.user, r.host, r.parentRunUuid, r.command,
               r.cwd, r.exitCode, r.errorMessage, r.codeVersionId, r.environmentId, facets, r.lastSeq, r.endSeq, r.id);
           }
         }
-        this.insertRows('run', rows);
-        rows.length = 0;
+        this.newRuns.flush(this.db);
         for (const a of this.dirtyArtifacts) {
           const tags = JSON.stringify(a.tags);
-          if (a.isNew) rows.push(a.id, a.namespace, a.name, a.path, a.kind, tags, a.rollupId, a.currentVersionId, a.facetsJson, a.firstSeq);
-          else s.artUpdate!.run(a.kind, tags, a.rollupId, a.currentVersionId, a.facetsJson, a.id);
+          if (a.isNew) {
+            this.newArtifacts.add({ id: a.id, namespace: a.namespace, name: a.name, path: a.path, kind: a.kind, tags, rollup_id: a.rollupId,
+              current_version_id: a.currentVersionId, facets: a.facetsJson, first_seq: a.firstSeq });
+          } else s.artUpdate!.run(a.kind, tags, a.rollupId, a.currentVersionId, a.facetsJson, a.id);
         }
-        this.insertRows('artifact', rows);
-        rows.length = 0;
-        this.insertRows('version', p.versions.values);
+        this.newArtifacts.flush(this.db);
+        p.versions.flush(this.db);
         for (const r of p.versionStats) s.versionStats!.run(r);
-        this.insertRows('event', p.events.values);
-        this.insertRows('access', p.accesses.values);
-        this.insertRows('ending', p.endings.values);
+        p.events.flush(this.db);
+        p.accesses.flush(this.db);
+        p.endings.flush(this.db);
         for (const r of p.rejected) s.rejected!.run(r);
         for (const [k, n] of this.warnings) s.warn!.run(k, n);
         // Each document is replaced (deleted, then inserted) once per batch; documents are independent.
         for (const d of ftsDocs()) {
           if (!d.isNew) s.ftsDelete!.run(d.rowid);
-          rows.push(d.rowid, d.name, d.path, d.job, d.command, d.user, d.tags, d.facets);
+          this.searchDocs.add({ doc: d.rowid, name: d.name, path: d.path, job: d.job, command: d.command, user: d.user, tags: d.tags, facets: d.facets });
         }
-        this.insertRows('search', rows);
+        this.searchDocs.flush(this.db);
         for (const src of this.dirtySources) s.source!.run(src.id, src.path, src.format, src.dev, src.ino, src.size, src.offset, src.nextLine, src.lastEventAt,
           src.head?.length ?? null, src.head?.hash ?? null);
       })();
     } catch (err) {
       this.broken = true;
+      for (const b of [this.newRuns, this.newArtifacts, this.searchDocs]) b.clear();
       throw err;
     }
     for (const r of this.dirtyRuns) r.isNew = false;
@@ -366,7 +347,7 @@ export class ProvenanceStore {
     this.dirtySources.clear();
     this.warnings.clear();
     const p = this.pending;
-    for (const b of [p.events, p.accesses, p.versions, p.endings, p.codes]) b.values = [];
+    for (const b of [p.events, p.accesses, p.versions, p.endings, p.codes]) b.clear();
     for (const k of ['versionStats', 'rejected', 'envs', 'packages'] as const) p[k] = [];
     this.pendingVersionAt.clear();
     this.summary = emptySummary();

@@ -17,6 +17,10 @@ const event = (i: number, type = 'START') => JSON.stringify({
   job: { namespace: 'ns', name: `job${i % 7}` }, inputs: [{ namespace: 'file', name: `in/${i % 13}.csv` }], outputs: [{ namespace: 'file', name: `out/${i}.parquet` }],
 });
 
+/**
+ * Waits for a condition. Every limit passed here is a hang guard, generous enough for a loaded
+ * machine: it stops a test that would otherwise wait forever, and measures nothing.
+ */
 async function until(cond: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -59,26 +63,21 @@ test('the tailer keeps up with a concurrent appender writing partial lines: ever
   }
 });
 
-test('freshness: a line appended to a tailed log is visible to a lineage query quickly', async () => {
+test('a line appended to a tailed log becomes visible to a lineage query without another call', async () => {
   const ws = tempWorkspace();
   const tailer = startTailer({ paths: ws.paths, db: ws.db, onBatch: () => {} });
   try {
     const file = path.join(ws.paths.logsDir, 'fresh.jsonl');
     fs.writeFileSync(file, '');
     await sleep(50);
-    const lat: number[] = [];
     const q = ws.db.prepare("SELECT count(*) FROM accesses x JOIN runs r ON r.id = x.run_id WHERE r.run_uuid = ?").pluck();
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 5; i++) {
       const line = event(i);
       const runId = (JSON.parse(line) as { run: { runId: string } }).run.runId;
-      const t0 = performance.now();
       fs.appendFileSync(file, line + '\n');
-      await until(() => (q.get(runId) as number) === 2, 3000);
-      lat.push(performance.now() - t0);
+      // A hang guard, not a latency goal: freshness (p95 ≤ 250 ms) is measured by `retrace bench ingest`.
+      await until(() => (q.get(runId) as number) === 2, 10_000);
     }
-    lat.sort((a, b) => a - b);
-    // fs.watch makes this a few ms; the poll (1 s) is only the fallback.
-    assert.ok(lat[Math.ceil(lat.length * 0.95) - 1]! < 900, `p95 ${lat[18]} ms`);
   } finally {
     tailer.dispose();
     ws.dispose();

@@ -212,7 +212,7 @@ test('the whole folder: rejected lines are exact, deviations are counted as warn
   try {
     const r = ingestOnce({ paths: ws.paths, db: ws.db, extraPaths: [OPENLINEAGE_TESTDATA] });
     const noRunId = r.rejected.filter((x) => x.file.endsWith('event_no_run_id.json'));
-    assert.deepEqual(noRunId.map((x) => [x.line, x.reason]), [[1, 'Field "run.runId" is missing or empty, so the event cannot be placed in a run.']]);
+    assert.deepEqual(noRunId.map((x) => [x.line, x.reason]), [[1, 'Field "run.runId" is missing, so the event cannot be placed in a run.']]);
     const template = r.rejected.filter((x) => x.file.endsWith('metadata.template.jsonl'));
     assert.deepEqual(template.map((x) => x.line), Array.from({ length: 26 }, (_, i) => i + 1));
     assert.match(template[0]!.reason, /^Field "eventTime" is "\{\{RUN_START_TIME\}\}", which is not an ISO-8601 date-time\.$/);

@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { benchMarkdown, runBench } from '../../bench/run-bench';
-import { BENCH_CASES } from '../../bench/all-cases';
+import { BENCH_CASE_NAMES } from '../../bench/case-names';
 
 export function registerBenchCommand(program: Command): void {
   program
     .command('bench [cases...]')
-    .description(`measure on this machine (cases: ${BENCH_CASES.map((c) => c.name).join(', ')}); Markdown on stdout`)
+    .description(`measure on this machine (cases: ${BENCH_CASE_NAMES.join(', ')}); Markdown on stdout`)
     .option('--quick', 'small sizes: the whole harness in seconds')
     .option('--json <file>', 'also write the full report as JSON to this file')
     .action(async (cases: string[], o: { quick?: boolean; json?: string }) => {
+      const [{ benchMarkdown, runBench }, { BENCH_CASES }] = await Promise.all([import('../../bench/run-bench'), import('../../bench/all-cases')]);
       const report = await runBench(BENCH_CASES, { quick: Boolean(o.quick), only: cases, log: (m) => process.stderr.write(m + '\n') });
       process.stdout.write(benchMarkdown(report));
       if (o.json) {

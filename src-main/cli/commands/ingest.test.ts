@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Command } from 'commander';
+import { cliOutput } from '../cli-io';
 import { registerIngestCommands } from './ingest';
 import { tempWorkspace } from '../../provenance/temp-workspace.test-support';
 
@@ -11,15 +12,14 @@ async function run(args: string[]): Promise<string> {
   const program = new Command('retrace').exitOverride();
   registerIngestCommands(program);
   let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += chunk.toString();
-    return true;
-  }) as typeof process.stdout.write;
+  const write = cliOutput.write;
+  cliOutput.write = (text) => {
+    out += text;
+  };
   try {
     await program.parseAsync(args, { from: 'user' });
   } finally {
-    process.stdout.write = write;
+    cliOutput.write = write;
   }
   return out;
 }

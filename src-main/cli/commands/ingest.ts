@@ -1,11 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { IngestProgressDto } from '../../../shared/dto';
-import { openDb } from '../../db/open-db';
-import { type IngestReport, ingestOnce } from '../../provenance/ingest';
-import { startTailer } from '../../provenance/tailer';
-import { ensureWorkspace } from '../../workspace/workspace-paths';
-import { printJson, resolveWorkspace } from '../cli-io';
+import { AppError } from '../../../shared/errors';
+import type { IngestReport } from '../../provenance/ingest';
+import { cliOutput, printJson, resolveWorkspace } from '../cli-io';
 
 /** `retrace ingest` (one tail pass) and `retrace tail` (keep tailing), DESIGN §8. */
 export function registerIngestCommands(program: Command): void {
@@ -16,21 +14,34 @@ export function registerIngestCommands(program: Command): void {
     .option('-w, --workspace <dir>', 'the workspace (default: nearest folder upward holding .retrace/)')
     .option('--rebuild', 'recreate the metadata DB from the logs alone')
     .option('--json', 'print one JSON document')
-    .action((extra: string[], opts: { workspace?: string; rebuild?: boolean; json?: boolean }) => {
+    .action(async (extra: string[], opts: { workspace?: string; rebuild?: boolean; json?: boolean }) => {
+      const [{ ensureWorkspace }, { guardDb, openDb, moveDamagedDbAside }, { ingestOnce }] = await Promise.all([
+        import('../../workspace/workspace-paths'), import('../../db/open-db'), import('../../provenance/ingest'),
+      ]);
       const paths = ensureWorkspace(resolveWorkspace(opts.workspace));
-      const db = openDb(paths.dbFile);
+      let db;
+      try {
+        db = openDb(paths.dbFile);
+      } catch (err) {
+        // --rebuild is what the damaged-DB sentence tells the user to run: it must work then.
+        if (!(opts.rebuild && err instanceof AppError && err.code === 'STORE_CORRUPT')) throw err;
+        const aside = moveDamagedDbAside(paths.dbFile);
+        process.stderr.write(`Moved the unusable metadata DB aside to ${aside}; rebuilding it from the logs.\n`);
+        db = openDb(paths.dbFile);
+      }
+      const open = db;
       const bar = progressBar();
       try {
-        const report = ingestOnce({
+        const report = guardDb(paths.dbFile, () => ingestOnce({
           paths,
-          db,
+          db: open,
           extraPaths: extra.map((p) => path.resolve(process.cwd(), p)),
           rebuild: opts.rebuild === true,
           onProgress: bar.update,
-        });
+        }));
         bar.clear();
         if (opts.json) printJson(report);
-        else process.stdout.write(formatReport(report));
+        else cliOutput.write(formatReport(report));
       } finally {
         bar.clear();
         db.close();
@@ -42,6 +53,9 @@ export function registerIngestCommands(program: Command): void {
     .description('keep tailing the provenance logs into the metadata DB')
     .option('-w, --workspace <dir>', 'the workspace (default: nearest folder upward holding .retrace/)')
     .action(async (opts: { workspace?: string }) => {
+      const [{ ensureWorkspace }, { openDb }, { startTailer }] = await Promise.all([
+        import('../../workspace/workspace-paths'), import('../../db/open-db'), import('../../provenance/tailer'),
+      ]);
       const paths = ensureWorkspace(resolveWorkspace(opts.workspace));
       const db = openDb(paths.dbFile);
       const bar = progressBar();
@@ -52,7 +66,7 @@ export function registerIngestCommands(program: Command): void {
         onProgress: bar.update,
         onBatch: (s) => {
           bar.clear();
-          process.stdout.write(`${s.at}  +${s.newRuns} runs, +${s.newArtifacts} artifacts, +${s.newVersions} versions\n`);
+          cliOutput.write(`${s.at}  +${s.newRuns} runs, +${s.newArtifacts} artifacts, +${s.newVersions} versions\n`);
         },
         onError: (e) => process.stderr.write(`error: ${e.message}\n`),
       });

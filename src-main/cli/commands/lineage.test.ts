@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Command } from 'commander';
+import { cliOutput } from '../cli-io';
 import { registerLineageCommands } from './lineage';
 import { RUN, lineageWorkspace, minute, stageLines } from '../../lineage/lineage-workspace.test-support';
 
@@ -22,15 +23,14 @@ async function cli(args: string[]): Promise<string> {
   registerLineageCommands(program);
   for (const c of program.commands) c.exitOverride();
   let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
+  const write = cliOutput.write;
+  cliOutput.write = (text) => {
+    out += text;
+  };
   try {
     await program.parseAsync(args, { from: 'user' });
   } finally {
-    process.stdout.write = write;
+    cliOutput.write = write;
   }
   return out;
 }
@@ -128,13 +128,32 @@ test('CLI errors are one sentence: unknown run, bad question, no DB, both --snap
     await assert.rejects(cli(['insights', 'who-ran', ...w]), { message: 'insights who-ran needs a PIPELINE.' });
     await assert.rejects(cli(['graph', '--snapshot', '1', '--as-of', '0', ...w]), { message: 'Give either --snapshot or --as-of, not both.' });
     await assert.rejects(cli(['graph', '--snapshot', '9', ...w]), { code: 'NOT_FOUND', message: 'Snapshot 9 does not exist; snapshots run from 1 to 4.' });
+    await assert.rejects(cli(['snapshots', '-w', empty]), { code: 'NOT_FOUND',
+      message: `${empty} is not a Retrace workspace yet (it has no .retrace/ folder); record a run there with \`retrace run -- CMD\`, or ingest logs with \`retrace ingest\`.` });
     fs.mkdirSync(path.join(empty, '.retrace'));
-    await assert.rejects(cli(['snapshots', '-w', empty]), { code: 'NOT_FOUND', message: /has no metadata DB yet; run `retrace ingest` there first\.$/ });
+    await assert.rejects(cli(['snapshots', '-w', empty]), { code: 'NOT_FOUND',
+      message: `${empty} has no provenance yet (no metadata DB and no logs in .retrace/logs); record a run with \`retrace run -- CMD\` first.` });
+    await assert.rejects(cli(['graph', '-w', path.join(empty, 'nope')]), { code: 'NOT_FOUND',
+      message: `The workspace folder ${path.join(empty, 'nope')} does not exist; name a folder that exists (an empty one is fine), or create it first.` });
     const help = new Command('retrace');
     registerLineageCommands(help);
     assert.match(help.commands.find((c) => c.name() === 'impact')!.helpInformation() + '', /RUN|run-or-artifact/);
   } finally {
     ws.dispose();
     fs.rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test('a query on a workspace whose logs are newer than its DB reads them first', async () => {
+  const ws = lineageWorkspace(STAGES.slice(0, 4));
+  const w = ['-w', ws.paths.root];
+  try {
+    assert.deepEqual(JSON.parse(await cli(['snapshots', ...w, '--json'])).map((s: { label: string }) => s.label), ['ingest #1', 'features #1']);
+    // A run finished after the last ingest: its lines are in the log, not yet in the DB.
+    fs.appendFileSync(path.join(ws.paths.logsDir, 'events.jsonl'), STAGES.slice(4, 6).map((l) => l + '\n').join(''));
+    assert.deepEqual(JSON.parse(await cli(['snapshots', ...w, '--json'])).map((s: { label: string }) => s.label), ['ingest #1', 'features #1', 'train #1']);
+    assert.equal(ws.db.prepare('SELECT count(*) FROM events').pluck().get(), 6, 'and they are in the DB now');
+  } finally {
+    ws.dispose();
   }
 });

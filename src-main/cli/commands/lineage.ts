@@ -3,41 +3,30 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { NODE_KINDS, type GraphDto, type NodeKind } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
-import { openWorkspaceEngine } from '../../api/workspace-engine';
-import { openDb } from '../../db/open-db';
-import { FOOTPRINT_CLASSES, type FootprintClasses, type ImpactDirection, type ImpactDto } from '../../../shared/lineage-dto';
-import { LineageEngine } from '../../lineage/read-models/lineage-engine';
-import { exportOpenLineage, exportProvJson } from '../../lineage/read-models/export';
-import { footprintTree } from '../../lineage/index-engine/footprint';
-import { impactCsv } from '../../../shared/impact-csv';
-import { latestPipelineUsing, mostUsed, type MostUsedOptions, whoRan } from '../../lineage/read-models/insights';
-import { search } from '../../lineage/read-models/search';
-import type { FootprintTreeNode } from '../../../shared/lineage-dto';
-import { workspacePaths } from '../../workspace/workspace-paths';
-import { parseIntArg, parseTimeArg, printJson, resolveWorkspace } from '../cli-io';
+import { FOOTPRINT_CLASSES, type FootprintClasses, type FootprintTreeNode, type ImpactDirection, type ImpactDto } from '../../../shared/lineage-dto';
+import type { LineageEngine } from '../../lineage/read-models/lineage-engine';
+import type { MostUsedOptions } from '../../lineage/read-models/insights';
+import { cliOutput, parseIntArg, parseTimeArg, printJson, resolveWorkspace } from '../cli-io';
 
 const WS_HELP = 'the workspace (default: nearest folder upward holding .retrace/)';
-const DB_NOTE = '\nReads the metadata DB as it is; run `retrace ingest` to bring it up to date with the logs.';
+const DB_NOTE = '\nLog lines the metadata DB has not read yet are ingested first.';
 
 interface WsOpts { workspace?: string; json?: boolean }
 
 /**
- * Opens the workspace DB read-only with a lineage engine over it, runs `fn`, persists the index
- * for the next cold start when it changed (best effort), and closes the DB.
+ * Opens the workspace (reading new log lines first) with a lineage engine over it, runs `fn`,
+ * persists the index for the next cold start when it changed (best effort), and closes the
+ * DB. What a lineage command needs is loaded here, when it runs, not when the CLI starts.
  */
-function withEngine<T>(opts: WsOpts, fn: (engine: LineageEngine) => T): T {
-  const paths = workspacePaths(resolveWorkspace(opts.workspace));
-  if (!fs.existsSync(paths.dbFile)) {
-    throw new AppError('NOT_FOUND', `${paths.root} has no metadata DB yet; run \`retrace ingest\` there first.`);
-  }
-  const db = openDb(paths.dbFile, { readonly: true });
+async function withEngine<T>(opts: WsOpts, fn: (engine: LineageEngine) => T): Promise<T> {
+  const { openForQuery } = await import('../query-workspace');
+  const ws = await openForQuery(resolveWorkspace(opts.workspace), (line) => process.stderr.write(`${line}\n`));
   try {
-    const engine = openWorkspaceEngine(db, paths);
-    const result = fn(engine);
-    if (engine.dirty) engine.save();
+    const result = ws.guard(() => fn(ws.engine));
+    if (ws.engine.dirty) ws.engine.save();
     return result;
   } finally {
-    db.close();
+    ws.close();
   }
 }
 
@@ -52,10 +41,10 @@ export function registerLineageCommands(program: Command): void {
     .option('--granularity <g>', 'job (default): jobs as nodes; run: runs as nodes', 'job')
     .option('--json', 'print one JSON document')
     .addHelpText('after', DB_NOTE)
-    .action((o: WsOpts & { snapshot?: string; asOf?: string; granularity: string }) => {
+    .action(async (o: WsOpts & { snapshot?: string; asOf?: string; granularity: string }) => {
       if (o.snapshot !== undefined && o.asOf !== undefined) throw new AppError('INVALID_ARGUMENT', 'Give either --snapshot or --as-of, not both.');
       if (o.granularity !== 'job' && o.granularity !== 'run') throw new AppError('INVALID_ARGUMENT', `--granularity takes job or run, not "${o.granularity}".`);
-      const g = withEngine(o, (engine) => {
+      const g = await withEngine(o, (engine) => {
         let k = o.snapshot === undefined ? undefined : parseIntArg(o.snapshot, '--snapshot');
         if (o.asOf !== undefined) {
           const t = parseTimeArg(o.asOf, '--as-of');
@@ -69,7 +58,7 @@ export function registerLineageCommands(program: Command): void {
         return k === undefined ? { ...graph, snapshot: latest, live: true } : graph;
       });
       if (o.json) printJson(g);
-      else process.stdout.write(formatGraph(g));
+      else cliOutput.write(formatGraph(g));
     });
 
   program
@@ -78,10 +67,10 @@ export function registerLineageCommands(program: Command): void {
     .option('-w, --workspace <dir>', WS_HELP)
     .option('--json', 'print one JSON document')
     .addHelpText('after', DB_NOTE)
-    .action((o: WsOpts) => {
-      const list = withEngine(o, (engine) => engine.listSnapshots());
+    .action(async (o: WsOpts) => {
+      const list = await withEngine(o, (engine) => engine.listSnapshots());
       if (o.json) printJson(list);
-      else process.stdout.write(list.length ? list.map((s) => `${String(s.seq).padStart(5)}  ${s.at}  ${s.kind.padEnd(6)}  ${s.label}`).join('\n') + '\n' : 'No snapshots yet.\n');
+      else cliOutput.write(list.length ? list.map((s) => `${String(s.seq).padStart(5)}  ${s.at}  ${s.kind.padEnd(6)}  ${s.label}`).join('\n') + '\n' : 'No snapshots yet.\n');
     });
 
   program
@@ -93,14 +82,14 @@ export function registerLineageCommands(program: Command): void {
     .option('--tree', 'also show the footprint as a directory tree')
     .option('--json', 'print one JSON document')
     .addHelpText('after', DB_NOTE)
-    .action((run: string, o: WsOpts & { snapshot?: string; tree?: boolean }) => {
+    .action(async (run: string, o: WsOpts & { snapshot?: string; tree?: boolean }) => {
       const snapshot = o.snapshot === undefined ? undefined : parseIntArg(o.snapshot, '--snapshot');
-      const fp = withEngine(o, (engine) => engine.footprint(run, { snapshot }));
-      const tree = o.tree ? footprintTree(fp.entries, true) : undefined;
+      const fp = await withEngine(o, (engine) => engine.footprint(run, { snapshot }));
+      const tree = o.tree ? (await import('../../lineage/index-engine/footprint')).footprintTree(fp.entries, true) : undefined;
       if (o.json) printJson(tree ? { ...fp, tree } : fp);
       else {
         const head = `Run ${fp.run}${fp.job ? ` (${fp.job})` : ''}, ${fp.state}: ${fp.counts.ALL} artifacts touched.\n`;
-        process.stdout.write(head + formatClasses(fp.classes) + (tree ? formatTree(tree) : ''));
+        cliOutput.write(head + formatClasses(fp.classes) + (tree ? formatTree(tree) : ''));
       }
     });
 
@@ -116,16 +105,16 @@ export function registerLineageCommands(program: Command): void {
     .option('--csv', 'the same as --format csv')
     .option('--json', 'print one JSON document ({downstream, upstream} with --direction both)')
     .addHelpText('after', DB_NOTE)
-    .action((arg: string, o: WsOpts & { depth?: string; snapshot?: string; direction: string; format?: string; csv?: boolean }) => {
+    .action(async (arg: string, o: WsOpts & { depth?: string; snapshot?: string; direction: string; format?: string; csv?: boolean }) => {
       const depth = o.depth === undefined ? undefined : parseIntArg(o.depth, '--depth');
       const snapshot = o.snapshot === undefined ? undefined : parseIntArg(o.snapshot, '--snapshot');
       if (o.format !== undefined && o.format !== 'csv') throw new AppError('INVALID_ARGUMENT', `--format takes csv, not "${o.format}".`);
       if (!['downstream', 'upstream', 'both'].includes(o.direction)) throw new AppError('INVALID_ARGUMENT', `--direction takes downstream, upstream or both, not "${o.direction}".`);
       const directions: ImpactDirection[] = o.direction === 'both' ? ['downstream', 'upstream'] : [o.direction as ImpactDirection];
-      const dtos = withEngine(o, (engine) => directions.map((direction) => engine.impactOf(localPath(arg), { direction, ...(depth !== undefined ? { depth } : {}), ...(snapshot !== undefined ? { snapshot } : {}) })));
+      const dtos = await withEngine(o, (engine) => directions.map((direction) => engine.impactOf(localPath(arg), { direction, ...(depth !== undefined ? { depth } : {}), ...(snapshot !== undefined ? { snapshot } : {}) })));
       if (o.json) printJson(dtos.length === 2 ? { downstream: dtos[0], upstream: dtos[1] } : dtos[0]);
-      else if (o.csv || o.format === 'csv') process.stdout.write(impactCsv(...dtos));
-      else process.stdout.write(dtos.map(formatImpact).join(''));
+      else if (o.csv || o.format === 'csv') cliOutput.write((await import('../../../shared/impact-csv')).impactCsv(...dtos));
+      else cliOutput.write(dtos.map(formatImpact).join(''));
     });
 
   program
@@ -136,11 +125,12 @@ export function registerLineageCommands(program: Command): void {
     .option('--limit <n>', 'at most N results', '50')
     .option('--json', 'print one JSON document')
     .addHelpText('after', DB_NOTE)
-    .action((words: string[], o: WsOpts & { limit: string }) => {
+    .action(async (words: string[], o: WsOpts & { limit: string }) => {
       const limit = parseIntArg(o.limit, '--limit');
-      const dto = withEngine(o, (engine) => search(engine.db, words.join(' '), { limit }));
+      const { search } = await import('../../lineage/read-models/search');
+      const dto = await withEngine(o, (engine) => search(engine.db, words.join(' '), { limit }));
       if (o.json) printJson(dto);
-      else process.stdout.write(dto.results.length ? dto.results.map((r) => `${r.kind.padEnd(16)} ${r.label}  (${r.id})`).join('\n') + '\n' : 'No matches.\n');
+      else cliOutput.write(dto.results.length ? dto.results.map((r) => `${r.kind.padEnd(16)} ${r.label}  (${r.id})`).join('\n') + '\n' : 'No matches.\n');
     });
 
   program
@@ -156,7 +146,8 @@ export function registerLineageCommands(program: Command): void {
     .option('--until <time>', 'most-used: count only runs that started at or before this time')
     .option('--json', 'print one JSON document')
     .addHelpText('after', DB_NOTE)
-    .action((question: string, subject: string | undefined, o: WsOpts & InsightFlags) => {
+    .action(async (question: string, subject: string | undefined, o: WsOpts & InsightFlags) => {
+      const { latestPipelineUsing, mostUsed, whoRan } = await import('../../lineage/read-models/insights');
       const need = (what: string) => {
         if (!subject) throw new AppError('INVALID_ARGUMENT', `insights ${question} needs a ${what}.`);
         return subject;
@@ -164,19 +155,19 @@ export function registerLineageCommands(program: Command): void {
       const snapshot = o.snapshot === undefined ? undefined : parseIntArg(o.snapshot, '--snapshot');
       if (question === 'most-used') {
         const req = mostUsedFlags(o);
-        const rows = withEngine(o, (engine) => mostUsed(engine, { ...req, snapshot }));
+        const rows = await withEngine(o, (engine) => mostUsed(engine, { ...req, snapshot }));
         if (o.json) printJson(rows);
-        else process.stdout.write(rows.map((r) => `${String(r.readers).padStart(6)}  ${r.artifact}`).join('\n') + (rows.length ? '\n' : 'No artifact has been read yet.\n'));
+        else cliOutput.write(rows.map((r) => `${String(r.readers).padStart(6)}  ${r.artifact}`).join('\n') + (rows.length ? '\n' : 'No artifact has been read yet.\n'));
       } else if (question === 'latest-pipeline-using') {
         const dataset = need('DATASET');
-        const r = withEngine(o, (engine) => latestPipelineUsing(engine, localPath(dataset), { snapshot }));
+        const r = await withEngine(o, (engine) => latestPipelineUsing(engine, localPath(dataset), { snapshot }));
         if (o.json) printJson(r);
-        else process.stdout.write(`${r.pipeline} (run ${r.run}) used ${dataset} at ${r.at}, in run ${r.consumerRun}.\n`);
+        else cliOutput.write(`${r.pipeline} (run ${r.run}) used ${dataset} at ${r.at}, in run ${r.consumerRun}.\n`);
       } else if (question === 'who-ran') {
         const pipeline = need('PIPELINE');
-        const rows = withEngine(o, (engine) => whoRan(engine, pipeline, { snapshot }));
+        const rows = await withEngine(o, (engine) => whoRan(engine, pipeline, { snapshot }));
         if (o.json) printJson(rows);
-        else process.stdout.write(rows.length ? rows.map((r) => `${r.at}  ${r.user ?? '(unknown user)'}  run ${r.run}${r.code ? `  code ${r.code}` : ''}`).join('\n') + '\n' : `Nobody has run the latest version of ${pipeline} successfully.\n`);
+        else cliOutput.write(rows.length ? rows.map((r) => `${r.at}  ${r.user ?? '(unknown user)'}  run ${r.run}${r.code ? `  code ${r.code}` : ''}`).join('\n') + '\n' : `Nobody has run the latest version of ${pipeline} successfully.\n`);
       } else {
         throw new AppError('INVALID_ARGUMENT', `Unknown question "${question}"; ask most-used, latest-pipeline-using DATASET or who-ran PIPELINE.`);
       }
@@ -189,12 +180,13 @@ export function registerLineageCommands(program: Command): void {
     .requiredOption('--format <format>', 'openlineage or prov-json')
     .option('-w, --workspace <dir>', WS_HELP)
     .addHelpText('after', DB_NOTE)
-    .action((runs: string[], o: WsOpts & { format: string }) => {
+    .action(async (runs: string[], o: WsOpts & { format: string }) => {
       if (o.format !== 'openlineage' && o.format !== 'prov-json') throw new AppError('INVALID_ARGUMENT', `--format takes openlineage or prov-json, not "${o.format}".`);
-      const text = withEngine(o, (engine) => (o.format === 'openlineage'
+      const { exportOpenLineage, exportProvJson } = await import('../../lineage/read-models/export');
+      const text = await withEngine(o, (engine) => (o.format === 'openlineage'
         ? exportOpenLineage(engine, runs).map((l) => l + '\n').join('')
         : JSON.stringify(exportProvJson(engine, runs), null, 2) + '\n'));
-      process.stdout.write(text);
+      cliOutput.write(text);
     });
 }
 

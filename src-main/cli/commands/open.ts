@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors';
-import { demoWorkspaceDir, ensureDemoWorkspace } from '../../demo/demo-workspace';
-import { electronBinary, whyNoDesktop } from '../../electron/detect';
 import { parseIntArg, resolveWorkspace } from '../cli-io';
 import { serveWorkspace } from './serve';
 
@@ -21,6 +18,9 @@ export function registerOpenCommand(program: Command): void {
     .option('--port <n>', 'port for the browser fallback (0: any free port)', '0')
     .option('--no-open', 'in the browser fallback, do not open a browser')
     .action(async (dir: string | undefined, o: { demo?: boolean; port: string; open: boolean }) => {
+      const [{ demoWorkspaceDir, ensureDemoWorkspace }, { electronBinary, whyNoDesktop }] = await Promise.all([
+        import('../../demo/demo-workspace'), import('../../electron/detect'),
+      ]);
       const workspace = o.demo ? demoWorkspaceDir() : resolveWorkspace(dir);
       if (o.demo) await ensureDemoWorkspace(workspace);
       const why = whyNoDesktop();
@@ -40,7 +40,8 @@ export function registerOpenCommand(program: Command): void {
 }
 
 /** Resolves to null when Electron ran and exited normally, or to the reason it failed early. */
-function launchElectron(bin: string, workspace: string): Promise<string | null> {
+async function launchElectron(bin: string, workspace: string): Promise<string | null> {
+  const { spawn } = await import('node:child_process');
   const here = path.dirname(fileURLToPath(import.meta.url));
   const main = path.join(here, 'entry-electron.js');
   const started = Date.now();

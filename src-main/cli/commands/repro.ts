@@ -1,21 +1,12 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
-import { AppError } from '../../../shared/errors';
 import type { ReproReportDto } from '../../../shared/repro-dto';
-import { openWorkspaceEngine } from '../../api/workspace-engine';
-import { openDb } from '../../db/open-db';
-import { liveState } from '../../repro/current-state';
-import { checkReproducibility } from '../../repro/repro-check';
-import { workspacePaths } from '../../workspace/workspace-paths';
-import { printJson, resolveWorkspace } from '../cli-io';
+import { cliOutput, printJson, resolveWorkspace } from '../cli-io';
 
 const WS_HELP = 'the workspace (default: nearest folder upward holding .retrace/)';
 
-function openWorkspace(dir: string | undefined) {
-  const paths = workspacePaths(resolveWorkspace(dir));
-  if (!fs.existsSync(paths.dbFile)) throw new AppError('NOT_FOUND', `${paths.root} has no metadata DB yet; run \`retrace ingest\` there first.`);
-  const db = openDb(paths.dbFile);
-  return { paths, db, engine: openWorkspaceEngine(db, paths) };
+async function openWorkspace(dir: string | undefined) {
+  const { openForQuery } = await import('../query-workspace');
+  return openForQuery(resolveWorkspace(dir), (line) => process.stderr.write(`${line}\n`));
 }
 
 /** `retrace repro RUN` (DESIGN §8); `retrace rerun` is in rerun.ts. */
@@ -26,13 +17,14 @@ export function registerReproCommands(program: Command): void {
     .option('-w, --workspace <dir>', WS_HELP)
     .option('--json', 'print one JSON document')
     .action(async (run: string, o: { workspace?: string; json?: boolean }) => {
-      const { paths, db, engine } = openWorkspace(o.workspace);
+      const [{ checkReproducibility }, { liveState }] = await Promise.all([import('../../repro/repro-check'), import('../../repro/current-state')]);
+      const ws = await openWorkspace(o.workspace);
       try {
-        const report = await checkReproducibility(db, engine.catalog.resolveRun(run), liveState(paths.root));
+        const report = await checkReproducibility(ws.db, ws.guard(() => ws.engine.catalog.resolveRun(run)), liveState(ws.paths.root));
         if (o.json) printJson(report);
-        else process.stdout.write(formatRepro(report));
+        else cliOutput.write(formatRepro(report));
       } finally {
-        db.close();
+        ws.close();
       }
     });
 }

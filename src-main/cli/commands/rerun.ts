@@ -6,7 +6,7 @@ import type { RerunExecutionDto, RerunPlanRequest, RerunProgressDto } from '../.
 import { createCore, type Core } from '../../api/create-core';
 import { ingestOnce } from '../../provenance/ingest';
 import { workspacePaths } from '../../workspace/workspace-paths';
-import { CliExit, parseIntArg, printJson, resolveWorkspace } from '../cli-io';
+import { CliExit, cliOutput, parseIntArg, printJson, resolveWorkspace } from '../cli-io';
 import { formatPlan, formatProgress, formatVerdict } from '../rerun-print';
 
 const WS_HELP = 'the workspace (default: nearest folder upward holding .retrace/)';
@@ -69,7 +69,7 @@ function requestOf(targets: string[], o: RerunOpts): RerunPlanRequest {
 async function rerun(core: Core, req: RerunPlanRequest, o: Omit<RerunOpts, 'jobs'> & { jobs: number }): Promise<number> {
   ingestOnce({ paths: core.paths, db: core.db }); // plan against everything the logs hold now
   const plan = await core.api.prepareRerunPlan(req);
-  const human = (text: string) => (o.json ? process.stderr : process.stdout).write(text);
+  const human = (text: string) => (o.json ? process.stderr.write(text) : cliOutput.write(text));
   human(formatPlan(plan));
   if (o.dryRun || !plan.stages.some((s) => !s.blocked)) {
     if (o.json) printJson(plan);

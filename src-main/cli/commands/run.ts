@@ -1,6 +1,4 @@
-import os from 'node:os';
 import type { Command } from 'commander';
-import { captureRun, ENV_WORKSPACE } from '../../capture/capture-run';
 import { resolveWorkspace } from '../cli-io';
 
 /**
@@ -19,6 +17,7 @@ export function registerRunCommand(program: Command): void {
     // Everything after "--" is the command's; unknown options before it are kept for the command.
     .allowUnknownOption()
     .action(async (command: string[], opts: { workspace?: string; stage?: string; pipeline?: string }) => {
+      const { captureRun, ENV_WORKSPACE } = await import('../../capture/capture-run');
       // A nested run (a pipeline script calling `retrace run`) writes to its parent's workspace.
       const root = opts.workspace ? resolveWorkspace(opts.workspace) : process.env[ENV_WORKSPACE] || resolveWorkspace(undefined);
       const result = await captureRun({
@@ -30,7 +29,8 @@ export function registerRunCommand(program: Command): void {
       if (result.signal) {
         // Die of the same signal so shells and schedulers see what really happened; should a
         // listener keep this process alive, exit with the shell's convention 128 + signal number.
-        process.exitCode = 128 + (os.constants.signals[result.signal] ?? 0);
+        const { constants } = await import('node:os');
+        process.exitCode = 128 + (constants.signals[result.signal] ?? 0);
         process.kill(process.pid, result.signal);
         await new Promise((resolve) => setTimeout(resolve, 1000));
         return;

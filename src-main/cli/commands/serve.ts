@@ -3,10 +3,6 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors';
-import { createCore } from '../../api/create-core';
-import { startServer } from '../../server/http-server';
-import { lineageIntakeRoute } from '../../server/lineage-intake-route';
-import { openInBrowser } from '../../server/open-browser';
 import { parseIntArg, resolveWorkspace } from '../cli-io';
 
 export interface ServeOptions {
@@ -35,6 +31,9 @@ export async function serveWorkspace(opts: ServeOptions): Promise<void> {
   if (opts.host !== '127.0.0.1' && opts.host !== 'localhost' && opts.host !== '::1') {
     process.stderr.write(`warning: listening on ${opts.host}: anyone who can reach this address and has the token can read this workspace's lineage.\n`);
   }
+  const [{ createCore }, { startServer }, { lineageIntakeRoute }, { openInBrowser }] = await Promise.all([
+    import('../../api/create-core'), import('../../server/http-server'), import('../../server/lineage-intake-route'), import('../../server/open-browser'),
+  ]);
   const core = createCore({ workspaceRoot: opts.workspace, live: true, onError: (m) => process.stderr.write(`warning: ${m}\n`) });
   const server = await startServer({
     api: core.api,

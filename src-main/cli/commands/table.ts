@@ -3,14 +3,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors';
 import { parseIntArg, parseTimeArg } from '../cli-io';
-import { readChanges } from '../../lake/changes';
-import { loadSnapshot } from '../../lake/delta-log';
-import { type EqualsFilter, scanSnapshot } from '../../lake/delta-scan';
+import type { EqualsFilter } from '../../lake/delta-scan';
 import type { Row } from '../../lake/delta-types';
 import type { WriteMode } from '../../lake/delta-writer';
-import { readHudiSnapshot } from '../../lake/hudi';
-import { tableHistory, writeTableFromFile } from '../../lake/index';
-import { resolveVersion } from '../../lake/lookup';
 
 /**
  * `retrace table write|read|history|changes` (DESIGN §8). Reads stream one file at a time, and
@@ -75,6 +70,7 @@ export function registerTableCommand(program: Command, io: TableOutput = stdoutS
       const keyColumns = opts.key ? opts.key.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
       // Under `retrace run` in the demo, simulated days shift every recorded time, commits included.
       const offset = Number(process.env.RETRACE_TIME_OFFSET_MS ?? 0);
+      const { writeTableFromFile } = await import('../../lake/index');
       const result = await writeTableFromFile(path.resolve(dir), path.resolve(opts.input), {
         mode: opts.mode as WriteMode,
         ...(keyColumns ? { keyColumns } : {}),
@@ -100,11 +96,15 @@ export function registerTableCommand(program: Command, io: TableOutput = stdoutS
       if (opts.version !== undefined && opts.asOf !== undefined) throw new AppError('INVALID_ARGUMENT', 'Give either --version or --as-of, not both.');
       if (fs.existsSync(path.join(abs, '.hoodie'))) {
         if (opts.version !== undefined) throw new AppError('INVALID_ARGUMENT', 'Hudi tables have instants, not versions: use --as-of <instant>.');
+        const { readHudiSnapshot } = await import('../../lake/hudi');
         const rows = (await readHudiSnapshot(abs, { ...(opts.asOf ? { asOf: opts.asOf.replace(/\D/g, '') } : {}), ...(columns ? { columns } : {}) }))
           .filter((r) => where.every((w) => String(r[w.column]) === w.value));
         await printRows(io, (async function* () { yield rows; })(), format, columns);
         return;
       }
+      const [{ resolveVersion }, { loadSnapshot }, { scanSnapshot }] = await Promise.all([
+        import('../../lake/lookup'), import('../../lake/delta-log'), import('../../lake/delta-scan'),
+      ]);
       const version = resolveVersion(abs, {
         ...(opts.version !== undefined ? { version: parseIntArg(opts.version, '--version') } : {}),
         ...(opts.asOf !== undefined ? { asOf: parseTimeArg(opts.asOf, '--as-of') } : {}),
@@ -120,6 +120,7 @@ export function registerTableCommand(program: Command, io: TableOutput = stdoutS
     .argument('<dir>', 'the table folder')
     .option('--json', 'print one JSON document')
     .action(async (dir: string, opts: { json?: boolean }) => {
+      const { tableHistory } = await import('../../lake/index');
       const history = tableHistory(path.resolve(dir));
       if (opts.json) { await io.write(`${JSON.stringify(history, null, 2)}\n`); return; }
       const lines = ['version  timestamp                 operation        inserted  updated  deleted'];
@@ -140,6 +141,7 @@ export function registerTableCommand(program: Command, io: TableOutput = stdoutS
     .action(async (dir: string, opts: { from: string; to: string; key?: string; format?: string }) => {
       parseFormat(opts.format, ['jsonl']);
       const keyColumns = opts.key ? opts.key.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
+      const { readChanges } = await import('../../lake/changes');
       const changes = await readChanges(path.resolve(dir), parseIntArg(opts.from, '--from'), parseIntArg(opts.to, '--to'), keyColumns ? { keyColumns } : {});
       await printRows(io, (async function* () { yield changes; })(), 'jsonl');
     });

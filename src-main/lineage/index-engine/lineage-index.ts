@@ -5,8 +5,6 @@
  * (notes/performance.md §1.5), and linked lists make a new ingest batch an O(batch) append
  * instead of a CSR rebuild. A binary snapshot of the arrays is loaded at cold start.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { NODE_KINDS } from '../../../shared/dto';
 import type { ReadableDb } from '../../db/open-db';
 import { Column, type ColumnArray, OP, opCode, stateCode } from './columns';
@@ -16,9 +14,7 @@ import { CLS, FootprintScratch } from './footprint';
 export const PRODUCES = 32;
 const PRODUCED_CLASSES = CLS.OUTPUT_ADDED | CLS.OUTPUT_MODIFIED;
 
-const FORMAT = 'retrace-lineage-index/3';
-
-interface Meta {
+export interface Meta {
   lastAccessId: number;
   lastVersionId: number;
   lastRunId: number;
@@ -272,9 +268,10 @@ export class LineageIndex {
     return lo;
   }
 
-  // ---- persistence -------------------------------------------------------------------
+  // ---- persistence (the file format is in index-file.ts) ------------------------------
 
-  private columns(): [string, Column<ColumnArray>, number][] {
+  /** Every persisted column with the number of its values in use (the file layout, in order). */
+  columns(): [string, Column<ColumnArray>, number][] {
     const m = this.meta;
     const a = m.lastAccessId + 1;
     const r = m.lastRunId + 1;
@@ -293,83 +290,27 @@ export class LineageIndex {
     ] as [string, Column<ColumnArray>, number][];
   }
 
-  /** Writes the index to `file` atomically (temp file + rename), so a reader never sees half of it. */
-  save(file: string): void {
-    const cols = this.columns();
-    const parts: Buffer[] = [];
-    const layout: { name: string; bytes: number }[] = [];
-    for (const [name, col, n] of cols) {
-      col.ensure(n);
-      const view = col.data.subarray(0, n);
-      const bytes = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
-      layout.push({ name, bytes: bytes.length });
-      parts.push(bytes);
-      const pad = (8 - (bytes.length % 8)) % 8;
-      if (pad) parts.push(Buffer.alloc(pad));
-    }
-    let header = Buffer.from(JSON.stringify({ format: FORMAT, meta: this.meta, layout }));
-    const headerPad = (8 - ((header.length + 4) % 8)) % 8;
-    header = Buffer.concat([header, Buffer.alloc(headerPad, 0x20)]);
-    const len = Buffer.alloc(4);
-    len.writeUInt32LE(header.length);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, Buffer.concat([len, header, ...parts]));
-    fs.renameSync(tmp, file);
+  /** Called by the loader: the sparse rename map is rebuilt from its two persisted columns. */
+  restoreRenames(): void {
+    for (let i = 1; i <= (this.meta.renames ?? 0); i++) this.renames.set(this.renameAcc.data[i]!, this.renameFrom.data[i]!);
+    // Last readers are not persisted; they are rebuilt on the first append.
+    this.readTailsValid = false;
   }
 
-  /**
-   * Loads a saved index when it still describes a prefix of this DB (same rows at its last
-   * ids), else returns null and the caller rebuilds. The arrays are views over the file
-   * buffer: no per-row work at all.
-   */
-  static load(file: string, db: ReadableDb): LineageIndex | null {
-    let buf: Buffer;
-    try {
-      buf = fs.readFileSync(file);
-    } catch {
-      return null;
-    }
-    try {
-      const headerLen = buf.readUInt32LE(0);
-      const header = JSON.parse(buf.subarray(4, 4 + headerLen).toString('utf8')) as { format: string; meta: Meta; layout: { name: string; bytes: number }[] };
-      if (header.format !== FORMAT) return null;
-      // Own, 8-aligned memory (a pooled Buffer can start at any offset).
-      const ab = buf.byteOffset % 8 === 0 ? buf.buffer : new Uint8Array(buf).buffer;
-      const base = buf.byteOffset % 8 === 0 ? buf.byteOffset : 0;
-      const ix = new LineageIndex();
-      ix.meta = { ...header.meta };
-      let off = 4 + headerLen;
-      const byName = new Map(ix.columns().map(([n, c]) => [n, c]));
-      for (const { name, bytes } of header.layout) {
-        const col = byName.get(name);
-        if (!col) return null;
-        const Ctor = col.data.constructor as Int32ArrayConstructor;
-        col.data = new Ctor(ab, base + off, bytes / Ctor.BYTES_PER_ELEMENT);
-        off += bytes + ((8 - (bytes % 8)) % 8);
-      }
-      for (let i = 1; i <= (ix.meta.renames ?? 0); i++) ix.renames.set(ix.renameAcc.data[i]!, ix.renameFrom.data[i]!);
-      ix.readTailsValid = false;
-      return ix.matches(db) ? ix : null;
-    } catch {
-      return null;
-    }
-  }
-
-  /** The DB still holds the rows this index was built from (not rebuilt differently since). */
-  private matches(db: ReadableDb): boolean {
+  /** The DB still holds the rows this index was built from (checked without loading columns). */
+  matches(db: ReadableDb): boolean {
     const m = this.meta;
     if (m.lastAccessId > 0) {
       const r = db.prepare('SELECT artifact_id, version_id, seq FROM accesses WHERE id = ?').raw().get(m.lastAccessId) as number[] | undefined;
-      if (!r || r[0] !== this.accArt.data[m.lastAccessId] || r[1] !== this.accVer.data[m.lastAccessId] || r[2] !== this.accSeq.data[m.lastAccessId]) return false;
+      if (!r || r[0] !== this.accArt.at(m.lastAccessId) || r[1] !== this.accVer.at(m.lastAccessId) || r[2] !== this.accSeq.at(m.lastAccessId)) return false;
     }
     if (m.lastVersionId > 0) {
       const r = db.prepare('SELECT artifact_id FROM artifact_versions WHERE id = ?').pluck().get(m.lastVersionId) as number | undefined;
-      if (r !== this.verArt.data[m.lastVersionId]) return false;
+      if (r !== this.verArt.at(m.lastVersionId)) return false;
     }
     if (m.lastEnding > 0) {
       const r = db.prepare('SELECT run_id, event_seq FROM run_endings WHERE seq = ?').raw().get(m.lastEnding) as number[] | undefined;
-      if (!r || r[0] !== this.endRun.data[m.lastEnding] || r[1] !== this.endEventSeq.data[m.lastEnding]) return false;
+      if (!r || r[0] !== this.endRun.at(m.lastEnding) || r[1] !== this.endEventSeq.at(m.lastEnding)) return false;
     }
     const maxSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck().get() as number;
     return maxSeq >= m.lastEventSeq;

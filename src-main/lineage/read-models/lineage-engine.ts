@@ -14,6 +14,7 @@ import { FootprintScratch, classesFrom, classNames, footprintTree, opNames } fro
 import { buildGraph } from './graph';
 import { HistoryState } from '../index-engine/history';
 import { ImpactComputer, type ImpactRaw } from '../index-engine/impact';
+import { saveIndex, loadIndex } from '../index-engine/index-file';
 import { LineageIndex } from '../index-engine/lineage-index';
 import type { LineageReader } from './lineage-reader';
 import { type SnapshotEntry, type TableCommitSnapshot, buildSnapshots, eventSeqOf, snapshotAsOf, toDto } from '../index-engine/snapshots';
@@ -67,7 +68,7 @@ export class LineageEngine implements LineageReader {
 
   /** Loads the stored index when it matches the DB (else rebuilds from rows), then catches up. */
   static open(db: ReadableDb, opts: LineageEngineOptions = {}): LineageEngine {
-    const stored = opts.indexFile ? LineageIndex.load(opts.indexFile, db) : null;
+    const stored = opts.indexFile ? loadIndex(opts.indexFile, db) : null;
     const engine = new LineageEngine(db, opts, stored ?? new LineageIndex(), stored !== null);
     engine.refresh();
     return engine;
@@ -89,7 +90,7 @@ export class LineageEngine implements LineageReader {
   save(): boolean {
     if (!this.opts.indexFile) return false;
     try {
-      this.index.save(this.opts.indexFile);
+      saveIndex(this.index, this.opts.indexFile);
       this.dirty = false;
       return true;
     } catch {
