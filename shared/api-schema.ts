@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiMethod } from './api';
+import { CATALOG_ARTIFACT_SORTS, CATALOG_RUN_SORTS } from './catalog-dto';
 import { NODE_KINDS } from './dto';
 
 /**
@@ -49,6 +50,26 @@ export const API_ARG_SCHEMAS = {
   search: z.object({ query: z.string().max(1000), limit: z.number().int().min(1).max(1000).optional() }).strict(),
   listRuns: listReq,
   listArtifacts: listReq,
+  listCatalog: z
+    .object({
+      what: z.enum(['artifacts', 'runs']),
+      sort: z.enum([...CATALOG_ARTIFACT_SORTS, ...CATALOG_RUN_SORTS]).optional(),
+      desc: z.boolean().optional(),
+      filter: z.string().max(1000).optional(),
+      kind: z.enum(NODE_KINDS).optional(),
+      stale: z.boolean().optional(),
+      state: z.enum(['START', 'RUNNING', 'COMPLETE', 'ABORT', 'FAIL', 'OTHER']).optional(),
+      offset: z.number().int().nonnegative().optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+      snapshot: seq.optional(),
+      repro: z.boolean().optional(),
+    })
+    .strict()
+    .refine((r) => r.what === 'artifacts' || (r.kind === undefined && r.stale === undefined), { message: 'kind and stale narrow artifacts, not runs' })
+    .refine((r) => r.what === 'runs' || (r.state === undefined && r.repro === undefined), { message: 'state and repro go with runs, not artifacts' })
+    .refine((r) => r.sort === undefined || (r.what === 'artifacts' ? (CATALOG_ARTIFACT_SORTS as readonly string[]) : (CATALOG_RUN_SORTS as readonly string[])).includes(r.sort), {
+      message: `artifacts sort by ${CATALOG_ARTIFACT_SORTS.join(', ')}; runs by ${CATALOG_RUN_SORTS.join(', ')}`,
+    }),
   mostUsed: z
     .object({ limit: z.number().int().min(1).max(1000).optional(), kind: z.enum(NODE_KINDS).optional(), since: time.optional(), until: time.optional(), snapshot: seq.optional() })
     .strict(),

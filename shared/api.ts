@@ -13,6 +13,7 @@ import type {
   UpstreamDto,
   WhoRanDto,
 } from './lineage-dto';
+import type { CatalogPageDto, CatalogRequest } from './catalog-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from './repro-dto';
 import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from './rerun-dto';
 import type { TableCommitDto, TableDiffDto, TablePageDto } from './table-dto';
@@ -66,6 +67,12 @@ export interface RetraceApi {
   /** Runs, newest first, with `FIELD:value` filters (`_LIKE`, `_LT`, `_LTE`, `_GT`, `_GTE`). */
   listRuns(req: { filterBy?: string[]; sortBy?: string; limit?: number; offset?: number }): Promise<RunRowDto[]>;
   listArtifacts(req: { filterBy?: string[]; sortBy?: string; limit?: number; offset?: number }): Promise<ArtifactRowDto[]>;
+  /**
+   * The catalogue: one page of every artifact (as the graph draws them) or every run, sorted,
+   * filtered and paged on the server, as of a snapshot; `total` sizes a virtualised grid.
+   * See CatalogRequest for the columns, sorts and filters.
+   */
+  listCatalog(req: CatalogRequest): Promise<CatalogPageDto>;
   /**
    * The paper's three questions, each answerable as of a snapshot. `mostUsed` ranks artifacts by
    * distinct reading runs: of one `kind` (default: dataset, feature_group, training_dataset, file),
@@ -129,6 +136,7 @@ export const API_METHODS = {
   search: true,
   listRuns: true,
   listArtifacts: true,
+  listCatalog: true,
   mostUsed: true,
   latestPipelineUsing: true,
   whoRan: true,

@@ -23,6 +23,8 @@ import type { RerunService } from '../repro/rerun-service';
 import { createRerunService } from './rerun-wiring';
 import { RETRACE_VERSION } from '../../shared/version';
 import { requestTime } from './request-time';
+import { CatalogService } from './catalog-service';
+import type { CatalogPageDto, CatalogRequest } from '../../shared/catalog-dto';
 
 export interface CoreApiDeps {
   readonly workspaceRoot: string;
@@ -43,9 +45,12 @@ export interface CoreApiDeps {
  */
 export class CoreApi implements RetraceApi {
   private readonly reruns = new RerunConfirmations();
+  private readonly catalog: CatalogService;
   private rerunPlans: RerunService | null = null;
 
-  constructor(private readonly deps: CoreApiDeps) {}
+  constructor(private readonly deps: CoreApiDeps) {
+    this.catalog = new CatalogService({ engine: () => this.engine, db: deps.db, workspaceRoot: deps.workspaceRoot, ...(deps.clock ? { clock: deps.clock } : {}) });
+  }
 
   private get engine(): LineageEngine {
     if (!this.deps.engine) throw new AppError('UNSUPPORTED', 'This view of the workspace has no lineage engine.');
@@ -118,6 +123,10 @@ export class CoreApi implements RetraceApi {
 
   async listArtifacts(req: { filterBy?: string[]; sortBy?: string; limit?: number; offset?: number }) {
     return listArtifacts(this.deps.db, req);
+  }
+
+  async listCatalog(req: CatalogRequest): Promise<CatalogPageDto> {
+    return this.catalog.list(req);
   }
 
   async mostUsed(req: { limit?: number; kind?: NodeKind; since?: string; until?: string; snapshot?: number }) {

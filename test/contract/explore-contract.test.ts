@@ -124,6 +124,71 @@ for (const transport of TRANSPORTS) {
       seen.push(down, up);
     });
 
+    test('catalogue of artifacts: columns, server-side sort, filter and paging, as of a snapshot', async () => {
+      const page = await h.client.listCatalog({ what: 'artifacts' });
+      assert.equal(page.what, 'artifacts');
+      assert.deepEqual([page.total, page.all, page.offset, page.snapshot], [4, 4, 0, null]);
+      const rows = page.what === 'artifacts' ? page.rows : [];
+      const w = (r: number, job: string, m: number) => ({ run: RUN(r), job, at: minute(m) });
+      assert.deepEqual(rows.slice(0, 3), [
+        { id: 'artifact:file/data/extra.csv', artifact: 'data/extra.csv', kind: 'dataset', format: 'file', version: H.X1, versionShort: 'sha256:66666666…',
+          lastWriter: w(4, 'ns/ingest', 7), lastReader: null, stale: false, staleReason: null },
+        { id: 'artifact:file/data/feat.parquet', artifact: 'data/feat.parquet', kind: 'dataset', format: 'file', version: H.FEAT2, versionShort: 'sha256:44444444…',
+          lastWriter: w(6, 'ns/features', 11), lastReader: w(3, 'ns/train', 5), stale: false, staleReason: null },
+        { id: 'artifact:file/data/raw.csv', artifact: 'data/raw.csv', kind: 'dataset', format: 'file', version: H.RAW2, versionShort: 'sha256:22222222…',
+          lastWriter: w(4, 'ns/ingest', 7), lastReader: w(6, 'ns/features', 11), stale: false, staleReason: null },
+      ]);
+      const model = rows[3]!;
+      assert.deepEqual([model.artifact, model.kind, model.lastWriter, model.lastReader, model.stale], ['models/m.pt', 'model', w(3, 'ns/train', 5), null, true]);
+      assert.match(model.staleReason ?? '', /^data\/feat\.parquet has a newer version /, 'the first reason: the input moved on');
+      const names = async (req: Omit<Parameters<typeof h.client.listCatalog>[0], 'what'>) =>
+        ((await h.client.listCatalog({ what: 'artifacts', ...req })).rows as { artifact: string }[]).map((r) => r.artifact);
+      // Ties keep the order artifacts were first seen in (raw before extra); rows without a value go last.
+      assert.deepEqual(await names({ sort: 'lastWrite', desc: true }), ['data/feat.parquet', 'data/raw.csv', 'data/extra.csv', 'models/m.pt']);
+      assert.deepEqual(await names({ sort: 'lastRead' }), ['data/feat.parquet', 'data/raw.csv', 'models/m.pt', 'data/extra.csv']);
+      assert.deepEqual(await names({ sort: 'lastRead', desc: true }), ['data/raw.csv', 'data/feat.parquet', 'models/m.pt', 'data/extra.csv']);
+      assert.deepEqual(await names({ filter: 'MODEL' }), ['models/m.pt'], 'the filter searches the kind too, ignoring case');
+      assert.deepEqual(await names({ filter: 'raw' }), ['data/raw.csv']);
+      assert.deepEqual(await names({ kind: 'dataset', offset: 1, limit: 1 }), ['data/feat.parquet']);
+      assert.deepEqual(await names({ stale: true }), ['models/m.pt']);
+      const paged = await h.client.listCatalog({ what: 'artifacts', kind: 'dataset', offset: 1, limit: 1 });
+      assert.deepEqual([paged.total, paged.all, paged.offset], [3, 4, 1]);
+      // At snapshot 3 the readme still existed and nothing was stale yet.
+      const at3 = await h.client.listCatalog({ what: 'artifacts', snapshot: 3 });
+      assert.deepEqual((at3.rows as { artifact: string; version: string; stale: boolean }[]).map((r) => [r.artifact, r.version, r.stale]),
+        [['data/feat.parquet', H.FEAT1, false], ['data/raw.csv', H.RAW1, false], ['models/m.pt', H.M1, false], ['notes/readme.txt', H.README, false]]);
+      seen.push(page, at3);
+    });
+
+    test('catalogue of runs: duration, exit code, state as of a snapshot, reproducibility for the page only', async () => {
+      const page = await h.client.listCatalog({ what: 'runs', repro: false });
+      const rows = page.what === 'runs' ? page.rows : [];
+      assert.deepEqual(rows.map((r) => r.run), [7, 6, 5, 4, 3, 2, 1].map(RUN), 'newest first by default');
+      assert.deepEqual(rows[2], {
+        run: RUN(5), id: 'job:ns/report', runId: `run:${RUN(5)}`, job: 'ns/report', state: 'FAIL', user: 'carol',
+        startedAt: minute(8), endedAt: minute(9), durationMs: 60_000, exitCode: 2, repro: null,
+      });
+      const ids = async (req: Omit<Parameters<typeof h.client.listCatalog>[0], 'what'>) =>
+        ((await h.client.listCatalog({ what: 'runs', repro: false, ...req })).rows as { run: string }[]).map((r) => r.run);
+      assert.deepEqual(await ids({ sort: 'exitCode' }), [1, 5, 2, 3, 4, 6, 7].map(RUN), 'exit 0, exit 2, then runs that recorded none');
+      assert.deepEqual(await ids({ state: 'FAIL' }), [RUN(7), RUN(5)]);
+      assert.deepEqual(await ids({ filter: 'CAROL' }), [RUN(5)]);
+      assert.deepEqual(await ids({ sort: 'job', limit: 2 }), [RUN(2), RUN(6)], 'features before ingest; ties in run order');
+      assert.deepEqual(await ids({ snapshot: 4 }), [4, 3, 2, 1].map(RUN));
+      // R2 read RAW1, a file that is not on disk in this workspace: its data axis says changed; it recorded no code.
+      const withRepro = await h.client.listCatalog({ what: 'runs', filter: RUN(2) });
+      const r2 = (withRepro.rows as { repro: { code: string; data: string } | null }[])[0]!;
+      assert.deepEqual([r2.repro?.code, r2.repro?.data], ['unknown', 'changed']);
+      seen.push(page);
+    });
+
+    test('catalogue arguments are checked: sorts and filters belong to artifacts or to runs', async () => {
+      for (const req of [{ what: 'runs', sort: 'stale' }, { what: 'runs', kind: 'model' }, { what: 'artifacts', state: 'FAIL' }, { what: 'artifacts', limit: 5000 }, { what: 'files' }]) {
+        await assert.rejects(h.client.listCatalog(req as never), { code: 'INVALID_ARGUMENT' });
+      }
+      await assert.rejects(h.client.listCatalog({ what: 'runs', snapshot: 42 }), { code: 'NOT_FOUND' });
+    });
+
     test('insights: bad windows and kinds are refused with one sentence', async () => {
       for (const [req, code] of [
         [{ since: 'yesterday' }, 'INVALID_ARGUMENT'],

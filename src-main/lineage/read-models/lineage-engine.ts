@@ -99,6 +99,11 @@ export class LineageEngine implements LineageReader {
     }
   }
 
+  /** The workspace folder the engine resolves paths against, when it was given one. */
+  get workspaceRoot(): string | undefined {
+    return this.opts.workspaceRoot;
+  }
+
   /** Forget the cached snapshot list (call when the commits provider has new commits). */
   invalidateSnapshots(): void {
     this.snapshotCache = null;
