@@ -15,6 +15,7 @@ import {
   type ProvenanceRecord, type WarningKind, TERMINAL_STATES,
 } from './records';
 import { type ArtifactEntity, type FtsDoc, type RunEntity, accessKey } from './entities';
+import { readColumnFacets } from './column-facets';
 import type { ProvenanceStore } from './store';
 
 export interface EventPlace {
@@ -116,6 +117,7 @@ export class RecordApplier {
         ? run.touched.get(a.id)!
         : this.version(a, explicit, false, run, seq, rec.eventTime, null, null);
       this.access(run, keys, 'input', a, v, 'READ', 'READ', rec.eventTime, seq, null);
+      if (d.facets.schema !== undefined) this.columnFacets(run, a, 'input', d.facets, seq);
     }
     for (const d of rec.outputs) {
       const a = this.datasetArtifact(d, seq);
@@ -135,8 +137,31 @@ export class RecordApplier {
           : this.version(a, explicit, true, run, seq, rec.eventTime, stats.size, stats.rowCount);
       run.touched.set(a.id, v);
       this.access(run, keys, 'output', a, v, op, life ? `lifecycle:${op}` : 'OUTPUT', rec.eventTime, seq, renamedFrom);
+      if (d.facets.schema !== undefined || d.facets.columnLineage !== undefined) this.columnFacets(run, a, 'output', d.facets, seq);
     }
     return run;
+  }
+
+  /**
+   * Records the `schema` and `columnLineage` facets one event carried for one dataset of a run,
+   * each body stored once (column_texts) and each re-emission that repeats the run's previous
+   * one skipped: per run and dataset, a facet emitted again replaces the earlier one (DESIGN §3).
+   */
+  private columnFacets(run: RunEntity, a: ArtifactEntity, role: 'input' | 'output', facets: Facets, seq: number): void {
+    const st = this.store;
+    const read = readColumnFacets(facets, (ns, name) => this.datasetIdentity(ns, name));
+    if (read.invalid) st.warn('invalid_column_lineage', read.invalid);
+    const fresh = (kind: string, body: string | null): number | null => {
+      if (body === null) return null;
+      const id = st.columnText(body);
+      const key = `${role} ${kind} ${a.id}`;
+      if (run.columnTexts.get(key) === id) return null;
+      run.columnTexts.set(key, id);
+      return id;
+    };
+    const schemaId = fresh('schema', read.schema);
+    const lineageId = role === 'output' ? fresh('lineage', read.lineage) : null;
+    if (schemaId !== null || lineageId !== null) st.addColumnFacet(run.id, a.id, role, seq, schemaId, lineageId);
   }
 
   private applyFileOp(rec: FileOpRecord, seq: number): RunEntity | null {
@@ -243,7 +268,7 @@ export class RecordApplier {
   /** OpenLineage dataset → artifact; `file`/`file://host` namespaces share identity with footprint paths. */
   private datasetArtifact(d: DatasetRef, seq: number): ArtifactEntity {
     let a: ArtifactEntity;
-    if (d.namespace === 'file' || d.namespace.startsWith('file://') || d.namespace.startsWith('file.')) {
+    if (isFileNamespace(d.namespace)) {
       const name = d.name.replace(/^file:\/\/[^/]*/, '');
       a = this.fileArtifact('file', name, seq, 'dataset');
     } else {
@@ -251,7 +276,10 @@ export class RecordApplier {
       a = this.store.artifact(d.namespace, d.name, () => ({ path, kind: 'dataset', rollupId: null }), seq);
     }
     if (Object.keys(d.facets).length > 0) {
-      Object.assign(a.facets, d.facets);
+      // Column lineage is kept per run and version (column_facets), not as the artifact's
+      // latest facet: merged here it would be re-serialised and re-indexed on every write.
+      const { columnLineage: _perVersion, ...rest } = d.facets;
+      Object.assign(a.facets, rest);
       const json = JSON.stringify(a.facets);
       if (json !== a.facetsJson) {
         a.facetsJson = json;
@@ -262,6 +290,18 @@ export class RecordApplier {
       }
     }
     return a;
+  }
+
+  /**
+   * The identity (`namespace`, `name`) a dataset named in an event gets as an artifact: file
+   * namespaces share the footprint's workspace-relative paths. Column-lineage input fields are
+   * named the same way, so an edge finds the artifact the graph draws.
+   */
+  datasetIdentity(namespace: string, name: string): readonly [string, string] {
+    if (!isFileNamespace(namespace)) return [namespace, name];
+    let p = normalisePath(name.replace(/^file:\/\/[^/]*/, ''));
+    if (p.startsWith(this.root + '/')) p = p.slice(this.root.length + 1);
+    return ['file', p];
   }
 
   /** A file path → artifact, kinded by the naming rules and rolled up to its artifact folder. */
@@ -355,4 +395,8 @@ export class RecordApplier {
     }
     return docs;
   }
+}
+
+function isFileNamespace(namespace: string): boolean {
+  return namespace === 'file' || namespace.startsWith('file://') || namespace.startsWith('file.');
 }

@@ -10,7 +10,8 @@ import { AppError } from '../../shared/errors';
 import type { WritableDb } from '../db/open-db';
 import { type ArtifactEntity, type BatchSummary, type FtsDoc, type JobEntity, type RunEntity, type SourceState, accessKey, emptySummary } from './entities';
 import { RowBuffer, type RowOf } from '../db/row-writer';
-import { ACCESSES, ARTIFACTS, CODE_VERSIONS, EVENTS, RUN_ENDINGS, RUNS, SEARCH_DOCS, VERSIONS } from './hot-tables';
+import { ACCESSES, ARTIFACTS, CODE_VERSIONS, COLUMN_FACETS, COLUMN_TEXTS, EVENTS, RUN_ENDINGS, RUNS, SEARCH_DOCS, VERSIONS } from './hot-tables';
+import { sha1Base64 } from './facets';
 import { PairMap } from './pair-map';
 import type { Facets, WarningKind } from './records';
 
@@ -24,7 +25,9 @@ export class ProvenanceStore {
   readonly sources = new Map<string, SourceState>();
   nextSeq: number;
   nextEndSeq: number;
-  private nextIds: Record<'run' | 'artifact' | 'version' | 'job' | 'access' | 'source' | 'code' | 'env', number>;
+  private nextIds: Record<'run' | 'artifact' | 'version' | 'job' | 'access' | 'source' | 'code' | 'env' | 'columnFacet' | 'columnText', number>;
+  /** Hash → id of every stored schema / column-lineage body (a body is stored once). */
+  private readonly columnTextIds = new Map<string, number>();
   private readonly runs = new Map<string, RunEntity>();
   private readonly artifacts = new PairMap<ArtifactEntity>();
   private readonly jobs = new Map<string, JobEntity>();
@@ -51,6 +54,8 @@ export class ProvenanceStore {
     endings: new RowBuffer(RUN_ENDINGS),
     rejected: [] as unknown[][],
     codes: new RowBuffer(CODE_VERSIONS),
+    columnTexts: new RowBuffer(COLUMN_TEXTS),
+    columnFacets: new RowBuffer(COLUMN_FACETS),
     envs: [] as unknown[][],
     packages: [] as unknown[][],
   };
@@ -71,7 +76,9 @@ export class ProvenanceStore {
     this.nextIds = {
       run: max('runs'), artifact: max('artifacts'), version: max('artifact_versions'), job: max('jobs'),
       access: max('accesses'), source: max('prov_sources'), code: max('code_versions'), env: max('environments'),
+      columnFacet: max('column_facets'), columnText: max('column_texts'),
     };
+    for (const [h, id] of db.prepare('SELECT hash, id FROM column_texts').raw().iterate() as Iterable<[string, number]>) this.columnTextIds.set(h, id);
     for (const r of db.prepare('SELECT hash FROM events').raw().iterate() as Iterable<[string]>) this.seenHashes.add(r[0]);
     // Keys that exist in the DB: a key not in these sets is new, and costs no SELECT (most keys
     // in a fresh log are new, and a missed index lookup per entity was a tenth of ingest time).
@@ -138,6 +145,23 @@ export class ProvenanceStore {
     this.pendingVersionAt.set(id, row);
   }
 
+  /** The id of a schema or column-lineage body, queuing it when it is new. */
+  columnText(body: string): number {
+    const hash = sha1Base64(body);
+    let id = this.columnTextIds.get(hash);
+    if (id === undefined) {
+      id = this.nextIds.columnText++;
+      this.columnTextIds.set(hash, id);
+      this.pending.columnTexts.add({ id, hash, body });
+    }
+    return id;
+  }
+
+  /** Queues a `column_facets` row: what one event said about one dataset's columns. */
+  addColumnFacet(runId: number, artifactId: number, role: 'input' | 'output', seq: number, schemaId: number | null, lineageId: number | null): void {
+    this.pending.columnFacets.add({ id: this.nextIds.columnFacet++, run_id: runId, artifact_id: artifactId, role, seq, schema_id: schemaId, lineage_id: lineageId });
+  }
+
   /** `size = coalesce(size', size), row_count = coalesce(rowCount', row_count)` of a version. */
   versionStats(id: number, size: number | null, rowCount: number | null): void {
     if (size === null && rowCount === null) return;
@@ -179,7 +203,7 @@ export class ProvenanceStore {
       cwd: r.cwd as string | null, exitCode: r.exit_code as number | null, errorMessage: r.error_message as string | null,
       codeVersionId: r.code_version_id as number | null, environmentId: r.environment_id as number | null,
       facets: JSON.parse(r.facets as string) as Facets, firstSeq: r.first_seq as number, lastSeq: r.last_seq as number,
-      endSeq: r.end_seq as number | null, accessKeys: null, hadDatasets: false, touched: new Map(), created: new Set(),
+      endSeq: r.end_seq as number | null, accessKeys: null, hadDatasets: false, touched: new Map(), created: new Set(), columnTexts: new Map(),
     };
     this.runs.set(uuid, run);
     return run;
@@ -190,7 +214,7 @@ export class ProvenanceStore {
       id: this.nextIds.run++, uuid, origin, isNew: true, jobId: null, jobLabel: null, state, stateAt: at, startedAt: null, endedAt: null,
       lastEventAt: at, user: null, host: null, parentRunUuid: null, command: null, cwd: null, exitCode: null,
       errorMessage: null, codeVersionId: null, environmentId: null, facets: {}, firstSeq: seq, lastSeq: seq, endSeq: null,
-      accessKeys: new Set(), hadDatasets: false, touched: new Map(), created: new Set(),
+      accessKeys: new Set(), hadDatasets: false, touched: new Map(), created: new Set(), columnTexts: new Map(),
     };
     this.runs.set(uuid, run);
     this.searchRuns.add(run);
@@ -319,6 +343,8 @@ export class ProvenanceStore {
         p.events.flush(this.db);
         p.accesses.flush(this.db);
         p.endings.flush(this.db);
+        p.columnTexts.flush(this.db);
+        p.columnFacets.flush(this.db);
         for (const r of p.rejected) s.rejected!.run(r);
         for (const [k, n] of this.warnings) s.warn!.run(k, n);
         // Each document is replaced (deleted, then inserted) once per batch; documents are independent.
@@ -347,7 +373,7 @@ export class ProvenanceStore {
     this.dirtySources.clear();
     this.warnings.clear();
     const p = this.pending;
-    for (const b of [p.events, p.accesses, p.versions, p.endings, p.codes]) b.clear();
+    for (const b of [p.events, p.accesses, p.versions, p.endings, p.codes, p.columnTexts, p.columnFacets]) b.clear();
     for (const k of ['versionStats', 'rejected', 'envs', 'packages'] as const) p[k] = [];
     this.pendingVersionAt.clear();
     this.summary = emptySummary();

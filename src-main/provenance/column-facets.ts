@@ -1,0 +1,167 @@
+/**
+ * The `columnLineage` and `schema` dataset facets, read into compact bodies the ingest stores
+ * once per distinct text (column_texts) and the column engine expands when asked. Pure and
+ * tolerant: a malformed part is dropped and counted, never fatal.
+ *
+ * Every published form of the lineage facet is accepted (notes/column-lineage.md §1):
+ *   1-0-0  fields.COL.inputFields[{namespace, name, field}]
+ *   1-0-1  + per output column `transformationType` / `transformationDescription` (legacy)
+ *   1-1-0  + inputFields[i].transformations[{type, subtype, description, masking}]
+ *   1-2-0  + the dataset-level `dataset` list: inputs that affect every column of the output
+ * An input field without transformations (or with an empty list) is DIRECT; the legacy type of
+ * its output column, when one is given, is kept as the subtype ("IDENTITY", "COPY", "MASKED").
+ * The dataset-level list is stored once, never multiplied into every column.
+ */
+import { type Facets, isPlainObject } from './records';
+
+/** `[type, subtype?, description?, masking?]`: one transformation, as small as JSON allows. */
+export type TransformationTuple = [type: string, subtype?: string, description?: string, masking?: 1];
+/** One input of an output column: `[dataset index, field, transformation-set index]`. */
+export type EdgeTuple = [dataset: number, field: string, transformations: number];
+
+/** The normalised lineage facet (`column_texts.body` as JSON). */
+export interface LineageBody {
+  /** Datasets the edges point at, normalised like the ingest names artifacts: `[namespace, name]`. */
+  readonly d: [string, string][];
+  /** Distinct transformation sets; an empty set means "unspecified", read as DIRECT. */
+  readonly t: TransformationTuple[][];
+  /** Output columns in facet order with their input edges. */
+  readonly f: [column: string, ...edges: EdgeTuple[]][];
+  /** The dataset-level list (1-2-0): edges into every column of the output. */
+  readonly x: EdgeTuple[];
+}
+
+/** The normalised schema facet: `[name, type | null]` per top-level field, in order. */
+export type SchemaBody = [string, string | null][];
+
+export interface ColumnFacetsRead {
+  readonly schema: string | null;
+  readonly lineage: string | null;
+  /** Parts dropped as malformed (an input field without a name, a transformation without a type…). */
+  readonly invalid: number;
+}
+
+/** Maps a dataset as an event names it to the identity the ingest gives its artifact. */
+export type DatasetNamer = (namespace: string, name: string) => readonly [string, string];
+
+const TYPES = new Set(['DIRECT', 'INDIRECT']);
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** Both facets of one dataset, as body texts (null when the facet is absent or says nothing). */
+export function readColumnFacets(facets: Facets, name: DatasetNamer): ColumnFacetsRead {
+  const counter = { invalid: 0 };
+  const schema = isPlainObject(facets.schema) ? schemaBody(facets.schema, counter) : null;
+  const lineage = isPlainObject(facets.columnLineage) ? lineageBody(facets.columnLineage, name, counter) : null;
+  return { schema: schema && schema.length ? JSON.stringify(schema) : null, lineage: lineage ? JSON.stringify(lineage) : null, invalid: counter.invalid };
+}
+
+function schemaBody(facet: Record<string, unknown>, counter: { invalid: number }): SchemaBody {
+  const out: SchemaBody = [];
+  if (!Array.isArray(facet.fields)) {
+    counter.invalid++;
+    return out;
+  }
+  const seen = new Set<string>();
+  for (const f of facet.fields) {
+    if (!isPlainObject(f) || typeof f.name !== 'string' || f.name === '' || seen.has(f.name)) {
+      counter.invalid++;
+      continue;
+    }
+    seen.add(f.name);
+    out.push([f.name, text(f.type) ?? null]);
+  }
+  return out;
+}
+
+function lineageBody(facet: Record<string, unknown>, name: DatasetNamer, counter: { invalid: number }): LineageBody | null {
+  const d: [string, string][] = [];
+  const dIndex = new Map<string, number>();
+  const t: TransformationTuple[][] = [];
+  const tIndex = new Map<string, number>();
+  const datasetOf = (ns: string, n: string): number => {
+    const [a, b] = name(ns, n);
+    const key = a + '\u0000' + b;
+    let i = dIndex.get(key);
+    if (i === undefined) {
+      i = d.length;
+      d.push([a, b]);
+      dIndex.set(key, i);
+    }
+    return i;
+  };
+  const setOf = (set: TransformationTuple[]): number => {
+    const key = JSON.stringify(set);
+    let i = tIndex.get(key);
+    if (i === undefined) {
+      i = t.length;
+      t.push(set);
+      tIndex.set(key, i);
+    }
+    return i;
+  };
+  const edge = (v: unknown, legacy: TransformationTuple[] | null): EdgeTuple | null => {
+    if (!isPlainObject(v) || typeof v.namespace !== 'string' || typeof v.name !== 'string' || v.name === '' || typeof v.field !== 'string' || v.field === '') {
+      counter.invalid++;
+      return null;
+    }
+    const set: TransformationTuple[] = [];
+    if (Array.isArray(v.transformations)) {
+      for (const x of v.transformations) {
+        const tuple = transformation(x);
+        if (tuple) set.push(tuple);
+        else counter.invalid++;
+      }
+    }
+    return [datasetOf(v.namespace || 'default', v.name), v.field, setOf(set.length ? set : legacy ?? [])];
+  };
+
+  const f: LineageBody['f'] = [];
+  if (isPlainObject(facet.fields)) {
+    for (const [col, spec] of Object.entries(facet.fields)) {
+      if (!isPlainObject(spec) || !Array.isArray(spec.inputFields)) {
+        counter.invalid++;
+        continue;
+      }
+      const legacyType = text(spec.transformationType);
+      const legacyText = text(spec.transformationDescription);
+      const legacy: TransformationTuple[] | null = legacyType || legacyText ? [legacyTuple(legacyType, legacyText)] : null;
+      const edges: EdgeTuple[] = [];
+      for (const x of spec.inputFields) {
+        const e = edge(x, legacy);
+        if (e) edges.push(e);
+      }
+      f.push([col, ...edges]);
+    }
+  } else if (facet.fields !== undefined) counter.invalid++;
+  const x: EdgeTuple[] = [];
+  // `dataset: []` (dbt, Airflow) says nothing; a non-array is malformed.
+  if (Array.isArray(facet.dataset)) {
+    for (const v of facet.dataset) {
+      const e = edge(v, null);
+      if (e) x.push(e);
+    }
+  } else if (facet.dataset !== undefined) counter.invalid++;
+  if (f.length === 0 && x.length === 0) return null;
+  return { d, t, f, x };
+}
+
+function transformation(v: unknown): TransformationTuple | null {
+  if (!isPlainObject(v)) return null;
+  const type = typeof v.type === 'string' ? v.type.toUpperCase() : '';
+  if (!TYPES.has(type)) return null;
+  const subtype = text(v.subtype);
+  const description = text(v.description);
+  const tuple: TransformationTuple = [type];
+  if (subtype || description || v.masking === true) tuple.push(subtype ?? '');
+  if (description || v.masking === true) tuple.push(description ?? '');
+  if (v.masking === true) tuple.push(1);
+  return tuple;
+}
+
+/** The 1-0-1 per-column form: DIRECT, its type kept as the subtype ("MASKED" also sets masking). */
+function legacyTuple(type: string | undefined, description: string | undefined): TransformationTuple {
+  const tuple: TransformationTuple = ['DIRECT', type ?? ''];
+  if (description || type === 'MASKED') tuple.push(description ?? '');
+  if (type === 'MASKED') tuple.push(1);
+  return tuple;
+}
