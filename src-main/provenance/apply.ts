@@ -15,7 +15,7 @@ import {
   type ProvenanceRecord, type WarningKind, TERMINAL_STATES,
 } from './records';
 import { type ArtifactEntity, type FtsDoc, type RunEntity, accessKey } from './entities';
-import { readColumnFacets } from './column-facets';
+import { type DatasetNamer, recordColumnFacets } from './column-facets';
 import type { ProvenanceStore } from './store';
 
 export interface EventPlace {
@@ -28,6 +28,8 @@ export interface EventPlace {
 type Origin = 'input' | 'output' | 'footprint' | 'file_op';
 
 export class RecordApplier {
+  private readonly namer: DatasetNamer = (ns, name) => this.datasetIdentity(ns, name);
+
   constructor(
     private readonly store: ProvenanceStore,
     private readonly root: string,
@@ -117,7 +119,7 @@ export class RecordApplier {
         ? run.touched.get(a.id)!
         : this.version(a, explicit, false, run, seq, rec.eventTime, null, null);
       this.access(run, keys, 'input', a, v, 'READ', 'READ', rec.eventTime, seq, null);
-      if (d.facets.schema !== undefined) this.columnFacets(run, a, 'input', d.facets, seq);
+      if (d.facets.schema !== undefined) recordColumnFacets(this.store, run, a.id, 'input', d.facets, seq, this.namer);
     }
     for (const d of rec.outputs) {
       const a = this.datasetArtifact(d, seq);
@@ -137,31 +139,9 @@ export class RecordApplier {
           : this.version(a, explicit, true, run, seq, rec.eventTime, stats.size, stats.rowCount);
       run.touched.set(a.id, v);
       this.access(run, keys, 'output', a, v, op, life ? `lifecycle:${op}` : 'OUTPUT', rec.eventTime, seq, renamedFrom);
-      if (d.facets.schema !== undefined || d.facets.columnLineage !== undefined) this.columnFacets(run, a, 'output', d.facets, seq);
+      if (d.facets.schema !== undefined || d.facets.columnLineage !== undefined) recordColumnFacets(this.store, run, a.id, 'output', d.facets, seq, this.namer);
     }
     return run;
-  }
-
-  /**
-   * Records the `schema` and `columnLineage` facets one event carried for one dataset of a run,
-   * each body stored once (column_texts) and each re-emission that repeats the run's previous
-   * one skipped: per run and dataset, a facet emitted again replaces the earlier one (DESIGN §3).
-   */
-  private columnFacets(run: RunEntity, a: ArtifactEntity, role: 'input' | 'output', facets: Facets, seq: number): void {
-    const st = this.store;
-    const read = readColumnFacets(facets, (ns, name) => this.datasetIdentity(ns, name));
-    if (read.invalid) st.warn('invalid_column_lineage', read.invalid);
-    const fresh = (kind: string, body: string | null): number | null => {
-      if (body === null) return null;
-      const id = st.columnText(body);
-      const key = `${role} ${kind} ${a.id}`;
-      if (run.columnTexts.get(key) === id) return null;
-      run.columnTexts.set(key, id);
-      return id;
-    };
-    const schemaId = fresh('schema', read.schema);
-    const lineageId = role === 'output' ? fresh('lineage', read.lineage) : null;
-    if (schemaId !== null || lineageId !== null) st.addColumnFacet(run.id, a.id, role, seq, schemaId, lineageId);
   }
 
   private applyFileOp(rec: FileOpRecord, seq: number): RunEntity | null {

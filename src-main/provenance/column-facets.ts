@@ -12,7 +12,7 @@
  * its output column, when one is given, is kept as the subtype ("IDENTITY", "COPY", "MASKED").
  * The dataset-level list is stored once, never multiplied into every column.
  */
-import { type Facets, isPlainObject } from './records';
+import { type Facets, isPlainObject, type WarningKind } from './records';
 
 /** `[type, subtype?, description?, masking?]`: one transformation, as small as JSON allows. */
 export type TransformationTuple = [type: string, subtype?: string, description?: string, masking?: 1];
@@ -164,4 +164,34 @@ function legacyTuple(type: string | undefined, description: string | undefined):
   if (description || type === 'MASKED') tuple.push(description ?? '');
   if (type === 'MASKED') tuple.push(1);
   return tuple;
+}
+
+/** What the ingest's store offers for recording (ProvenanceStore). */
+export interface ColumnFacetSink {
+  warn(kind: WarningKind, n?: number): void;
+  columnText(body: string): number;
+  addColumnFacet(runId: number, artifactId: number, role: 'input' | 'output', seq: number, schemaId: number | null, lineageId: number | null): void;
+}
+
+/**
+ * Records the `schema` and `columnLineage` facets one event carried for one dataset of a run,
+ * each body stored once and each re-emission that repeats the run's previous one skipped: per
+ * run and dataset, a facet emitted again replaces the earlier one (DESIGN §3). Lineage is kept
+ * for outputs only (an input's lineage facet describes how someone else made it).
+ */
+export function recordColumnFacets(sink: ColumnFacetSink, run: { readonly id: number; readonly columnTexts: Map<string, number> }, artifactId: number,
+  role: 'input' | 'output', facets: Facets, seq: number, name: DatasetNamer): void {
+  const read = readColumnFacets(facets, name);
+  if (read.invalid) sink.warn('invalid_column_lineage', read.invalid);
+  const fresh = (kind: string, body: string | null): number | null => {
+    if (body === null) return null;
+    const id = sink.columnText(body);
+    const key = `${role} ${kind} ${artifactId}`;
+    if (run.columnTexts.get(key) === id) return null;
+    run.columnTexts.set(key, id);
+    return id;
+  };
+  const schemaId = fresh('schema', read.schema);
+  const lineageId = role === 'output' ? fresh('lineage', read.lineage) : null;
+  if (schemaId !== null || lineageId !== null) sink.addColumnFacet(run.id, artifactId, role, seq, schemaId, lineageId);
 }

@@ -3,8 +3,7 @@ import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors';
 import type { RerunExecutionDto, RerunPlanRequest, RerunProgressDto } from '../../../shared/rerun-dto';
-import { createCore, type Core } from '../../api/create-core';
-import { ingestOnce } from '../../provenance/ingest';
+import type { Core } from '../../api/create-core';
 import { workspacePaths } from '../../workspace/workspace-paths';
 import { CliExit, cliOutput, parseIntArg, printJson, resolveWorkspace } from '../cli-io';
 import { formatPlan, formatProgress, formatVerdict } from '../rerun-print';
@@ -48,6 +47,8 @@ export function registerRerunCommand(program: Command): void {
       // The plan is made from the logs as they are now (ingested first), so only a folder without
       // any provenance is refused.
       if (!fs.existsSync(paths.dotDir)) throw new AppError('NOT_FOUND', `${paths.root} is not a Retrace workspace (it has no .retrace folder); capture runs there with \`retrace run\` first.`);
+      // Loaded when the command runs, not when the CLI starts (see test/structure.test.ts).
+      const { createCore } = await import('../../api/create-core');
       const core = createCore({ workspaceRoot: paths.root });
       try {
         process.exitCode = await rerun(core, req, { ...o, jobs });
@@ -67,6 +68,7 @@ function requestOf(targets: string[], o: RerunOpts): RerunPlanRequest {
 }
 
 async function rerun(core: Core, req: RerunPlanRequest, o: Omit<RerunOpts, 'jobs'> & { jobs: number }): Promise<number> {
+  const { ingestOnce } = await import('../../provenance/ingest');
   ingestOnce({ paths: core.paths, db: core.db }); // plan against everything the logs hold now
   const plan = await core.api.prepareRerunPlan(req);
   const human = (text: string) => (o.json ? process.stderr.write(text) : cliOutput.write(text));
