@@ -100,7 +100,8 @@ function formatColumns(d: DatasetColumnsDto, when: string): string {
   const tw = Math.max(...d.columns.map((c) => (c.type ?? '').length));
   const lines = d.columns.map((c) => {
     const ins = c.inputs.map((i) => `${i.dataset}.${i.column} (${tText(i.transformations)})`).join(', ');
-    return `  ${c.name.padEnd(w)}  ${(c.type ?? '').padEnd(tw)}${ins ? `  ← ${ins}` : ''}`.trimEnd();
+    const note = c.referencedOnly ? '  (not in its schema: named by another dataset\'s column lineage)' : '';
+    return `  ${c.name.padEnd(w)}  ${(c.type ?? '').padEnd(tw)}${ins ? `  ← ${ins}` : ''}${note}`.trimEnd();
   });
   if (d.datasetInputs.length) lines.push(`  every column ← ${d.datasetInputs.map((i) => `${i.dataset}.${i.column} (${tText(i.transformations)})`).join(', ')}`);
   return head + lines.join('\n') + '\n';

@@ -14,7 +14,7 @@ import { ALIVE } from '../index-engine/history';
 import type { Neighbour } from './column-view';
 import { type At, type ColumnsService, stateOf } from './columns-service';
 import { nodeKey, walkColumns, type WalkResult } from './column-walk';
-import { columnHistories, diffSchemas, EMPTY_STATE, type SchemaState } from './schema-diff';
+import { columnHistories, diffSchemas, EMPTY_STATE, renamesAcross, type SchemaState } from './schema-diff';
 
 export interface AtRequest {
   readonly snapshot?: number;
@@ -202,7 +202,12 @@ export async function datasetSchema(svc: ColumnsService, req: DatasetSchemaReque
   let diff: DatasetSchemaDto['diff'];
   if (req.against !== undefined) {
     const before = req.against === 0 ? EMPTY_STATE : stateOf((await svc.view(svc.at({ snapshot: req.against }))).view, key);
-    diff = { against: { snapshot: req.against }, ...diffSchemas(before, state) };
+    // Renames recognised step by step in between (or after, when diffing backwards).
+    const last = at.snapshot ?? svc.engine.snapshots().length;
+    const [lo, hi] = req.against <= last ? [req.against, last] : [last, req.against];
+    const steps = renamesAcross(await svc.statePoints(key, hi), lo, hi);
+    const known = req.against <= last ? steps : new Map([...steps].map(([from, r]) => [r.to, { to: from, by: r.by }]));
+    diff = { against: { snapshot: req.against }, ...diffSchemas(before, state, known) };
   }
   const art = svc.datasets.artifactOf(key, svc.engine.index.meta.lastArtifactId);
   return {

@@ -124,13 +124,16 @@ export class ColumnsService {
     return new ColumnView(this.engine.index, this.facets, this.texts, this.datasets, eventSeqOf(this.engine.snapshots(), snapshot), tables);
   }
 
-  /** The Delta table version of every known table at snapshot `k` (null = latest), from the table commits in the snapshot list. */
+  /**
+   * The Delta table version of every known table at snapshot `k` (null = latest): its last commit
+   * recorded at or before the snapshot's event. A commit recorded by a run's ending event counts
+   * from that ending on, so the schema a run declared and the table version it wrote agree.
+   */
   tableVersions(k: number | null): Map<number, number> {
+    const snaps = this.engine.snapshots();
+    const maxSeq = k === null ? Number.MAX_SAFE_INTEGER : eventSeqOf(snaps, k);
     const out = new Map<number, number>();
-    for (const s of this.engine.snapshots()) {
-      if (k !== null && s.seq > k) break;
-      if (s.table) out.set(s.table.artifactId, s.table.version);
-    }
+    for (const s of snaps) if (s.table && s.eventSeq <= maxSeq) out.set(s.table.artifactId, s.table.version);
     return out;
   }
 

@@ -19,7 +19,11 @@ export interface SchemaState {
 
 export const EMPTY_STATE: SchemaState = { names: [], types: new Map(), physical: new Map(), inputs: new Map() };
 
-export function diffSchemas(a: SchemaState, b: SchemaState): SchemaDiffDto {
+/**
+ * `known`: renames already recognised step by step between the two states (their history), so a
+ * column renamed long ago is still reported as renamed though its inputs have moved on since.
+ */
+export function diffSchemas(a: SchemaState, b: SchemaState, known: ReadonlyMap<string, { to: string; by: 'column-mapping' | 'lineage' }> = new Map()): SchemaDiffDto {
   const inB = new Set(b.names);
   const inA = new Set(a.names);
   const dropped = a.names.filter((n) => !inB.has(n));
@@ -27,6 +31,15 @@ export function diffSchemas(a: SchemaState, b: SchemaState): SchemaDiffDto {
   const renamed: { from: string; to: string; type: string | null; by: 'column-mapping' | 'lineage' }[] = [];
   const taken = new Set<string>();
   for (const x of dropped) {
+    const k = known.get(x);
+    if (k && added.includes(k.to) && !taken.has(k.to)) {
+      renamed.push({ from: x, to: k.to, type: b.types.get(k.to) ?? null, by: k.by });
+      taken.add(x);
+      taken.add(k.to);
+    }
+  }
+  for (const x of dropped) {
+    if (taken.has(x)) continue;
     const px = a.physical.get(x);
     const y = px === undefined ? undefined : added.find((n) => !taken.has(n) && b.physical.get(n) === px);
     if (y !== undefined) {
@@ -116,4 +129,40 @@ export function columnHistories(points: readonly StatePoint[]): { current: Map<s
     prev = p.state;
   }
   return { current: identity, dropped };
+}
+
+/**
+ * Renames between snapshot `from` and snapshot `to` (from < to) as the step-by-step history of
+ * the states recognises them: old name → { new name, how the last step was recognised }.
+ */
+export function renamesAcross(points: readonly StatePoint[], from: number, to: number): Map<string, { to: string; by: 'column-mapping' | 'lineage' }> {
+  let ids = new Map<string, number>();
+  let next = 1;
+  let atFrom = new Map<number, string>();
+  let atTo = new Map<number, string>();
+  const how = new Map<number, 'column-mapping' | 'lineage'>();
+  let prev = EMPTY_STATE;
+  for (const p of points) {
+    if (p.snapshot > to) break;
+    const d = diffSchemas(prev, p.state);
+    const renamedFrom = new Map(d.renamed.map((r) => [r.to, r]));
+    const now = new Map<string, number>();
+    for (const n of p.state.names) {
+      const r = renamedFrom.get(n);
+      const id = r ? ids.get(r.from)! : ids.get(n) ?? next++;
+      if (r) how.set(id, r.by);
+      now.set(n, id);
+    }
+    ids = now;
+    const byId = new Map([...ids].map(([n, id]) => [id, n]));
+    if (p.snapshot <= from) atFrom = byId;
+    atTo = byId;
+    prev = p.state;
+  }
+  const out = new Map<string, { to: string; by: 'column-mapping' | 'lineage' }>();
+  for (const [id, old] of atFrom) {
+    const cur = atTo.get(id);
+    if (cur !== undefined && cur !== old) out.set(old, { to: cur, by: how.get(id) ?? 'lineage' });
+  }
+  return out;
 }
