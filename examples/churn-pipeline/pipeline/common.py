@@ -56,6 +56,11 @@ def feature_table_available():
     return os.environ.get('RETRACE_DEMO_TABLES', '1') == '1'
 
 
+def feature_dataset():
+    """The feature group as a dataset name: the Delta table, or the JSON-lines snapshot standing in for it."""
+    return FEATURE_TABLE if feature_table_available() else FEATURE_TABLE + '.jsonl'
+
+
 # --- The one place where the feature table is written and read. -------------------------------
 # With `retrace table` available the feature group is a Delta table (one commit per day, upsert
 # by customer_id). Without it, a JSON-lines snapshot stands in at FEATURE_TABLE + '.jsonl'.
@@ -72,6 +77,16 @@ def _table_columns():
                 if 'metaData' in action:
                     return [c['name'] for c in json.loads(action['metaData']['schemaString'])['fields']]
     return None
+
+
+def table_version():
+    """The feature table's newest version (its newest commit file), or None."""
+    try:
+        names = os.listdir(os.path.join(FEATURE_TABLE, '_delta_log'))
+    except FileNotFoundError:
+        return None
+    versions = [int(n[:-5]) for n in names if n.endswith('.json') and n[:-5].isdigit()]
+    return max(versions) if versions else None
 
 
 def upsert_features(rows_file, columns):

@@ -6,7 +6,7 @@ import glob
 import json
 import os
 
-from common import FEATURE_TABLE, read_jsonl, upsert_features
+from common import feature_dataset, read_jsonl, table_version, upsert_features
 from lineage import declare, output
 
 # Each feature: its column, the staged field it is computed from, and how (a sum, or a count of days).
@@ -39,7 +39,7 @@ os.remove(batch)  # the batch is scratch: it shows as a temp file in the footpri
 
 # Every feature aggregates its field over all staged days, grouped by customer.
 declare([output(
-    FEATURE_TABLE,
+    feature_dataset(),
     [('customer_id', 'string'), *[(c, 'double' if field == 'spend' else 'long') for c, field, _ in FEATURES], ('churned', 'long')],
     {
         'customer_id': [(p, 'customer_id', 'DIRECT', 'IDENTITY') for p in staged],
@@ -47,5 +47,7 @@ declare([output(
         'churned': [(p, 'churned', 'DIRECT', 'IDENTITY') for p in staged],
     },
     every_column=[(p, 'customer_id', 'INDIRECT', 'GROUP_BY') for p in staged],
+    # The version this run committed, as `retrace run` records it for the table too.
+    version=table_version(),
 )])
 print(f'upserted features of {len(totals)} customers')

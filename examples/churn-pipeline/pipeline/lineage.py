@@ -25,11 +25,13 @@ def _field(dataset, field, kind, subtype, description=''):
             'transformations': [{'type': kind, 'subtype': subtype, 'description': description, 'masking': False}]}
 
 
-def output(name, schema, columns, every_column=()):
-    """One output dataset: `schema` [(column, type)], `columns` {column: [input, ...]}."""
+def output(name, schema, columns, every_column=(), version=None):
+    """One output dataset: `schema` [(column, type)], `columns` {column: [input, ...]}; `version`: the table version written."""
+    version_facet = {} if version is None else {'version': {'_producer': PRODUCER, '_schemaURL': FACETS + 'DatasetVersionDatasetFacet.json', 'datasetVersion': str(version)}}
     return {
         'namespace': 'file', 'name': name,
         'facets': {
+            **version_facet,
             'schema': {'_producer': PRODUCER, '_schemaURL': FACETS + 'SchemaDatasetFacet.json',
                        'fields': [{'name': c, 'type': t} if t else {'name': c} for c, t in schema]},
             'columnLineage': {'_producer': PRODUCER, '_schemaURL': FACETS + 'ColumnLineageDatasetFacet.json',

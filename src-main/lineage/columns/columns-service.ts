@@ -59,6 +59,8 @@ export class ColumnsService {
       this.datasets.reset(this.catalog);
       this.texts.clear();
       this.views.length = 0;
+      this.producers.clear();
+      this.producerStmt = null;
     }
     if (this.facets.catchUp(this.engine.db, reset) > 0) this.views.length = 0;
   }
@@ -126,16 +128,37 @@ export class ColumnsService {
 
   /**
    * The Delta table version of every known table at snapshot `k` (null = latest): its last commit
-   * recorded at or before the snapshot's event. A commit recorded by a run's ending event counts
-   * from that ending on, so the schema a run declared and the table version it wrote agree.
+   * recorded at or before the snapshot's event — and, for a commit a captured run made, only once
+   * that run has ended: as with declared schemas, a run's output counts from its completion, so
+   * the table version and the schema its writer declared change together.
    */
   tableVersions(k: number | null): Map<number, number> {
     const snaps = this.engine.snapshots();
     const maxSeq = k === null ? Number.MAX_SAFE_INTEGER : eventSeqOf(snaps, k);
+    const ix = this.engine.index;
     const out = new Map<number, number>();
-    for (const s of snaps) if (s.table && s.eventSeq <= maxSeq) out.set(s.table.artifactId, s.table.version);
+    for (const s of snaps) {
+      if (!s.table || s.eventSeq > maxSeq) continue;
+      const run = this.producerOf(s.table.artifactId, s.table.version);
+      const end = run ? ix.runEnd.data[run] ?? 0 : 0;
+      if (run && k !== null && (end === 0 || ix.endEventSeq.data[end]! > maxSeq)) continue;
+      out.set(s.table.artifactId, s.table.version);
+    }
     return out;
   }
+
+  private producerOf(art: number, version: number): number {
+    const key = `${art}@${version}`;
+    let p = this.producers.get(key);
+    if (p === undefined) {
+      this.producerStmt ??= this.engine.db.prepare('SELECT producing_run_id FROM artifact_versions WHERE artifact_id = ? AND version = ?').pluck();
+      p = (this.producerStmt.get(art, String(version)) as number | null | undefined) ?? 0;
+      this.producers.set(key, p);
+    }
+    return p;
+  }
+  private readonly producers = new Map<string, number>();
+  private producerStmt: { get(...a: unknown[]): unknown } | null = null;
 
   /** Table schemas by artifact; a table that cannot be read is left out with a warning. */
   async loadTables(versions: ReadonlyMap<number, number>): Promise<{ tables: Map<number, TableColumns>; warnings: string[] }> {

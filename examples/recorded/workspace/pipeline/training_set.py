@@ -5,7 +5,7 @@ usage: training_set.py FEATURE_VERSION OUT_DIR
 import hashlib
 import sys
 
-from common import FEATURE_TABLE, read_features, write_csv, write_json_atomic
+from common import feature_dataset, read_features, write_csv, write_json_atomic
 from lineage import declare, output
 
 version, out_dir = int(sys.argv[1]), sys.argv[2]
@@ -23,5 +23,5 @@ write_json_atomic(f'{out_dir}/manifest.json', {'feature_group': 'customer_featur
                                                'feature_version': version,
                                                'rows': {'train': len(train), 'test': len(test)}})
 # Every column is copied from the feature group as of the pinned version.
-declare([output(out_dir, [(c, None) for c in columns], {c: [(FEATURE_TABLE, c, 'DIRECT', 'IDENTITY')] for c in columns})])
+declare([output(out_dir, [(c, None) for c in columns], {c: [(feature_dataset(), c, 'DIRECT', 'IDENTITY')] for c in columns})])
 print(f'training dataset {out_dir}: {len(train)} train / {len(test)} test rows at feature version {version}')
