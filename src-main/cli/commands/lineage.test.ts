@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Command } from 'commander';
-import { cliOutput } from '../cli-io';
+import { cliInProcess } from '../cli-in-process.test-support';
 import { registerLineageCommands } from './lineage';
 import { RUN, lineageWorkspace, minute, stageLines } from '../../lineage/lineage-workspace.test-support';
 
@@ -17,23 +17,8 @@ const STAGES = [
   ...stageLines({ run: RUN(4), job: 'report', at: 6, user: 'carol', state: 'FAIL', ops: [R('data/raw.csv')] }),
 ];
 
-/** Runs one `retrace <args>` through a fresh commander program; returns stdout. */
-async function cli(args: string[]): Promise<string> {
-  const program = new Command('retrace').exitOverride();
-  registerLineageCommands(program);
-  for (const c of program.commands) c.exitOverride();
-  let out = '';
-  const write = cliOutput.write;
-  cliOutput.write = (text) => {
-    out += text;
-  };
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } finally {
-    cliOutput.write = write;
-  }
-  return out;
-}
+/** Runs one `retrace <args>` in this process; returns stdout. */
+const cli = (args: string[]) => cliInProcess(registerLineageCommands, args);
 
 test('CLI --json shapes of DESIGN §8 on a hand-worked fixture', async () => {
   const ws = lineageWorkspace(STAGES);
