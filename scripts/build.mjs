@@ -16,6 +16,7 @@ const mainEntries = {
   'entry-node': 'src-main/entry-node.ts',
   'entry-electron': 'src-main/entry-electron.ts',
   'lake-worker': 'src-main/lake/lake-worker.ts',
+  'ingest-writer': 'src-main/provenance/ingest-writer.ts',
 };
 // Chunk names carry content hashes: clear the folder so chunks of earlier builds are not shipped.
 fs.rmSync(path.join(root, 'dist/main'), { recursive: true, force: true });

@@ -198,7 +198,8 @@ test('test-only code is named <topic>.test-support.ts, and production code never
 
 test('every source file over 400 lines says why', () => {
   const sources = CODE_DIRS.flatMap((d) => walk(path.join(ROOT, d)))
-    .filter((f) => /\.(ts|tsx|mjs|js|c|h|css)$/.test(f) && !f.includes(`${path.sep}fixtures${path.sep}`));
+    // Code only: a stylesheet is declarations (STYLE §25 lets declaration-only files run longer).
+    .filter((f) => /\.(ts|tsx|mjs|js|c|h)$/.test(f) && !f.includes(`${path.sep}fixtures${path.sep}`));
   const long = sources.filter((f) => {
     const text = fs.readFileSync(f, 'utf8');
     return text.split('\n').length > 400 && !/Over 400 lines because \S/.test(text);

@@ -4,7 +4,9 @@ import type { ReadableDb } from '../db/open-db';
 import type { TableCommitSnapshot } from '../lineage/index-engine/snapshots';
 
 /** A table's commits, oldest first (the commit store's `tableHistory`). */
-export type TableHistoryReader = (dir: string) => readonly { version: number; timestamp: string; operation: string; rowsInserted: number; rowsUpdated: number; rowsDeleted: number }[];
+export type TableHistoryReader = (dir: string) => readonly {
+  version: number; timestamp: string; operation: string; rowsInserted: number; rowsUpdated: number; rowsDeleted: number;
+}[];
 
 const TABLES_SQL = "SELECT id, path FROM artifacts WHERE path IS NOT NULL AND rollup_id IS NULL AND kind <> 'file'";
 

@@ -8,4 +8,4 @@ import lineage from './cases/lineage';
 import ui from './cases/ui';
 
 /** Every `retrace bench` case, in run order. Capabilities add theirs here. */
-export const BENCH_CASES: readonly BenchCase[] = [apiRoundtrip, ingest, lineage, lake, capture, cli, ui];
+export const BENCH_CASES: readonly BenchCase[] = [apiRoundtrip, ingest, lineage, lake, capture, ui, cli];

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { cliOutput } from './cli-io';
 
 /**
  * Runs one `retrace …` command in this process through commander (the same registrar the CLI
@@ -9,15 +10,16 @@ export async function cliInProcess(register: (program: Command) => void, args: r
   register(program);
   for (const c of program.commands) c.exitOverride();
   let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
+  // Through the CLI's output seam, not process.stdout: under `node --test` stdout also carries
+  // the runner's own reports, which an async command would capture too.
+  const write = cliOutput.write;
+  cliOutput.write = (text) => {
+    out += text;
+  };
   try {
     await program.parseAsync([...args], { from: 'user' });
   } finally {
-    process.stdout.write = write;
+    cliOutput.write = write;
   }
   return out;
 }

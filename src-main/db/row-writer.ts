@@ -56,6 +56,15 @@ export function insertSql(decl: { readonly table: string; readonly names: readon
 
 type Stmt = BetterSqlite3.Statement<unknown[], unknown>;
 
+/**
+ * A batch's rows of one table as plain data, to write here or hand to another thread (the
+ * Float64Arrays' buffers can be transferred, the text arrays are copied).
+ */
+export interface ColumnData {
+  readonly count: number;
+  readonly cols: readonly (Float64Array | readonly (string | null)[])[];
+}
+
 /** A batch of rows of one declared table, stored by column. */
 export class RowBuffer<C extends Columns> {
   /** Per column: numbers (NaN = NULL) for int columns, strings or null for text columns. */
@@ -64,7 +73,6 @@ export class RowBuffer<C extends Columns> {
   private readonly index: Map<string, number>;
   private n = 0;
   private cap: number;
-  private readonly stmts = new WeakMap<BetterSqlite3.Database, { one: Stmt; bulk: Stmt | null }>();
 
   constructor(readonly decl: TableDecl<C>, capacity = 1024) {
     this.isInt = decl.names.map((k) => decl.columns[k]!.startsWith('int'));
@@ -105,26 +113,15 @@ export class RowBuffer<C extends Columns> {
 
   /** Inserts every queued row (in the caller's transaction) and empties the buffer. */
   flush(db: BetterSqlite3.Database): void {
-    let s = this.stmts.get(db);
-    if (!s) {
-      s = { one: db.prepare(insertSql(this.decl, 1)), bulk: this.decl.bulk ? db.prepare(insertSql(this.decl, BULK_ROWS)) : null };
-      this.stmts.set(db, s);
-    }
-    const w = this.decl.names.length;
-    let r = 0;
-    if (s.bulk && this.n >= BULK_ROWS) {
-      const params = new Array<unknown>(BULK_ROWS * w);
-      for (; r + BULK_ROWS <= this.n; r += BULK_ROWS) {
-        for (let k = 0; k < BULK_ROWS; k++) this.fill(params, k * w, r + k);
-        s.bulk.run(params);
-      }
-    }
-    const params = new Array<unknown>(w);
-    for (; r < this.n; r++) {
-      this.fill(params, 0, r);
-      s.one.run(params);
-    }
-    this.clear();
+    writeColumns(db, this.decl, this.take());
+  }
+
+  /** The queued rows as column data (the buffer starts over with new arrays). */
+  take(): ColumnData {
+    const data = { count: this.n, cols: this.cols };
+    this.cols = this.isInt.map((int) => (int ? new Float64Array(this.cap) : []));
+    this.n = 0;
+    return data;
   }
 
   clear(): void {
@@ -143,12 +140,44 @@ export class RowBuffer<C extends Columns> {
   }
 
   private valueAt(c: number, r: number): number | string | null {
-    if (!this.isInt[c]) return (this.cols[c] as (string | null)[])[r] ?? null;
-    const v = (this.cols[c] as Float64Array)[r]!;
-    return Number.isNaN(v) ? null : v;
+    return valueAt(this.cols[c]!, r);
   }
+}
 
-  private fill(params: unknown[], at: number, r: number): void {
-    for (let c = 0; c < this.cols.length; c++) params[at + c] = this.valueAt(c, r);
+function valueAt(col: Float64Array | readonly (string | null)[], r: number): number | string | null {
+  if (!(col instanceof Float64Array)) return col[r] ?? null;
+  const v = col[r]!;
+  return Number.isNaN(v) ? null : v;
+}
+
+const STATEMENTS = new WeakMap<BetterSqlite3.Database, Map<string, { one: Stmt; bulk: Stmt | null }>>();
+
+/** Inserts a batch's rows of `decl` (in the caller's transaction), `BULK_ROWS` a statement where the table allows. */
+export function writeColumns(db: BetterSqlite3.Database, decl: Pick<TableDecl, 'table' | 'names' | 'insertNames' | 'bulk'>, data: ColumnData): void {
+  if (data.count === 0) return;
+  let byTable = STATEMENTS.get(db);
+  if (!byTable) STATEMENTS.set(db, (byTable = new Map()));
+  let s = byTable.get(decl.table);
+  if (!s) {
+    s = { one: db.prepare(insertSql(decl, 1)), bulk: decl.bulk ? db.prepare(insertSql(decl, BULK_ROWS)) : null };
+    byTable.set(decl.table, s);
+  }
+  const cols = data.cols;
+  const w = cols.length;
+  const fill = (params: unknown[], at: number, r: number): void => {
+    for (let c = 0; c < w; c++) params[at + c] = valueAt(cols[c]!, r);
+  };
+  let r = 0;
+  if (s.bulk && data.count >= BULK_ROWS) {
+    const params = new Array<unknown>(BULK_ROWS * w);
+    for (; r + BULK_ROWS <= data.count; r += BULK_ROWS) {
+      for (let k = 0; k < BULK_ROWS; k++) fill(params, k * w, r + k);
+      s.bulk.run(params);
+    }
+  }
+  const params = new Array<unknown>(w);
+  for (; r < data.count; r++) {
+    fill(params, 0, r);
+    s.one.run(params);
   }
 }

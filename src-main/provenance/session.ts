@@ -4,7 +4,7 @@
  * `ingestOnce` (one pass) and by the tailer (a pass per change). Synchronous by design: a
  * pass is a tight read → parse → write loop, and better-sqlite3 is synchronous anyway.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { AppError } from '../../shared/errors';
 import type { WritableDb } from '../db/open-db';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { RecordApplier } from './apply';
+import { type BatchSink, InlineSink, ThreadSink } from './batch-sink';
 import { readProvenanceConfig } from './config';
 import { ArtifactClassifier } from './naming';
 import { parseProvenanceLine, parseProvenanceValue } from './parse-line';
@@ -64,9 +65,17 @@ export class IngestSession {
   private progress = { file: '', bytesRead: 0, bytesTotal: 0 };
   /** Rejected lines of the batch not yet committed (reported only once committed). */
   private batchRejected: { file: string; line: number; reason: string }[] = [];
+  /** A batch handed to a writer thread, counted once it is known to be committed. */
+  private awaiting: { s: BatchSummary; rejected: { file: string; line: number; reason: string }[] } | null = null;
+  private readonly sink: BatchSink;
 
-  constructor(db: WritableDb, readonly paths: WorkspacePaths) {
-    this.store = new ProvenanceStore(db);
+  /**
+   * `writer: 'thread'` writes batches on a writer thread while the next one is read and folded
+   * (a long backlog); the default writes each batch before going on (small passes, the tailer).
+   */
+  constructor(db: WritableDb, readonly paths: WorkspacePaths, opts: { writer?: 'inline' | 'thread' } = {}) {
+    this.sink = opts.writer === 'thread' && db.name !== ':memory:' ? new ThreadSink(db.name) : new InlineSink(db);
+    this.store = new ProvenanceStore(db, this.sink);
     const config = readProvenanceConfig(paths);
     this.applier = new RecordApplier(this.store, paths.root, new ArtifactClassifier(config.artifactRules));
   }
@@ -96,6 +105,7 @@ export class IngestSession {
       else this.readDocument(src, st);
     }
     if (this.store.hasPending && !this.totals.conflict) this.commit();
+    this.settle();
     // A pass that found nothing new says nothing: the tailer polls every second.
     if (this.progress.bytesTotal > 0) opts.onProgress?.({ ...this.progress, events: this.totals.events, done: true });
     return this.totals;
@@ -137,12 +147,15 @@ export class IngestSession {
         // One UTF-8 check for all the whole lines of the chunk; line by line only when it fails.
         const lastNl = this.buf.lastIndexOf(10, n - 1);
         const allValid = lastNl < 0 || isUtf8(this.buf.subarray(0, lastNl));
+        // Mostly ASCII: then the chunk is decoded once and its lines are slices of that string
+        // (byte and character offsets agree); otherwise each line is decoded on its own.
+        const ascii = allValid && lastNl >= 0 && isAscii(this.buf.subarray(0, lastNl)) ? this.buf.toString('latin1', 0, lastNl) : null;
         for (;;) {
           const nl = this.buf.indexOf(10, start);
           if (nl < 0 || nl >= n) break;
           const bad = allValid ? -1 : firstInvalidUtf8(this.buf.subarray(start, nl));
           if (bad >= 0) this.reject(src, file, src.nextLine, invalidUtf8(bad, pos + start + bad), this.buf.toString('utf8', start, nl));
-          else this.line(src, file, this.buf.toString('utf8', start, nl), pos + start);
+          else this.line(src, file, ascii !== null ? ascii.slice(start, nl) : this.buf.toString('utf8', start, nl), pos + start);
           src.offset = pos + nl + 1;
           src.nextLine++;
           this.store.dirtySources.add(src);
@@ -292,22 +305,51 @@ export class IngestSession {
   private commit(): void {
     let s: BatchSummary;
     try {
+      // With a writer thread this also learns how the previous batch ended.
       s = this.store.commit(() => this.applier.ftsDocs());
     } catch (err) {
+      this.awaiting = null;
       if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err;
       this.totals.conflict = true;
       this.totals.more = true;
       return;
     }
     this.lastCommit = Date.now();
-    for (const k of ['events', 'newRuns', 'newArtifacts', 'newVersions', 'accesses', 'rejected', 'duplicates'] as const) this.totals[k] += s[k];
-    this.totals.rejectedLines.push(...this.batchRejected);
+    if (this.awaiting) this.counted(this.awaiting);
+    this.awaiting = { s, rejected: this.batchRejected };
     this.batchRejected = [];
-    this.opts.onCommit?.(s);
+    if (this.sink instanceof InlineSink) this.settle();
+  }
+
+  /** Waits for the batch in flight, if any, and counts it as committed. */
+  private settle(): void {
+    if (!this.awaiting) return;
+    const last = this.awaiting;
+    this.awaiting = null;
+    try {
+      this.store.drain();
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err;
+      this.totals.conflict = true;
+      this.totals.more = true;
+      return;
+    }
+    this.counted(last);
+  }
+
+  private counted(b: { s: BatchSummary; rejected: { file: string; line: number; reason: string }[] }): void {
+    for (const k of ['events', 'newRuns', 'newArtifacts', 'newVersions', 'accesses', 'rejected', 'duplicates'] as const) this.totals[k] += b.s[k];
+    this.totals.rejectedLines.push(...b.rejected);
+    this.opts.onCommit?.(b.s);
     if (this.opts.onProgress && this.progress.bytesTotal > 0 && this.lastCommit - this.lastProgress >= 100) {
       this.lastProgress = this.lastCommit;
       this.opts.onProgress({ ...this.progress, events: this.totals.events, done: false });
     }
+  }
+
+  /** Releases the writer thread, if any, after its last batch. */
+  close(): void {
+    this.sink.close();
   }
 }
 

@@ -10,8 +10,10 @@ import { AppError } from '../../shared/errors';
 import type { WritableDb } from '../db/open-db';
 import { type ArtifactEntity, type BatchSummary, type FtsDoc, type JobEntity, type RunEntity, type SourceState, accessKey, emptySummary } from './entities';
 import { RowBuffer, type RowOf } from '../db/row-writer';
+import { type BatchSink, InlineSink } from './batch-sink';
 import { ACCESSES, ARTIFACTS, CODE_VERSIONS, COLUMN_FACETS, COLUMN_TEXTS, EVENTS, RUN_ENDINGS, RUNS, SEARCH_DOCS, VERSIONS } from './hot-tables';
 import { sha1Base64 } from './facets';
+import type { WriteBatch } from './write-batch';
 import { PairMap } from './pair-map';
 import type { Facets, WarningKind } from './records';
 
@@ -69,7 +71,7 @@ export class ProvenanceStore {
   private broken = false;
   private readonly s: Record<string, Stmt>;
 
-  constructor(readonly db: WritableDb) {
+  constructor(readonly db: WritableDb, private readonly sink: BatchSink = new InlineSink(db)) {
     const max = (t: string, c = 'id') => (db.prepare(`SELECT coalesce(max(${c}), 0) AS m FROM ${t}`).get() as { m: number }).m + 1;
     this.nextSeq = max('events', 'seq');
     this.nextEndSeq = max('run_endings', 'seq');
@@ -95,28 +97,14 @@ export class ProvenanceStore {
     }
     const p = (sql: string) => db.prepare(sql);
     this.s = {
-      versionStats: p('UPDATE artifact_versions SET size = coalesce(?, size), row_count = coalesce(?, row_count) WHERE id = ?'),
-      rejected: p('INSERT INTO prov_rejected (source_id, file, line, reason, excerpt) VALUES (?,?,?,?,?)'),
-      env: p('INSERT INTO environments (id, hash, os, arch, interpreter, interpreter_version, engine, engine_version, variables) VALUES (?,?,?,?,?,?,?,?,?)'),
-      pkg: p('INSERT INTO environment_packages (environment_id, name, version) VALUES (?,?,?) ON CONFLICT DO NOTHING'),
-      runUpdate: p(`UPDATE runs SET job_id=?, state=?, started_at=?, ended_at=?, last_event_at=?, user=?, host=?, parent_run_uuid=?,
-        command=?, cwd=?, exit_code=?, error_message=?, code_version_id=?, environment_id=?, facets=?, last_seq=?, end_seq=? WHERE id=?`),
       runGet: p(`SELECT runs.*, jobs.namespace || ' ' || jobs.name AS job_label FROM runs LEFT JOIN jobs ON jobs.id = runs.job_id
         WHERE run_uuid = ?`),
       runAccessKeys: p('SELECT origin, artifact_id, op, version_id FROM accesses WHERE run_id = ? ORDER BY id'),
-      artUpdate: p('UPDATE artifacts SET kind=?, tags=?, rollup_id=?, current_version_id=?, facets=? WHERE id=?'),
       artGet: p('SELECT * FROM artifacts WHERE namespace = ? AND name = ?'),
       artVersions: p('SELECT id, version FROM artifact_versions WHERE artifact_id = ?'),
-      jobInsert: p('INSERT INTO jobs (id, namespace, name, facets) VALUES (?,?,?,?)'),
-      jobUpdate: p('UPDATE jobs SET facets = ? WHERE id = ?'),
       jobGet: p('SELECT * FROM jobs WHERE namespace = ? AND name = ?'),
       codeGet: p('SELECT id FROM code_versions WHERE hash = ?'),
       envGet: p('SELECT id FROM environments WHERE hash = ?'),
-      source: p(`INSERT OR REPLACE INTO prov_sources (id, path, format, dev, ino, size, offset, next_line, last_event_at, head_length, head_hash)
-        VALUES (?,?,?,?,?,?,?,?,?,?,?)`),
-      sourceGet: p('SELECT id, offset FROM prov_sources WHERE path = ?'),
-      warn: p('INSERT INTO prov_warnings (kind, count) VALUES (?, ?) ON CONFLICT(kind) DO UPDATE SET count = count + excluded.count'),
-      ftsDelete: p('DELETE FROM prov_search WHERE rowid = ?'),
     };
   }
 
@@ -292,73 +280,60 @@ export class ProvenanceStore {
     return id;
   }
 
-  /** Writes everything queued since the last commit, plus the offsets, in one transaction. */
+  /**
+   * Hands everything queued since the last commit, plus the offsets, to the sink as one batch
+   * (one transaction). With a writer thread it may still be being written when this returns;
+   * `drain` waits for it.
+   */
   commit(ftsDocs: () => FtsDoc[]): BatchSummary {
     if (this.broken) throw new AppError('INTERNAL', 'The provenance store failed earlier in this process; open a new one.');
     const summary = this.summary;
+    const p = this.pending;
+    const jobInserts: unknown[][] = [];
+    const jobUpdates: unknown[][] = [];
+    for (const j of this.dirtyJobs) {
+      if (j.isNew) jobInserts.push([j.id, j.namespace, j.name, j.facetsJson]);
+      else jobUpdates.push([j.facetsJson, j.id]);
+    }
+    const runUpdates: unknown[][] = [];
+    for (const r of this.dirtyRuns) {
+      const facets = JSON.stringify(r.facets);
+      if (r.isNew) {
+        this.newRuns.add({ id: r.id, run_uuid: r.uuid, origin: r.origin, job_id: r.jobId, state: r.state, started_at: r.startedAt,
+          ended_at: r.endedAt, last_event_at: r.lastEventAt, user: r.user, host: r.host, parent_run_uuid: r.parentRunUuid,
+          command: r.command, cwd: r.cwd, exit_code: r.exitCode, error_message: r.errorMessage, code_version_id: r.codeVersionId,
+          environment_id: r.environmentId, facets, first_seq: r.firstSeq, last_seq: r.lastSeq, end_seq: r.endSeq });
+      } else {
+        runUpdates.push([r.jobId, r.state, r.startedAt, r.endedAt, r.lastEventAt, r.user, r.host, r.parentRunUuid, r.command,
+          r.cwd, r.exitCode, r.errorMessage, r.codeVersionId, r.environmentId, facets, r.lastSeq, r.endSeq, r.id]);
+      }
+    }
+    const artifactUpdates: unknown[][] = [];
+    for (const a of this.dirtyArtifacts) {
+      const tags = JSON.stringify(a.tags);
+      if (a.isNew) {
+        this.newArtifacts.add({ id: a.id, namespace: a.namespace, name: a.name, path: a.path, kind: a.kind, tags, rollup_id: a.rollupId,
+          current_version_id: a.currentVersionId, facets: a.facetsJson, first_seq: a.firstSeq });
+      } else artifactUpdates.push([a.kind, tags, a.rollupId, a.currentVersionId, a.facetsJson, a.id]);
+    }
+    const searchDeletes: number[] = [];
+    for (const d of ftsDocs()) {
+      if (!d.isNew) searchDeletes.push(d.rowid);
+      this.searchDocs.add({ doc: d.rowid, name: d.name, path: d.path, job: d.job, command: d.command, user: d.user, tags: d.tags, facets: d.facets });
+    }
+    const batch: WriteBatch = {
+      codes: p.codes.take(), envs: p.envs, packages: p.packages, jobInserts, jobUpdates,
+      runs: this.newRuns.take(), runUpdates, artifacts: this.newArtifacts.take(), artifactUpdates,
+      versions: p.versions.take(), versionStats: p.versionStats, events: p.events.take(), accesses: p.accesses.take(),
+      endings: p.endings.take(), columnTexts: p.columnTexts.take(), columnFacets: p.columnFacets.take(), rejected: p.rejected, warnings: [...this.warnings], searchDeletes, search: this.searchDocs.take(),
+      sources: [...this.dirtySources].map((src) => ({ id: src.id, path: src.path, format: src.format, dev: src.dev, ino: src.ino, size: src.size,
+        offset: src.offset, nextLine: src.nextLine, lastEventAt: src.lastEventAt, headLength: src.head?.length ?? null,
+        headHash: src.head?.hash ?? null, expectedOffset: src.committedOffset })),
+    };
     try {
-      this.db.transaction(() => {
-        const s = this.s;
-        const p = this.pending;
-        // Exactly-once holds for one writer. If another process (a second `retrace tail`, an
-        // `ingest --rebuild`) moved an offset since we read it, our caches are stale: give up
-        // this batch; the caller reopens the store from what is committed.
-        for (const src of this.dirtySources) {
-          const row = s.sourceGet!.get(src.path) as { id: number; offset: number } | undefined;
-          const now = row ? row.offset : null;
-          if (now !== src.committedOffset || (row && row.id !== src.id)) {
-            throw new AppError('CONFLICT', `Another process is ingesting ${src.path} at the same time; this pass stopped and will resume from the committed offset.`);
-          }
-        }
-        p.codes.flush(this.db);
-        for (const r of p.envs) s.env!.run(r);
-        for (const r of p.packages) s.pkg!.run(r);
-        for (const j of this.dirtyJobs) {
-          if (j.isNew) s.jobInsert!.run(j.id, j.namespace, j.name, j.facetsJson);
-          else s.jobUpdate!.run(j.facetsJson, j.id);
-        }
-        for (const r of this.dirtyRuns) {
-          const facets = JSON.stringify(r.facets);
-          if (r.isNew) {
-            this.newRuns.add({ id: r.id, run_uuid: r.uuid, origin: r.origin, job_id: r.jobId, state: r.state, started_at: r.startedAt,
-              ended_at: r.endedAt, last_event_at: r.lastEventAt, user: r.user, host: r.host, parent_run_uuid: r.parentRunUuid,
-              command: r.command, cwd: r.cwd, exit_code: r.exitCode, error_message: r.errorMessage, code_version_id: r.codeVersionId,
-              environment_id: r.environmentId, facets, first_seq: r.firstSeq, last_seq: r.lastSeq, end_seq: r.endSeq });
-          } else {
-            s.runUpdate!.run(r.jobId, r.state, r.startedAt, r.endedAt, r.lastEventAt, r.user, r.host, r.parentRunUuid, r.command,
-              r.cwd, r.exitCode, r.errorMessage, r.codeVersionId, r.environmentId, facets, r.lastSeq, r.endSeq, r.id);
-          }
-        }
-        this.newRuns.flush(this.db);
-        for (const a of this.dirtyArtifacts) {
-          const tags = JSON.stringify(a.tags);
-          if (a.isNew) {
-            this.newArtifacts.add({ id: a.id, namespace: a.namespace, name: a.name, path: a.path, kind: a.kind, tags, rollup_id: a.rollupId,
-              current_version_id: a.currentVersionId, facets: a.facetsJson, first_seq: a.firstSeq });
-          } else s.artUpdate!.run(a.kind, tags, a.rollupId, a.currentVersionId, a.facetsJson, a.id);
-        }
-        this.newArtifacts.flush(this.db);
-        p.versions.flush(this.db);
-        for (const r of p.versionStats) s.versionStats!.run(r);
-        p.events.flush(this.db);
-        p.accesses.flush(this.db);
-        p.endings.flush(this.db);
-        p.columnTexts.flush(this.db);
-        p.columnFacets.flush(this.db);
-        for (const r of p.rejected) s.rejected!.run(r);
-        for (const [k, n] of this.warnings) s.warn!.run(k, n);
-        // Each document is replaced (deleted, then inserted) once per batch; documents are independent.
-        for (const d of ftsDocs()) {
-          if (!d.isNew) s.ftsDelete!.run(d.rowid);
-          this.searchDocs.add({ doc: d.rowid, name: d.name, path: d.path, job: d.job, command: d.command, user: d.user, tags: d.tags, facets: d.facets });
-        }
-        this.searchDocs.flush(this.db);
-        for (const src of this.dirtySources) s.source!.run(src.id, src.path, src.format, src.dev, src.ino, src.size, src.offset, src.nextLine, src.lastEventAt,
-          src.head?.length ?? null, src.head?.hash ?? null);
-      })();
+      this.sink.write(batch);
     } catch (err) {
       this.broken = true;
-      for (const b of [this.newRuns, this.newArtifacts, this.searchDocs]) b.clear();
       throw err;
     }
     for (const r of this.dirtyRuns) r.isNew = false;
@@ -372,15 +347,27 @@ export class ProvenanceStore {
     this.dirtyJobs.clear();
     this.dirtySources.clear();
     this.warnings.clear();
-    const p = this.pending;
-    for (const b of [p.events, p.accesses, p.versions, p.endings, p.codes, p.columnTexts, p.columnFacets]) b.clear();
     for (const k of ['versionStats', 'rejected', 'envs', 'packages'] as const) p[k] = [];
     this.pendingVersionAt.clear();
     this.summary = emptySummary();
     // Bounded memory on long tails: runs are reloaded (cheaply, by unique key) when seen again.
-    if (this.runs.size > 20_000) this.runs.clear();
-    if (this.artifacts.size > 200_000) this.artifacts.clear();
+    // Only once the batch is written: a run or artifact reloaded from the DB must find its rows.
+    if (this.runs.size > 20_000 || this.artifacts.size > 200_000) {
+      this.drain();
+      if (this.runs.size > 20_000) this.runs.clear();
+      if (this.artifacts.size > 200_000) this.artifacts.clear();
+    }
     return summary;
+  }
+
+  /** Waits until every batch handed to the sink is committed (throws its failure). */
+  drain(): void {
+    try {
+      this.sink.drain();
+    } catch (err) {
+      this.broken = true;
+      throw err;
+    }
   }
 
   get hasPending(): boolean {

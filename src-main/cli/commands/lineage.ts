@@ -4,8 +4,9 @@ import type { Command } from 'commander';
 import { NODE_KINDS, type GraphDto, type NodeKind } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import { FOOTPRINT_CLASSES, type FootprintClasses, type FootprintTreeNode, type ImpactDirection, type ImpactDto } from '../../../shared/lineage-dto';
-import type { LineageEngine } from '../../lineage/read-models/lineage-engine';
+import { impactCsv } from '../../../shared/impact-csv';
 import type { MostUsedOptions } from '../../lineage/read-models/insights';
+import type { LineageEngine } from '../../lineage/read-models/lineage-engine';
 import { cliOutput, parseIntArg, parseTimeArg, printJson, resolveWorkspace } from '../cli-io';
 
 const WS_HELP = 'the workspace (default: nearest folder upward holding .retrace/)';
@@ -113,7 +114,7 @@ export function registerLineageCommands(program: Command): void {
       const directions: ImpactDirection[] = o.direction === 'both' ? ['downstream', 'upstream'] : [o.direction as ImpactDirection];
       const dtos = await withEngine(o, (engine) => directions.map((direction) => engine.impactOf(localPath(arg), { direction, ...(depth !== undefined ? { depth } : {}), ...(snapshot !== undefined ? { snapshot } : {}) })));
       if (o.json) printJson(dtos.length === 2 ? { downstream: dtos[0], upstream: dtos[1] } : dtos[0]);
-      else if (o.csv || o.format === 'csv') cliOutput.write((await import('../../../shared/impact-csv')).impactCsv(...dtos));
+      else if (o.csv || o.format === 'csv') cliOutput.write(impactCsv(...dtos));
       else cliOutput.write(dtos.map(formatImpact).join(''));
     });
 

@@ -4,7 +4,8 @@ import { cliOutput, printJson, resolveWorkspace } from '../cli-io';
 
 const WS_HELP = 'the workspace (default: nearest folder upward holding .retrace/)';
 
-async function openWorkspace(dir: string | undefined) {
+/** The workspace opened for a query: new log lines read first (query-workspace.ts). */
+export async function openWorkspace(dir: string | undefined) {
   const { openForQuery } = await import('../query-workspace');
   return openForQuery(resolveWorkspace(dir), (line) => process.stderr.write(`${line}\n`));
 }

@@ -1,11 +1,9 @@
 import fs from 'node:fs';
-import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors';
 import type { RerunExecutionDto, RerunPlanRequest, RerunProgressDto } from '../../../shared/rerun-dto';
 import type { Core } from '../../api/create-core';
-import { workspacePaths } from '../../workspace/workspace-paths';
-import { CliExit, cliOutput, parseIntArg, printJson, resolveWorkspace } from '../cli-io';
+import { CliExit, parseIntArg, printJson, resolveWorkspace } from '../cli-io';
 import { formatPlan, formatProgress, formatVerdict } from '../rerun-print';
 
 const WS_HELP = 'the workspace (default: nearest folder upward holding .retrace/)';
@@ -43,12 +41,11 @@ export function registerRerunCommand(program: Command): void {
       const req = requestOf(targets, o);
       const jobs = parseIntArg(o.jobs, '--jobs');
       if (jobs < 1 || jobs > 64) throw new AppError('INVALID_ARGUMENT', `--jobs takes 1 to 64, not ${jobs}.`);
+      const [{ workspacePaths }, { createCore }] = await Promise.all([import('../../workspace/workspace-paths'), import('../../api/create-core')]);
       const paths = workspacePaths(resolveWorkspace(o.workspace));
       // The plan is made from the logs as they are now (ingested first), so only a folder without
       // any provenance is refused.
       if (!fs.existsSync(paths.dotDir)) throw new AppError('NOT_FOUND', `${paths.root} is not a Retrace workspace (it has no .retrace folder); capture runs there with \`retrace run\` first.`);
-      // Loaded when the command runs, not when the CLI starts (see test/structure.test.ts).
-      const { createCore } = await import('../../api/create-core');
       const core = createCore({ workspaceRoot: paths.root });
       try {
         process.exitCode = await rerun(core, req, { ...o, jobs });
@@ -71,7 +68,7 @@ async function rerun(core: Core, req: RerunPlanRequest, o: Omit<RerunOpts, 'jobs
   const { ingestOnce } = await import('../../provenance/ingest');
   ingestOnce({ paths: core.paths, db: core.db }); // plan against everything the logs hold now
   const plan = await core.api.prepareRerunPlan(req);
-  const human = (text: string) => (o.json ? process.stderr.write(text) : cliOutput.write(text));
+  const human = (text: string) => (o.json ? process.stderr : process.stdout).write(text);
   human(formatPlan(plan));
   if (o.dryRun || !plan.stages.some((s) => !s.blocked)) {
     if (o.json) printJson(plan);
@@ -124,6 +121,7 @@ async function confirmed(n: number): Promise<boolean> {
   if (!process.stdin.isTTY) {
     throw new AppError('INVALID_ARGUMENT', 'Re-running needs a confirmation: answer the prompt in a terminal, or pass --yes after checking the plan above.');
   }
+  const readline = await import('node:readline/promises');
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`Run ${n === 1 ? 'this stage' : `these ${n} stages`} exactly as shown? [y/N] `);
