@@ -271,7 +271,8 @@ export const PROVENANCE_MIGRATIONS: readonly { readonly name: string; readonly s
       CREATE TABLE column_texts (
         id   INTEGER PRIMARY KEY,
         hash TEXT NOT NULL,
-        body TEXT NOT NULL
+        body TEXT NOT NULL,
+        refs TEXT
       ) STRICT;
 
       CREATE TABLE column_facets (

@@ -31,5 +31,5 @@ test('datasets are named as the ingest names artifacts; empty facets say nothing
   const r = readColumnFacets({ columnLineage: { fields: { a: { inputFields: [{ namespace: 'file', name: '/ws/data/x.csv', field: 'x' }] } }, dataset: [] } },
     (ns, name) => (ns === 'file' ? ['file', name.replace('/ws/', '')] : [ns, name]));
   assert.deepEqual(JSON.parse(r.lineage!).d, [['file', 'data/x.csv']]);
-  assert.deepEqual(readColumnFacets({ columnLineage: { fields: {}, dataset: [] }, schema: { fields: [] } }, same), { schema: null, lineage: null, invalid: 0 });
+  assert.deepEqual(readColumnFacets({ columnLineage: { fields: {}, dataset: [] }, schema: { fields: [] } }, same), { schema: null, lineage: null, refs: null, invalid: 0 });
 });

@@ -37,6 +37,8 @@ export type SchemaBody = [string, string | null][];
 export interface ColumnFacetsRead {
   readonly schema: string | null;
   readonly lineage: string | null;
+  /** The lineage body's datasets (its `d` list) as JSON. */
+  readonly refs: string | null;
   /** Parts dropped as malformed (an input field without a name, a transformation without a type…). */
   readonly invalid: number;
 }
@@ -52,7 +54,10 @@ export function readColumnFacets(facets: Facets, name: DatasetNamer): ColumnFace
   const counter = { invalid: 0 };
   const schema = isPlainObject(facets.schema) ? schemaBody(facets.schema, counter) : null;
   const lineage = isPlainObject(facets.columnLineage) ? lineageBody(facets.columnLineage, name, counter) : null;
-  return { schema: schema && schema.length ? JSON.stringify(schema) : null, lineage: lineage ? JSON.stringify(lineage) : null, invalid: counter.invalid };
+  return {
+    schema: schema && schema.length ? JSON.stringify(schema) : null, lineage: lineage ? JSON.stringify(lineage) : null,
+    refs: lineage ? JSON.stringify(lineage.d) : null, invalid: counter.invalid,
+  };
 }
 
 function schemaBody(facet: Record<string, unknown>, counter: { invalid: number }): SchemaBody {
@@ -74,70 +79,89 @@ function schemaBody(facet: Record<string, unknown>, counter: { invalid: number }
 }
 
 function lineageBody(facet: Record<string, unknown>, name: DatasetNamer, counter: { invalid: number }): LineageBody | null {
+  // Hot path of an ingest with column lineage (a facet per output, often 100+ columns): plain
+  // loops, string keys, no per-edge closures or JSON.stringify.
   const d: [string, string][] = [];
   const dIndex = new Map<string, number>();
   const t: TransformationTuple[][] = [];
   const tIndex = new Map<string, number>();
-  const datasetOf = (ns: string, n: string): number => {
-    const [a, b] = name(ns, n);
-    const key = a + '\u0000' + b;
-    let i = dIndex.get(key);
-    if (i === undefined) {
-      i = d.length;
-      d.push([a, b]);
-      dIndex.set(key, i);
-    }
-    return i;
-  };
-  const setOf = (set: TransformationTuple[]): number => {
-    const key = JSON.stringify(set);
-    let i = tIndex.get(key);
-    if (i === undefined) {
-      i = t.length;
-      t.push(set);
-      tIndex.set(key, i);
-    }
-    return i;
-  };
-  const edge = (v: unknown, legacy: TransformationTuple[] | null): EdgeTuple | null => {
-    if (!isPlainObject(v) || typeof v.namespace !== 'string' || typeof v.name !== 'string' || v.name === '' || typeof v.field !== 'string' || v.field === '') {
+  const readEdge = (v: unknown, legacy: { key: string; set: TransformationTuple[] } | null): EdgeTuple | null => {
+    if (!isPlainObject(v)) {
       counter.invalid++;
       return null;
     }
-    const set: TransformationTuple[] = [];
-    if (Array.isArray(v.transformations)) {
-      for (const x of v.transformations) {
-        const tuple = transformation(x);
-        if (tuple) set.push(tuple);
-        else counter.invalid++;
+    const ns = v.namespace, n = v.name, field = v.field;
+    if (typeof ns !== 'string' || typeof n !== 'string' || n === '' || typeof field !== 'string' || field === '') {
+      counter.invalid++;
+      return null;
+    }
+    const dKey = ns + '\u0000' + n;
+    let di = dIndex.get(dKey);
+    if (di === undefined) {
+      di = d.length;
+      const [a, b] = name(ns || 'default', n);
+      d.push([a, b]);
+      dIndex.set(dKey, di);
+    }
+    let key = '';
+    let set: TransformationTuple[] | null = null;
+    const ts = v.transformations;
+    if (Array.isArray(ts) && ts.length > 0) {
+      for (const x of ts) {
+        if (!isPlainObject(x) || typeof x.type !== 'string') {
+          counter.invalid++;
+          continue;
+        }
+        const type = x.type === 'DIRECT' || x.type === 'INDIRECT' ? x.type : x.type.toUpperCase();
+        if (!TYPES.has(type)) {
+          counter.invalid++;
+          continue;
+        }
+        const subtype = typeof x.subtype === 'string' ? x.subtype : '';
+        const description = typeof x.description === 'string' ? x.description : '';
+        const masking = x.masking === true;
+        key += type + '\u0001' + subtype + '\u0001' + description + (masking ? '\u0001m\u0002' : '\u0002');
+        (set ??= []).push(tuple(type, subtype, description, masking));
       }
     }
-    return [datasetOf(v.namespace || 'default', v.name), v.field, setOf(set.length ? set : legacy ?? [])];
+    if (set === null && legacy) {
+      key = legacy.key;
+      set = legacy.set;
+    }
+    let ti = tIndex.get(key);
+    if (ti === undefined) {
+      ti = t.length;
+      t.push(set ?? []);
+      tIndex.set(key, ti);
+    }
+    return [di, field, ti];
   };
 
   const f: LineageBody['f'] = [];
-  if (isPlainObject(facet.fields)) {
-    for (const [col, spec] of Object.entries(facet.fields)) {
+  const fields = facet.fields;
+  if (isPlainObject(fields)) {
+    for (const col in fields) {
+      const spec = fields[col];
       if (!isPlainObject(spec) || !Array.isArray(spec.inputFields)) {
         counter.invalid++;
         continue;
       }
       const legacyType = text(spec.transformationType);
       const legacyText = text(spec.transformationDescription);
-      const legacy: TransformationTuple[] | null = legacyType || legacyText ? [legacyTuple(legacyType, legacyText)] : null;
-      const edges: EdgeTuple[] = [];
+      const legacy = legacyType || legacyText ? { key: `legacy\u0001${legacyType ?? ''}\u0001${legacyText ?? ''}`, set: [legacyTuple(legacyType, legacyText)] } : null;
+      const entry: [string, ...EdgeTuple[]] = [col];
       for (const x of spec.inputFields) {
-        const e = edge(x, legacy);
-        if (e) edges.push(e);
+        const e = readEdge(x, legacy);
+        if (e) entry.push(e);
       }
-      f.push([col, ...edges]);
+      f.push(entry);
     }
-  } else if (facet.fields !== undefined) counter.invalid++;
+  } else if (fields !== undefined) counter.invalid++;
   const x: EdgeTuple[] = [];
   // `dataset: []` (dbt, Airflow) says nothing; a non-array is malformed.
   if (Array.isArray(facet.dataset)) {
     for (const v of facet.dataset) {
-      const e = edge(v, null);
+      const e = readEdge(v, null);
       if (e) x.push(e);
     }
   } else if (facet.dataset !== undefined) counter.invalid++;
@@ -145,17 +169,11 @@ function lineageBody(facet: Record<string, unknown>, name: DatasetNamer, counter
   return { d, t, f, x };
 }
 
-function transformation(v: unknown): TransformationTuple | null {
-  if (!isPlainObject(v)) return null;
-  const type = typeof v.type === 'string' ? v.type.toUpperCase() : '';
-  if (!TYPES.has(type)) return null;
-  const subtype = text(v.subtype);
-  const description = text(v.description);
-  const tuple: TransformationTuple = [type];
-  if (subtype || description || v.masking === true) tuple.push(subtype ?? '');
-  if (description || v.masking === true) tuple.push(description ?? '');
-  if (v.masking === true) tuple.push(1);
-  return tuple;
+function tuple(type: string, subtype: string, description: string, masking: boolean): TransformationTuple {
+  if (masking) return [type, subtype, description, 1];
+  if (description) return [type, subtype, description];
+  if (subtype) return [type, subtype];
+  return [type];
 }
 
 /** The 1-0-1 per-column form: DIRECT, its type kept as the subtype ("MASKED" also sets masking). */
@@ -169,7 +187,7 @@ function legacyTuple(type: string | undefined, description: string | undefined):
 /** What the ingest's store offers for recording (ProvenanceStore). */
 export interface ColumnFacetSink {
   warn(kind: WarningKind, n?: number): void;
-  columnText(body: string): number;
+  columnText(body: string, refs: string | null): number;
   addColumnFacet(runId: number, artifactId: number, role: 'input' | 'output', seq: number, schemaId: number | null, lineageId: number | null): void;
 }
 
@@ -183,15 +201,15 @@ export function recordColumnFacets(sink: ColumnFacetSink, run: { readonly id: nu
   role: 'input' | 'output', facets: Facets, seq: number, name: DatasetNamer): void {
   const read = readColumnFacets(facets, name);
   if (read.invalid) sink.warn('invalid_column_lineage', read.invalid);
-  const fresh = (kind: string, body: string | null): number | null => {
+  const fresh = (kind: string, body: string | null, refs: string | null): number | null => {
     if (body === null) return null;
-    const id = sink.columnText(body);
+    const id = sink.columnText(body, refs);
     const key = `${role} ${kind} ${artifactId}`;
     if (run.columnTexts.get(key) === id) return null;
     run.columnTexts.set(key, id);
     return id;
   };
-  const schemaId = fresh('schema', read.schema);
-  const lineageId = role === 'output' ? fresh('lineage', read.lineage) : null;
+  const schemaId = fresh('schema', read.schema, null);
+  const lineageId = role === 'output' ? fresh('lineage', read.lineage, read.refs) : null;
   if (schemaId !== null || lineageId !== null) sink.addColumnFacet(run.id, artifactId, role, seq, schemaId, lineageId);
 }

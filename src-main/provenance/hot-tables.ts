@@ -41,9 +41,12 @@ export const SEARCH_DOCS = declareTable('prov_search', {
   doc: 'int', name: 'text', path: 'text', job: 'text', command: 'text', user: 'text', tags: 'text', facets: 'text',
 }, { insertNames: ['rowid', 'name', 'path', 'job', 'command', 'user', 'tags', 'facets'] });
 
-/** A `schema` or `columnLineage` facet body (column-facets.ts), stored once however many events carry it. */
+/**
+ * A `schema` or `columnLineage` facet body (column-facets.ts), stored once however many events
+ * carry it; `refs`: a lineage body's datasets (its `d` list), readable without parsing the body.
+ */
 export const COLUMN_TEXTS = declareTable('column_texts', {
-  id: 'int', hash: 'text', body: 'text',
+  id: 'int', hash: 'text', body: 'text', refs: 'text?',
 }, { bulk: true });
 
 /** One dataset of one event that carried a schema or column-lineage facet new for its run (ids of column_texts). */

@@ -133,14 +133,14 @@ export class ProvenanceStore {
     this.pendingVersionAt.set(id, row);
   }
 
-  /** The id of a schema or column-lineage body, queuing it when it is new. */
-  columnText(body: string): number {
+  /** The id of a schema or column-lineage body (`refs`: a lineage body's datasets), queuing it when it is new. */
+  columnText(body: string, refs: string | null = null): number {
     const hash = sha1Base64(body);
     let id = this.columnTextIds.get(hash);
     if (id === undefined) {
       id = this.nextIds.columnText++;
       this.columnTextIds.set(hash, id);
-      this.pending.columnTexts.add({ id, hash, body });
+      this.pending.columnTexts.add({ id, hash, body, refs });
     }
     return id;
   }

@@ -8,12 +8,14 @@ import { synthLineage } from '../../lineage/synthetic/synth-lineage';
 import { ensureWorkspace } from '../../workspace/workspace-paths';
 import { type BenchCase, type BenchMetric, nowMs, percentile } from '../bench-case';
 import { seededRandom } from '../../../shared/seeded-random';
+import { columnLineageMetrics } from './column-lineage';
 
 /**
  * Lineage queries on a generated workspace (100,000 runs, 1,000,000 accesses, shaped as 50
  * pipelines of 10 stages with cross-pipeline fan-in; `--quick`: 5,000 / 50,000): index rebuild
  * from rows vs cold start from the stored index, footprint and unbounded impact latency over
- * random starting points, snapshot-graph build, search; then impact on a dense mesh (worst case).
+ * random starting points, snapshot-graph build, search; then impact on a dense mesh (worst case);
+ * then column lineage (column-lineage.ts).
  */
 const lineageBench: BenchCase = {
   name: 'lineage',
@@ -139,6 +141,8 @@ const lineageBench: BenchCase = {
     } finally {
       meshDb.close();
     }
+    // Column lineage (issue 19): its own generated workspace, and ingest with the facet.
+    metrics.push(...(await columnLineageMetrics(ctx)));
     return metrics;
   },
 };

@@ -13,7 +13,7 @@ import { CLS } from '../index-engine/footprint';
 import { ALIVE } from '../index-engine/history';
 import type { Neighbour } from './column-view';
 import { type At, type ColumnsService, stateOf } from './columns-service';
-import { nodeKey, walkColumns, type WalkResult } from './column-walk';
+import { walkColumns, type WalkResult } from './column-walk';
 import { columnHistories, diffSchemas, EMPTY_STATE, renamesAcross, type SchemaState } from './schema-diff';
 
 export interface AtRequest {
@@ -90,37 +90,34 @@ export async function columnLineage(svc: ColumnsService, req: ColumnLineageReque
   const { key, at, view } = await startOf(svc, req);
   const walk = walkColumns(view, { key, column: req.column }, req.direction, { depth: req.depth ?? null, directOnly: req.directOnly === true });
   const info = svc.info(key);
-  const columns = entries(svc, walk);
-  const nodes = [info.node];
-  for (const c of columns) if (!nodes.includes(c.node)) nodes.push(c.node);
+  const { columns, ids } = entries(svc, walk);
+  const nodes = new Set([info.node]);
+  for (const c of columns) nodes.add(c.node);
+  const up = req.direction === 'upstream';
+  const edges: ColumnEdgeDto[] = walk.edges.map((e) => ({
+    source: ids[up ? e.far : e.near]!, target: ids[up ? e.near : e.far]!, transformations: e.transformations, ...(e.datasetLevel ? { datasetLevel: true as const } : {}),
+  }));
   return {
-    dataset: info.label, column: req.column, id: columnId(info.namespace, info.name, req.column), node: info.node, direction: req.direction,
-    snapshot: at.snapshot, depth: req.depth ?? null, directOnly: req.directOnly === true, columns, edges: edgesOf(svc, walk, key, req.column, req.direction), nodes,
+    dataset: info.label, column: req.column, id: ids[0]!, node: info.node, direction: req.direction,
+    snapshot: at.snapshot, depth: req.depth ?? null, directOnly: req.directOnly === true, columns, edges, nodes: [...nodes],
   };
 }
 
-function entries(svc: ColumnsService, walk: WalkResult): ColumnLineageEntryDto[] {
-  return [...walk.columns.values()].map((c) => {
-    const i = svc.info(c.key);
-    return { dataset: i.label, column: c.column, node: i.node, id: columnId(i.namespace, i.name, c.column), kind: i.kind, depth: c.depth, transformations: [...c.transformations.values()] };
-  }).sort((a, b) => a.depth - b.depth || cmp(a.dataset, b.dataset) || cmp(a.column, b.column));
-}
-
-function edgesOf(svc: ColumnsService, walk: WalkResult, startKey: number, startColumn: string, direction: 'upstream' | 'downstream'): ColumnEdgeDto[] {
-  const idOf = (node: string): string => {
-    if (node === nodeKey(startKey, startColumn)) {
-      const i = svc.info(startKey);
-      return columnId(i.namespace, i.name, startColumn);
-    }
-    const c = walk.columns.get(node)!;
-    const i = svc.info(c.key);
-    return columnId(i.namespace, i.name, c.column);
-  };
-  return [...walk.edges.values()].map((e) => {
-    const near = idOf(e.near);
-    const far = idOf(e.far);
-    return { source: direction === 'upstream' ? far : near, target: direction === 'upstream' ? near : far, transformations: [...e.transformations.values()], ...(e.datasetLevel ? { datasetLevel: true as const } : {}) };
-  });
+/** The reached columns as DTOs (sorted by depth, dataset, column), and every walked column's id by walk index. */
+function entries(svc: ColumnsService, walk: WalkResult): { columns: ColumnLineageEntryDto[]; ids: string[] } {
+  const infos = new Map<number, ReturnType<ColumnsService['info']>>();
+  const ids: string[] = [];
+  const columns: ColumnLineageEntryDto[] = [];
+  for (let i = 0; i < walk.keys.length; i++) {
+    const k = walk.keys[i]!;
+    let info = infos.get(k);
+    if (!info) infos.set(k, (info = svc.info(k)));
+    const id = columnId(info.namespace, info.name, walk.columns[i]!);
+    ids.push(id);
+    if (i > 0) columns.push({ dataset: info.label, column: walk.columns[i]!, node: info.node, id, kind: info.kind, depth: walk.depths[i]!, transformations: walk.transformations[i]! });
+  }
+  columns.sort((a, b) => a.depth - b.depth || cmp(a.dataset, b.dataset) || cmp(a.column, b.column));
+  return { columns, ids };
 }
 
 export interface ColumnImpactRequest extends AtRequest {
@@ -137,13 +134,13 @@ export interface ColumnImpactRequest extends AtRequest {
 export async function columnImpact(svc: ColumnsService, req: ColumnImpactRequest): Promise<ColumnImpactDto> {
   const { key, at, view } = await startOf(svc, req);
   const walk = walkColumns(view, { key, column: req.column }, 'downstream', { depth: req.depth ?? null });
-  const columns = entries(svc, walk);
+  const { columns } = entries(svc, walk);
   const byKey = new Map<number, { columns: string[]; depth: number }>();
-  for (const c of walk.columns.values()) {
-    const d = byKey.get(c.key) ?? { columns: [], depth: c.depth };
-    d.columns.push(c.column);
-    d.depth = Math.min(d.depth, c.depth);
-    byKey.set(c.key, d);
+  for (let i = 1; i < walk.keys.length; i++) {
+    const d = byKey.get(walk.keys[i]!) ?? { columns: [], depth: walk.depths[i]! };
+    d.columns.push(walk.columns[i]!);
+    d.depth = Math.min(d.depth, walk.depths[i]!);
+    byKey.set(walk.keys[i]!, d);
   }
   const datasets = [...byKey].map(([k, d]) => {
     const i = svc.info(k);

@@ -10,7 +10,10 @@
  *   RENAME or DELETE of the dataset or of a file rolled up into it), ordered by run ending.
  * - **consumers** of a column: every (dataset, lineage text) whose edges name it, over all
  *   versions, filtered at query time to the texts governing at the snapshot. Dataset-level
- *   entries are kept once and expand to every column only when a walk reaches them.
+ *   entries are kept once and expand to every column only when a walk reaches them. Only the
+ *   texts naming each dataset are indexed up front (from `column_texts.refs`, without parsing
+ *   the bodies); a dataset's field-level consumers are worked out the first time a walk or a
+ *   column list reaches it, so opening a workspace of 10,000 × 100 columns stays quick.
  */
 import type { ReadableDb } from '../../db/open-db';
 import { OP, stateCode } from '../index-engine/columns';
@@ -45,16 +48,20 @@ export class ColumnFacetIndex {
   /** Row ids per artifact, ascending (= ingest order). */
   private readonly outputs = new Map<number, number[]>();
   private readonly inputs = new Map<number, number[]>();
-  /** `key \0 field` → flat triples (consumer key, lineage text, edge index in that text). */
-  private readonly consumers = new Map<string, number[]>();
-  /** Fields of a dataset named by some lineage text (any version). */
-  private readonly named = new Map<number, Set<string>>();
+  /** Input dataset key → flat pairs (consumer key, lineage text) of every text that names it. */
+  private readonly naming = new Map<number, number[]>();
+  /** Per input dataset, once reached: field → flat triples (consumer key, lineage text, edge index in that text). */
+  private readonly consumers = new Map<number, Map<string, number[]>>();
   private readonly pairs = new Set<string>();
+  /** Lineage text id → the dataset keys it names (its refs). */
+  private readonly refs = new Map<number, number[]>();
   /** Per artifact with rows: completed writer runs and their ending event seqs, by ending. */
   private writers = new Map<number, { runs: Int32Array; ends: Int32Array }>();
   private writersAt = { accesses: -1, endings: -1, rows: -1 };
+  private rowsStmt: { db: ReadableDb; stmt: { iterate(...a: unknown[]): Iterable<unknown> } } | null = null;
 
   constructor(private readonly texts: ColumnTexts, private readonly datasets: DatasetRegistry) {}
+  private refsStmt: { db: ReadableDb; stmt: { get(id: number): unknown } } | null = null;
 
   get rows(): number {
     return this.lastRow;
@@ -64,8 +71,8 @@ export class ColumnFacetIndex {
   catchUp(db: ReadableDb, reset: boolean): number {
     if (reset) this.clear();
     let n = 0;
-    const it = db.prepare('SELECT id, run_id, artifact_id, role, seq, schema_id, lineage_id FROM column_facets WHERE id > ? ORDER BY id').raw()
-      .iterate(this.lastRow) as Iterable<[number, number, number, string, number, number | null, number | null]>;
+    if (this.rowsStmt?.db !== db) this.rowsStmt = { db, stmt: db.prepare('SELECT id, run_id, artifact_id, role, seq, schema_id, lineage_id FROM column_facets WHERE id > ? ORDER BY id').raw() };
+    const it = this.rowsStmt.stmt.iterate(this.lastRow) as Iterable<[number, number, number, string, number, number | null, number | null]>;
     for (const [id, run, art, role, seq, schema, lineage] of it) {
       this.fit(id);
       const out = role === 'output';
@@ -79,39 +86,66 @@ export class ColumnFacetIndex {
       let list = map.get(art);
       if (!list) map.set(art, (list = []));
       list.push(id);
-      if (out && lineage) this.addConsumer(this.datasets.keyOfArtifact(art), lineage);
+      if (out && lineage) this.addConsumer(db, this.datasets.keyOfArtifact(art), lineage);
       this.lastRow = id;
       n++;
     }
     return n;
   }
 
-  private addConsumer(key: number, text: number): void {
+  private addConsumer(db: ReadableDb, key: number, text: number): void {
     const pair = `${key}:${text}`;
     if (this.pairs.has(pair)) return;
     this.pairs.add(pair);
+    let refs = this.refs.get(text);
+    if (!refs) {
+      if (this.refsStmt?.db !== db) this.refsStmt = { db, stmt: db.prepare('SELECT refs FROM column_texts WHERE id = ?').pluck() };
+      const json = this.refsStmt.stmt.get(text) as string | null | undefined;
+      // A body stored without its refs (none expected): read them off the parsed body.
+      refs = json ? (JSON.parse(json) as [string, string][]).map(([ns, n]) => this.datasets.key(ns, n)) : [...new Set(this.texts.lineageOf(text).edgeDs)];
+      this.refs.set(text, refs);
+    }
+    for (const ds of refs) {
+      let list = this.naming.get(ds);
+      if (!list) this.naming.set(ds, (list = []));
+      list.push(key, text);
+      // A dataset already reached gets the new text's edges at once.
+      const fields = this.consumers.get(ds);
+      if (fields) this.indexText(ds, fields, key, text);
+    }
+  }
+
+  /** The field-level consumers of dataset `ds`, worked out on first use from the texts naming it. */
+  private fieldsOf(ds: number): Map<string, number[]> {
+    let fields = this.consumers.get(ds);
+    if (!fields) {
+      fields = new Map();
+      const list = this.naming.get(ds) ?? EMPTY;
+      for (let i = 0; i < list.length; i += 2) this.indexText(ds, fields, list[i]!, list[i + 1]!);
+      this.consumers.set(ds, fields);
+    }
+    return fields;
+  }
+
+  private indexText(ds: number, fields: Map<string, number[]>, key: number, text: number): void {
     const p = this.texts.lineageOf(text);
     for (let e = 0; e < p.edgeDs.length; e++) {
-      const ds = p.edgeDs[e]!;
+      if (p.edgeDs[e] !== ds) continue;
       const field = p.edgeField[e]!;
-      const k = ds + '\u0000' + field;
-      let list = this.consumers.get(k);
-      if (!list) this.consumers.set(k, (list = []));
-      list.push(key, text, e);
-      let names = this.named.get(ds);
-      if (!names) this.named.set(ds, (names = new Set()));
-      names.add(field);
+      let l = fields.get(field);
+      if (!l) fields.set(field, (l = []));
+      l.push(key, text, e);
     }
   }
 
   /** Flat triples (consumer key, lineage text, edge index) of every lineage text naming this column, any version. */
   consumersOf(key: number, field: string): readonly number[] {
-    return this.consumers.get(key + '\u0000' + field) ?? EMPTY;
+    return this.naming.has(key) ? this.fieldsOf(key).get(field) ?? EMPTY : EMPTY;
   }
 
   /** Fields of `key` some lineage text names (any version). */
-  namedFields(key: number): ReadonlySet<string> {
-    return this.named.get(key) ?? EMPTY_SET;
+  namedFields(key: number): Iterable<string> {
+    return this.naming.has(key) ? this.fieldsOf(key).keys() : [];
   }
 
   hasRows(artifact: number): boolean {
@@ -223,7 +257,8 @@ export class ColumnFacetIndex {
     this.outputs.clear();
     this.inputs.clear();
     this.consumers.clear();
-    this.named.clear();
+    this.naming.clear();
+    this.refs.clear();
     this.pairs.clear();
     this.writers = new Map();
     this.writersAt = { accesses: -1, endings: -1, rows: -1 };
@@ -231,4 +266,3 @@ export class ColumnFacetIndex {
 }
 
 const EMPTY: readonly number[] = [];
-const EMPTY_SET: ReadonlySet<string> = new Set();

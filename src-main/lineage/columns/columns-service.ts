@@ -59,6 +59,7 @@ export class ColumnsService {
       this.datasets.reset(this.catalog);
       this.texts.clear();
       this.views.length = 0;
+      this.resolved.clear();
       this.producers.clear();
       this.producerStmt = null;
     }
@@ -89,6 +90,22 @@ export class ColumnsService {
   /** DATASET argument → registry key: an artifact (path or namespace/name), else a dataset only column lineage names. */
   resolve(dataset: string): number {
     this.sync();
+    const stamp = `${this.engine.index.meta.lastArtifactId}:${this.facets.rows}`;
+    if (this.resolvedAt !== stamp) {
+      this.resolved.clear();
+      this.resolvedAt = stamp;
+    }
+    const hit = this.resolved.get(dataset);
+    if (hit !== undefined) return hit;
+    const key = this.resolveUncached(dataset);
+    this.resolved.set(dataset, key);
+    return key;
+  }
+  /** DATASET arguments already resolved, while no artifact or facet came in (the inspector asks for the same few again and again). */
+  private readonly resolved = new Map<string, number>();
+  private resolvedAt = '';
+
+  private resolveUncached(dataset: string): number {
     try {
       return this.datasets.keyOfArtifact(this.engine.resolveArtifact(dataset));
     } catch (err) {
