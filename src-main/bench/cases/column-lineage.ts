@@ -72,10 +72,13 @@ async function queries(ctx: BenchContext, add: Add): Promise<void> {
       add(`${label} p50`, percentile(r.ms, 50), 'ms');
       add(`${label} p95`, percentile(r.ms, 95), 'ms', goal, `full DTO; columns reached p50 ${percentile(r.sizes, 50)}, p95 ${percentile(r.sizes, 95)}, max ${Math.max(...r.sizes)}`);
     }
-    const wide = async (limit: number) => (await time(20, async () => (await datasetColumns(svc, { dataset: gen.wideDataset, limit })).columns.length)).ms;
-    await wide(200);
-    add('1,000-column dataset: first page of 200 columns p50', percentile(await wide(200), 50), 'ms', { max: 50, text: '≤ 50 ms (the lead\'s first paint ≤ 200 ms)' });
-    add('1,000-column dataset: all 1,000 columns p50', percentile(await wide(1000), 50), 'ms', undefined, 'each with its inputs and history');
+    // What the inspector asks when a 1,000-column node opens: the first page, cold, then again.
+    const wideAsk = async (limit: number) => (await datasetColumns(svc, { dataset: gen.wideDataset, limit })).columns.length;
+    t = nowMs();
+    await wideAsk(200);
+    add('1,000-column dataset: first page of 200 columns, first ask', nowMs() - t, 'ms', { max: 50, text: '≤ 50 ms (the lead\'s first paint ≤ 200 ms)' });
+    add('1,000-column dataset: a page of 200, asked again p50', percentile((await time(20, () => wideAsk(200))).ms, 50), 'ms');
+    add('1,000-column dataset: all 1,000 columns p50', percentile((await time(20, () => wideAsk(1000))).ms, 50), 'ms', undefined, 'each with its inputs and history');
   } finally {
     db.close();
   }

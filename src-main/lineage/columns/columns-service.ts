@@ -154,12 +154,12 @@ export class ColumnsService {
     const maxSeq = k === null ? Number.MAX_SAFE_INTEGER : eventSeqOf(snaps, k);
     const ix = this.engine.index;
     const out = new Map<number, number>();
-    for (const s of snaps) {
-      if (!s.table || s.eventSeq > maxSeq) continue;
-      const run = this.producerOf(s.table.artifactId, s.table.version);
+    for (const s of this.lists().commits) {
+      if (s.eventSeq > maxSeq) continue;
+      const run = this.producerOf(s.table!.artifactId, s.table!.version);
       const end = run ? ix.runEnd.data[run] ?? 0 : 0;
       if (run && k !== null && (end === 0 || ix.endEventSeq.data[end]! > maxSeq)) continue;
-      out.set(s.table.artifactId, s.table.version);
+      out.set(s.table!.artifactId, s.table!.version);
     }
     return out;
   }
@@ -175,6 +175,22 @@ export class ColumnsService {
     return p;
   }
   private readonly producers = new Map<string, number>();
+
+  /**
+   * The snapshot list's table commits, and each run's ending snapshot, derived once per snapshot
+   * list (a workspace of 100,000 runs has as many snapshots; scanning them per question showed).
+   */
+  private lists(): { commits: SnapshotEntry[]; runSnapshot: Map<number, number> } {
+    const snaps = this.engine.snapshots();
+    if (this.listsOf?.snaps !== snaps) {
+      const commits = snaps.filter((s) => s.table !== undefined);
+      const runSnapshot = new Map<number, number>();
+      for (const s of snaps) if (s.runId !== undefined) runSnapshot.set(s.runId, s.seq);
+      this.listsOf = { snaps, commits, runSnapshot };
+    }
+    return this.listsOf;
+  }
+  private listsOf: { snaps: readonly SnapshotEntry[]; commits: SnapshotEntry[]; runSnapshot: Map<number, number> } | null = null;
   private producerStmt: { get(...a: unknown[]): unknown } | null = null;
 
   /** Table schemas by artifact; a table that cannot be read is left out with a warning. */
@@ -211,19 +227,31 @@ export class ColumnsService {
    * endings of the runs that wrote it, its table commits, and new input schemas of a source.
    */
   async statePoints(key: number, k: number | null): Promise<StatePoint[]> {
+    const ix = this.engine.index;
+    const cacheKey = `${key}:${k}:${ix.meta.lastEventSeq}:${this.facets.rows}`;
+    const hit = this.points.get(cacheKey);
+    if (hit) return hit;
+    const out = await this.computeStatePoints(key, k);
+    if (this.points.size >= 32) this.points.delete(this.points.keys().next().value!);
+    this.points.set(cacheKey, out);
+    return out;
+  }
+  /** Recent answers of statePoints (the inspector pages through one dataset's columns). */
+  private readonly points = new Map<string, StatePoint[]>();
+
+  private async computeStatePoints(key: number, k: number | null): Promise<StatePoint[]> {
     const art = this.datasets.artifactOf(key, this.engine.index.meta.lastArtifactId);
     if (art === 0) return [];
     const snaps = this.engine.snapshots();
     const last = k ?? snaps.length;
     const points = new Set<number>();
-    const byRun = new Map<number, number>();
-    for (const s of snaps) if (s.runId !== undefined) byRun.set(s.runId, s.seq);
+    const { commits, runSnapshot: byRun } = this.lists();
     const w = this.facets.writerEnds(this.engine.index, art);
     for (let i = 0; w && i < w.runs.length; i++) {
       const seq = byRun.get(w.runs[i]!);
       if (seq !== undefined && seq <= last) points.add(seq);
     }
-    for (const s of snaps) if (s.seq <= last && s.table?.artifactId === art) points.add(s.seq);
+    for (const s of commits) if (s.seq <= last && s.table!.artifactId === art) points.add(s.seq);
     for (const seq of this.facets.inputSchemaSeqs(art)) {
       const s = firstAtOrAfter(snaps, seq);
       if (s !== null && s <= last) points.add(s);
@@ -250,7 +278,13 @@ export function stateOf(view: ColumnView, key: number): SchemaState {
   return { names: own.names, types: own.types, physical: own.physical, inputs };
 }
 
+/** The first snapshot at or after an event (snapshots are in event order). */
 function firstAtOrAfter(snaps: readonly SnapshotEntry[], eventSeq: number): number | null {
-  for (const s of snaps) if (s.eventSeq >= eventSeq) return s.seq;
-  return null;
+  let lo = 0, hi = snaps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (snaps[mid]!.eventSeq >= eventSeq) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < snaps.length ? snaps[lo]!.seq : null;
 }
