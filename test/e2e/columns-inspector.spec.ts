@@ -69,7 +69,7 @@ test('the feature table: support_tickets was tickets_total before day 3, and the
   await page.getByTestId('column-row-support_tickets').click();
   const history = page.getByTestId('column-history');
   await history.waitFor();
-  assert.match(await history.innerText(), /appeared as tickets_total · snapshot \d+\n.*renamed from tickets_total to support_tickets · snapshot \d+/);
+  assert.match(await history.innerText(), /appeared as tickets_total · snapshot \d+.*\n.*renamed from tickets_total to support_tickets · snapshot \d+/);
   await page.getByTestId('columns-tab-schema').click();
   const day2 = JSON.parse(retrace(['snapshots', '--json', '-w', ws]).stdout).find((s: { label: string }) => s.label.startsWith('churn-daily #2')).seq as number;
   await page.getByTestId('schema-against').selectOption(String(day2));

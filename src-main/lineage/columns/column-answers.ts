@@ -128,8 +128,9 @@ export interface ColumnImpactRequest extends AtRequest {
 
 /**
  * What depends on a column: its downstream columns and their datasets, then — version-aware,
- * as dataset impact is — the artifacts produced by runs that consumed the versions of those
- * datasets current at the snapshot (models, experiments… that carry no column lineage).
+ * as dataset impact is — the artifacts produced by runs that consumed the versions of its own
+ * dataset and of those datasets current at the snapshot (models, experiments… that carry no
+ * column lineage).
  */
 export async function columnImpact(svc: ColumnsService, req: ColumnImpactRequest): Promise<ColumnImpactDto> {
   const { key, at, view } = await startOf(svc, req);
@@ -146,7 +147,8 @@ export async function columnImpact(svc: ColumnsService, req: ColumnImpactRequest
     const i = svc.info(k);
     return { dataset: i.label, node: i.node, kind: i.kind, columns: d.columns.sort(cmp), depth: d.depth };
   }).sort((a, b) => a.depth - b.depth || cmp(a.dataset, b.dataset));
-  const consumers = consumersOf(svc, at, [...byKey.keys()], new Set(datasets.map((d) => d.node).concat(svc.info(key).node)));
+  // Its own dataset counts too: a model trained on it consumed the column, lineage or not.
+  const consumers = consumersOf(svc, at, [key, ...byKey.keys()], new Set(datasets.map((d) => d.node).concat(svc.info(key).node)));
   const kinds = (k: NodeKind) => new Set([...datasets, ...consumers].filter((d) => d.kind === k).map((d) => d.node)).size;
   const info = svc.info(key);
   return {

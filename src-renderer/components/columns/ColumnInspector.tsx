@@ -49,7 +49,7 @@ export function ColumnInspector({ dataset, column }: { dataset: string; column: 
         <ul className="column-inputs" data-testid="column-inputs">
           {row.inputs.map((i) => (
             <li key={i.id} className={`edge-${edgeKind(i.transformations)}`}>
-              <span className="column-ref" title={i.id}>{i.dataset}.<b>{i.column}</b></span>
+              <span className="column-ref" title={i.id}>{i.dataset}.<b>{i.column}</b></span>{' '}
               <span className="transformations">{transformationText(i.transformations)}</span>
               {i.unknownDataset && <span className="muted small"> · seen only in column lineage</span>}
             </li>
@@ -72,7 +72,10 @@ export function ColumnInspector({ dataset, column }: { dataset: string; column: 
           <h4 className="subsection-title">Impact</h4>
           {impact.columns.length === 0 && impact.consumers.length === 0 ? <p className="muted small">Nothing depends on it.</p> : (
             <>
-              <p className="small">{impact.counts.columns} columns in {impact.counts.datasets} datasets; {impact.counts.trainingSets} training sets and {impact.counts.models} models.</p>
+              <p className="small">
+                {impact.counts.columns ? `${plural(impact.counts.columns, 'column')} in ${plural(impact.counts.datasets, 'dataset')} downstream` : 'No column downstream'}
+                {' · '}{plural(impact.counts.trainingSets, 'training set')} · {plural(impact.counts.models, 'model')}
+              </p>
               <ul className="column-impact-list">
                 {impact.datasets.map((d) => <li key={d.node}><span className={`kind-dot kind-${d.kind ?? 'dataset'}`} />{d.dataset}: {d.columns.join(', ')}</li>)}
                 {impact.consumers.filter((c) => c.kind === 'model' || c.kind === 'training_dataset').map((c) => <li key={c.node}><span className={`kind-dot kind-${c.kind}`} />{c.artifact}</li>)}
@@ -90,3 +93,5 @@ export function ColumnInspector({ dataset, column }: { dataset: string; column: 
     </div>
   );
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
