@@ -148,7 +148,9 @@ function lineageBody(facet: Record<string, unknown>, name: DatasetNamer, counter
       }
       const legacyType = text(spec.transformationType);
       const legacyText = text(spec.transformationDescription);
-      const legacy = legacyType || legacyText ? { key: `legacy\u0001${legacyType ?? ''}\u0001${legacyText ?? ''}`, set: [legacyTuple(legacyType, legacyText)] } : null;
+      // Keyed as the same transformation written out would be: one body whichever form said it.
+      const lt = legacyType || legacyText ? legacyTuple(legacyType, legacyText) : null;
+      const legacy = lt ? { key: `${lt[0]}\u0001${lt[1] ?? ''}\u0001${lt[2] ?? ''}${lt[3] ? '\u0001m\u0002' : '\u0002'}`, set: [lt] } : null;
       const entry: [string, ...EdgeTuple[]] = [col];
       for (const x of spec.inputFields) {
         const e = readEdge(x, legacy);

@@ -140,3 +140,33 @@ test('DataHub Databricks MERGE INTO, a START with no ending: its column lineage 
     assert.deepEqual(up.columns, []);
   });
 });
+
+test('retrace export carries each event\'s schema and column lineage: the export ingests into the same column answers', async () => {
+  const { shopWorkspace } = await import('./columns-scenario.test-support');
+  const { exportOpenLineage } = await import('../read-models/export');
+  const ws = shopWorkspace();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-col-export-'));
+  try {
+    const engine = LineageEngine.open(ws.db);
+    const lines = exportOpenLineage(engine);
+    const paths = ensureWorkspace(root);
+    fs.writeFileSync(path.join(paths.logsDir, 'export.jsonl'), lines.join('\n') + '\n');
+    const db = openDb(paths.dbFile);
+    try {
+      assert.deepEqual(ingestOnce({ paths, db }).rejected, []);
+      const texts = (d: typeof db) => d.prepare('SELECT body FROM column_texts ORDER BY body').pluck().all();
+      assert.deepEqual(texts(db), texts(ws.db), 'the same distinct bodies');
+      const again = new ColumnsService(LineageEngine.open(db), { workspaceRoot: root });
+      const before = new ColumnsService(engine, { workspaceRoot: ws.paths.root });
+      for (const [snapshot, dataset, column] of [[undefined, 'shop/training', 'spend_total'], [3, 'shop/training', 'x_discount']] as const) {
+        const q = { dataset, column, direction: 'upstream' as const, ...(snapshot ? { snapshot } : {}) };
+        assert.deepEqual(rows(await columnLineage(again, q)), rows(await columnLineage(before, q)), `${dataset}.${column} at ${snapshot ?? 'now'}`);
+      }
+    } finally {
+      db.close();
+    }
+  } finally {
+    ws.dispose();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
