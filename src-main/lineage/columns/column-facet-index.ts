@@ -12,8 +12,9 @@
  *   versions, filtered at query time to the texts governing at the snapshot. Dataset-level
  *   entries are kept once and expand to every column only when a walk reaches them. Only the
  *   texts naming each dataset are indexed up front (from `column_texts.refs`, without parsing
- *   the bodies); a dataset's field-level consumers are worked out the first time a walk or a
- *   column list reaches it, so opening a workspace of 10,000 × 100 columns stays quick.
+ *   the bodies); a text is parsed when a walk reaches a dataset it names *and* it governs its
+ *   consumer at that snapshot, so opening a workspace of 10,000 × 100 columns stays quick and
+ *   a walk parses only what it uses.
  */
 import type { ReadableDb } from '../../db/open-db';
 import { OP, stateCode } from '../index-engine/columns';
@@ -50,8 +51,8 @@ export class ColumnFacetIndex {
   private readonly inputs = new Map<number, number[]>();
   /** Input dataset key → flat pairs (consumer key, lineage text) of every text that names it. */
   private readonly naming = new Map<number, number[]>();
-  /** Per input dataset, once reached: field → flat triples (consumer key, lineage text, edge index in that text). */
-  private readonly consumers = new Map<number, Map<string, number[]>>();
+  /** `text:dataset` → the text's edges that start at that dataset: field → edge indexes. */
+  private readonly edgesFrom = new Map<string, Map<string, number[]>>();
   private readonly pairs = new Set<string>();
   /** Lineage text id → the dataset keys it names (its refs). */
   private readonly refs = new Map<number, number[]>();
@@ -109,43 +110,31 @@ export class ColumnFacetIndex {
       let list = this.naming.get(ds);
       if (!list) this.naming.set(ds, (list = []));
       list.push(key, text);
-      // A dataset already reached gets the new text's edges at once.
-      const fields = this.consumers.get(ds);
-      if (fields) this.indexText(ds, fields, key, text);
     }
   }
 
-  /** The field-level consumers of dataset `ds`, worked out on first use from the texts naming it. */
-  private fieldsOf(ds: number): Map<string, number[]> {
-    let fields = this.consumers.get(ds);
-    if (!fields) {
-      fields = new Map();
-      const list = this.naming.get(ds) ?? EMPTY;
-      for (let i = 0; i < list.length; i += 2) this.indexText(ds, fields, list[i]!, list[i + 1]!);
-      this.consumers.set(ds, fields);
+  /** Flat pairs (consumer key, lineage text) of every text naming dataset `ds`, any version. */
+  namingPairs(ds: number): readonly number[] {
+    return this.naming.get(ds) ?? EMPTY;
+  }
+
+  /** The edges of lineage text `text` that start at dataset `ds`, by field (parsed and indexed on first use). */
+  edgesFromDataset(text: number, ds: number): ReadonlyMap<string, readonly number[]> {
+    const k = `${text}:${ds}`;
+    let m = this.edgesFrom.get(k);
+    if (!m) {
+      m = new Map();
+      const p = this.texts.lineageOf(text);
+      for (let e = 0; e < p.edgeDs.length; e++) {
+        if (p.edgeDs[e] !== ds) continue;
+        const field = p.edgeField[e]!;
+        let l = m.get(field);
+        if (!l) m.set(field, (l = []));
+        l.push(e);
+      }
+      this.edgesFrom.set(k, m);
     }
-    return fields;
-  }
-
-  private indexText(ds: number, fields: Map<string, number[]>, key: number, text: number): void {
-    const p = this.texts.lineageOf(text);
-    for (let e = 0; e < p.edgeDs.length; e++) {
-      if (p.edgeDs[e] !== ds) continue;
-      const field = p.edgeField[e]!;
-      let l = fields.get(field);
-      if (!l) fields.set(field, (l = []));
-      l.push(key, text, e);
-    }
-  }
-
-  /** Flat triples (consumer key, lineage text, edge index) of every lineage text naming this column, any version. */
-  consumersOf(key: number, field: string): readonly number[] {
-    return this.naming.has(key) ? this.fieldsOf(key).get(field) ?? EMPTY : EMPTY;
-  }
-
-  /** Fields of `key` some lineage text names (any version). */
-  namedFields(key: number): Iterable<string> {
-    return this.naming.has(key) ? this.fieldsOf(key).keys() : [];
+    return m;
   }
 
   hasRows(artifact: number): boolean {
@@ -256,7 +245,7 @@ export class ColumnFacetIndex {
     this.lastRow = 0;
     this.outputs.clear();
     this.inputs.clear();
-    this.consumers.clear();
+    this.edgesFrom.clear();
     this.naming.clear();
     this.refs.clear();
     this.pairs.clear();

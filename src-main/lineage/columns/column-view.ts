@@ -97,25 +97,39 @@ export class ColumnView {
     const source: ColumnsSource = table ? 'table'
       : g.kind === 'written' ? (names.length ? 'declared' : 'none')
         : g.kind === 'source' && names.length ? 'input-schema'
-          : [...this.facets.namedFields(key)].some((f) => this.isReferenced(key, f)) ? 'lineage-only' : 'none';
+          : this.governingNamers(key).length ? 'lineage-only' : 'none';
     o = { names, set: new Set(names), types, physical, source, governing: g, table };
     this.own.set(key, o);
     return o;
   }
 
+  /** Flat pairs (consumer key, lineage text) of the texts naming `key` that govern their consumer at this snapshot. */
+  private governingNamers(key: number): number[] {
+    let hit = this.namers.get(key);
+    if (!hit) {
+      hit = [];
+      const pairs = this.facets.namingPairs(key);
+      for (let i = 0; i < pairs.length; i += 2) if (this.governing(pairs[i]!).lineage === pairs[i + 1]) hit.push(pairs[i]!, pairs[i + 1]!);
+      this.namers.set(key, hit);
+    }
+    return hit;
+  }
+  private readonly namers = new Map<number, number[]>();
+
   /** Whether lineage governing at this snapshot names column `field` of `key` as an input. */
   isReferenced(key: number, field: string): boolean {
-    const t = this.facets.consumersOf(key, field);
-    for (let i = 0; i < t.length; i += 3) if (this.governing(t[i]!).lineage === t[i + 1]) return true;
+    const n = this.governingNamers(key);
+    for (let i = 0; i < n.length; i += 2) if (this.facets.edgesFromDataset(n[i + 1]!, key).has(field)) return true;
     return false;
   }
 
   /** Columns of `key` named only by other datasets' governing lineage, in first-named order. */
   referencedFields(key: number): string[] {
-    const out: string[] = [];
     const own = this.ownColumns(key).set;
-    for (const f of this.facets.namedFields(key)) if (!own.has(f) && this.isReferenced(key, f)) out.push(f);
-    return out;
+    const out = new Set<string>();
+    const n = this.governingNamers(key);
+    for (let i = 0; i < n.length; i += 2) for (const f of this.facets.edgesFromDataset(n[i + 1]!, key).keys()) if (!own.has(f)) out.add(f);
+    return [...out];
   }
 
   /** Whether the column exists at this snapshot: own, or named by governing lineage. */
@@ -154,18 +168,20 @@ export class ColumnView {
 
   /** The consumers of a column: columns whose governing lineage names it (a dataset-level edge reaches every own column). */
   consumers(key: number, column: string, into: Neighbour[] = []): Neighbour[] {
-    const t = this.facets.consumersOf(key, column);
-    for (let i = 0; i < t.length; i += 3) {
-      const target = t[i]!;
-      const text = t[i + 1]!;
-      if (this.governing(target).lineage !== text) continue;
+    const n = this.governingNamers(key);
+    for (let i = 0; i < n.length; i += 2) {
+      const target = n[i]!;
+      const text = n[i + 1]!;
+      const edges = this.facets.edgesFromDataset(text, key).get(column);
+      if (!edges) continue;
       const l = this.texts.lineageOf(text);
-      const e = t[i + 2]!;
-      const set = l.edgeSet[e]!;
-      const col = l.edgeCol[e]!;
-      const base = { key: target, transformations: l.sets[set]!, direct: l.setDirect[set] === 1 };
-      if (col >= 0) into.push({ ...base, column: l.cols[col]!, datasetLevel: false });
-      else for (const name of this.ownColumns(target).names) into.push({ ...base, column: name, datasetLevel: true });
+      for (const e of edges) {
+        const set = l.edgeSet[e]!;
+        const col = l.edgeCol[e]!;
+        const base = { key: target, transformations: l.sets[set]!, direct: l.setDirect[set] === 1 };
+        if (col >= 0) into.push({ ...base, column: l.cols[col]!, datasetLevel: false });
+        else for (const name of this.ownColumns(target).names) into.push({ ...base, column: name, datasetLevel: true });
+      }
     }
     return into;
   }
