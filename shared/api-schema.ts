@@ -91,6 +91,26 @@ export const API_ARG_SCHEMAS = {
   startRerunPlan: z.object({ token: z.string().min(1).max(200), digest: z.string().min(1).max(200), jobs: z.number().int().min(1).max(64).optional() }).strict(),
   cancelRerunPlan: z.object({ execution: z.string().min(1).max(200) }).strict(),
   getRerunExecution: z.object({ execution: z.string().min(1).max(200) }).strict(),
+  getDatasetColumns: z
+    .object({ dataset: ref, snapshot: seq.optional(), asOf: time.optional(), query: z.string().max(1000).optional(), offset: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(2000).optional() })
+    .strict()
+    .refine((r) => r.snapshot === undefined || r.asOf === undefined, { message: 'give either snapshot or asOf, not both' }),
+  getColumnLineage: z
+    .object({
+      dataset: ref, column: z.string().min(1).max(4096), direction: z.enum(['upstream', 'downstream']), depth: z.number().int().min(1).max(1000).optional(),
+      snapshot: seq.optional(), asOf: time.optional(), directOnly: z.boolean().optional(),
+    })
+    .strict()
+    .refine((r) => r.snapshot === undefined || r.asOf === undefined, { message: 'give either snapshot or asOf, not both' }),
+  getColumnImpact: z
+    .object({ dataset: ref, column: z.string().min(1).max(4096), depth: z.number().int().min(1).max(1000).optional(), snapshot: seq.optional(), asOf: time.optional() })
+    .strict()
+    .refine((r) => r.snapshot === undefined || r.asOf === undefined, { message: 'give either snapshot or asOf, not both' }),
+  getDatasetSchema: z
+    .object({ dataset: ref, snapshot: seq.optional(), asOf: time.optional(), against: seq.optional(), tableVersion: seq.optional(), againstTableVersion: seq.optional() })
+    .strict()
+    .refine((r) => r.snapshot === undefined || r.asOf === undefined, { message: 'give either snapshot or asOf, not both' })
+    .refine((r) => (r.tableVersion === undefined && r.againstTableVersion === undefined) || (r.snapshot === undefined && r.asOf === undefined && r.against === undefined), { message: 'table versions go without snapshots' }),
   getTableHistory: z.object({ artifact: ref }).strict(),
   getTableInfo: z.object({ artifact: ref, version: seq.optional() }).strict(),
   readTablePage: z

@@ -17,6 +17,7 @@ import type { CatalogPageDto, CatalogRequest } from './catalog-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from './repro-dto';
 import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from './rerun-dto';
 import type { TableChangesDto, TableCommitDto, TableDiffDto, TableInfoDto, TablePageDto, TableValueAsOfDto } from './table-dto';
+import type { ColumnImpactDto, ColumnLineageDto, DatasetColumnsDto, DatasetSchemaDto } from './columns-dto';
 import type {
   GraphChangedDto,
   GraphDto,
@@ -101,6 +102,26 @@ export interface RetraceApi {
   /** An execution's state, logs and verdicts so far (for a UI that joins late). */
   getRerunExecution(req: { execution: string }): Promise<RerunExecutionDto>;
 
+  /**
+   * Column lineage (shared/columns-dto.ts), every answer as of `snapshot` or `asOf` (default:
+   * now). A dataset's columns at that snapshot — searchable (`query`: part of a name) and paged
+   * (`offset`, `limit` ≤ 2000, default 200) — each with its direct inputs and its history.
+   */
+  getDatasetColumns(req: { dataset: string; snapshot?: number; asOf?: string; query?: string; offset?: number; limit?: number }): Promise<DatasetColumnsDto>;
+  /**
+   * A column's transitive upstream or downstream with depth and transformation types, and the
+   * graph node ids the path crosses; NOT_FOUND naming the column and snapshot when it does not
+   * exist then. `directOnly` follows DIRECT edges only.
+   */
+  getColumnLineage(req: { dataset: string; column: string; direction: 'upstream' | 'downstream'; depth?: number; snapshot?: number; asOf?: string; directOnly?: boolean }): Promise<ColumnLineageDto>;
+  /** What depends on a column: downstream columns, their datasets, and (version-aware) the models and other artifacts made from them. */
+  getColumnImpact(req: { dataset: string; column: string; depth?: number; snapshot?: number; asOf?: string }): Promise<ColumnImpactDto>;
+  /**
+   * A dataset's schema at a snapshot with a diff against snapshot `against` (0 = before the
+   * first); or a Delta table's schema at `tableVersion`, diffed against `againstTableVersion`.
+   */
+  getDatasetSchema(req: { dataset: string; snapshot?: number; asOf?: string; against?: number; tableVersion?: number; againstTableVersion?: number }): Promise<DatasetSchemaDto>;
+
   /** Commits of the Delta table (or completed instants of the Hudi table) behind an artifact, oldest first. */
   getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]>;
   /** Format, protocol and features, the schema as a tree, partitioning and size of the table behind an artifact. */
@@ -165,6 +186,10 @@ export const API_METHODS = {
   startRerunPlan: true,
   cancelRerunPlan: true,
   getRerunExecution: true,
+  getDatasetColumns: true,
+  getColumnLineage: true,
+  getColumnImpact: true,
+  getDatasetSchema: true,
   getTableHistory: true,
   getTableInfo: true,
   readTablePage: true,

@@ -28,6 +28,10 @@ import { RETRACE_VERSION } from '../../shared/version';
 import { requestTime } from './request-time';
 import { CatalogService } from './catalog-service';
 import type { CatalogPageDto, CatalogRequest } from '../../shared/catalog-dto';
+import type { ColumnImpactDto, ColumnLineageDto, DatasetColumnsDto, DatasetSchemaDto } from '../../shared/columns-dto';
+import { columnImpact, columnLineage, datasetColumns, datasetSchema } from '../lineage/columns/column-answers';
+import type { ColumnsService } from '../lineage/columns/columns-service';
+import { openColumnsService } from './columns-wiring';
 
 export interface CoreApiDeps {
   readonly workspaceRoot: string;
@@ -186,6 +190,29 @@ export class CoreApi implements RetraceApi {
     });
     return this.rerunPlans;
   }
+
+  async getDatasetColumns(req: { dataset: string; snapshot?: number; asOf?: string; query?: string; offset?: number; limit?: number }): Promise<DatasetColumnsDto> {
+    return datasetColumns(this.columns, req);
+  }
+
+  async getColumnLineage(req: { dataset: string; column: string; direction: 'upstream' | 'downstream'; depth?: number; snapshot?: number; asOf?: string; directOnly?: boolean }): Promise<ColumnLineageDto> {
+    return columnLineage(this.columns, req);
+  }
+
+  async getColumnImpact(req: { dataset: string; column: string; depth?: number; snapshot?: number; asOf?: string }): Promise<ColumnImpactDto> {
+    return columnImpact(this.columns, req);
+  }
+
+  async getDatasetSchema(req: { dataset: string; snapshot?: number; asOf?: string; against?: number; tableVersion?: number; againstTableVersion?: number }): Promise<DatasetSchemaDto> {
+    return datasetSchema(this.columns, req);
+  }
+
+  /** Column lineage over the engine, made on first use (it keeps the column facets in memory). */
+  private get columns(): ColumnsService {
+    this.columnsService ??= openColumnsService(this.engine, this.deps.workspaceRoot);
+    return this.columnsService;
+  }
+  private columnsService: ColumnsService | null = null;
 
   async getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]> {
     const t = this.tableRef(req.artifact);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBenchCommand } from './commands/bench';
+import { registerColumnsCommand } from './commands/columns';
 import { registerDemoCommand } from './commands/demo';
 import { registerIngestCommands } from './commands/ingest';
 import { registerLineageCommands } from './commands/lineage';
@@ -18,6 +19,7 @@ export const COMMAND_REGISTRARS: readonly ((program: Command) => void)[] = [
   registerRunCommand,
   registerIngestCommands,
   registerLineageCommands,
+  registerColumnsCommand,
   registerReproCommands,
   registerRerunCommand,
   registerTableCommand,

@@ -13,6 +13,8 @@ export async function cliInProcess(register: (program: Command) => void, args: r
   register(program);
   for (const c of program.commands) c.exitOverride();
   let out = '';
+  // Through the CLI's output seam, not process.stdout: under `node --test` stdout also carries
+  // the runner's own reports, which an async command would capture too.
   const write = cliOutput.write;
   cliOutput.write = (text) => {
     out += text;

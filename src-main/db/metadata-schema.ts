@@ -245,10 +245,53 @@ export const PROVENANCE_MIGRATIONS: readonly { readonly name: string; readonly s
       CREATE INDEX accesses_by_run ON accesses (run_id);
     `,
   },
+  {
+    // Column lineage (issue 19): the `schema` and `columnLineage` dataset facets, per run and
+    // dataset, as the events carried them. Bodies are stored once per distinct text (a facet
+    // re-emitted on START, RUNNING and COMPLETE, or by every run of a job, is one row of
+    // column_texts). Logs ingested before had these facets dropped, so every provenance table
+    // is emptied with them and the next ingest reads the logs again (the DB is derived).
+    name: 'column-lineage',
+    sql: `
+      DELETE FROM prov_search;
+      DELETE FROM prov_warnings;
+      DELETE FROM prov_rejected;
+      DELETE FROM run_endings;
+      DELETE FROM accesses;
+      DELETE FROM events;
+      DELETE FROM artifact_versions;
+      DELETE FROM artifacts;
+      DELETE FROM runs;
+      DELETE FROM environment_packages;
+      DELETE FROM environments;
+      DELETE FROM code_versions;
+      DELETE FROM jobs;
+      DELETE FROM prov_sources;
+
+      CREATE TABLE column_texts (
+        id   INTEGER PRIMARY KEY,
+        hash TEXT NOT NULL,
+        body TEXT NOT NULL,
+        refs TEXT
+      ) STRICT;
+
+      CREATE TABLE column_facets (
+        id          INTEGER PRIMARY KEY,
+        run_id      INTEGER NOT NULL,
+        artifact_id INTEGER NOT NULL,
+        role        TEXT NOT NULL,
+        seq         INTEGER NOT NULL,
+        schema_id   INTEGER,
+        lineage_id  INTEGER
+      ) STRICT;
+    `,
+  },
 ];
 
 /** Tables emptied by `--rebuild`, children first (rowids restart at 1, so a rebuild is identical). */
 export const PROVENANCE_TABLES = [
+  'column_facets',
+  'column_texts',
   'prov_search',
   'prov_warnings',
   'prov_rejected',

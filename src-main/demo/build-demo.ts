@@ -17,11 +17,15 @@ import { detectStrace } from '../capture/tracer';
  * over six simulated days, so every overlay and warning has something to show:
  *   day 1–2  new raw deliveries, feature table commits, models trained and promoted
  *   day 3    a code change (train.py tuned, committed)                → CODE_CHANGED
+ *            and a feature renamed (tickets_total → support_tickets)   → a renamed column
  *   day 4    a package appears via a .dist-info folder on PYTHONPATH  → ENVIRONMENT_CHANGED
  *   day 5    a malformed delivery makes ingest fail                   → a FAIL run
  *   day 6    corrected re-deliveries overwrite raw inputs, an old staged file is cleaned up,
  *            evaluate.py is edited without a commit                   → INPUT_DATA_CHANGED,
  *            INPUT_MISSING, stale artifacts, a dirty tree
+ *            and the feature days_active is dropped (committed)        → a dropped column
+ * The stages declare their column lineage (raw columns → staged → feature table → training
+ * set) in OpenLineage events of their own (examples/churn-pipeline/pipeline/lineage.py).
  * Without python3 or strace, the recorded copy under examples/recorded/workspace is used.
  * The workspace is built in a sibling temp folder and renamed into place, so a failed build
  * leaves nothing half-written.
@@ -211,7 +215,10 @@ async function buildLive(ws: string, install: string, progress: (m: string) => v
   raw(2);
   await runDay(2, [2], {});
 
-  // Day 3: a code change, committed.
+  // Day 3: a feature renamed, then a code change, each committed.
+  const featuresPy = path.join(ws, 'pipeline', 'features.py');
+  editOrFail(featuresPy, "('tickets_total', 'tickets', 'sum')", "('support_tickets', 'tickets', 'sum')");
+  git(at(3, 0) - 2 * 3_600_000, 'commit', '-qam', 'features: tickets_total is now called support_tickets');
   const trainPy = path.join(ws, 'pipeline', 'train.py');
   fs.writeFileSync(trainPy, fs.readFileSync(trainPy, 'utf8').replace('LEARNING_RATE = 0.5', 'LEARNING_RATE = 0.2').replace('EPOCHS = 300', 'EPOCHS = 450'));
   git(at(3, 0) - 3_600_000, 'commit', '-qam', 'train: smaller learning rate, more epochs');
@@ -238,12 +245,22 @@ async function buildLive(ws: string, install: string, progress: (m: string) => v
   raw(5, { corrected: true }, 'corrections');
   const evaluatePy = path.join(ws, 'pipeline', 'evaluate.py');
   fs.writeFileSync(evaluatePy, fs.readFileSync(evaluatePy, 'utf8').replace("'test_rows': len(rows)}", "'test_rows': len(rows), 'positives': len(pos)}"));
+  // A feature dropped, committed (the evaluate.py edit above stays uncommitted).
+  editOrFail(featuresPy, "    ('days_active', 'day', 'count'),\n", '');
+  git(at(6, 0) - 3_600_000, 'commit', '-qm', 'features: drop days_active', '--', 'pipeline/features.py');
   raw(6);
   await runDay(6, [5, 6], envDay4, [
     ['redeliver.py', ['data/corrections', '2', '5']],
     ['cleanup.py', ['1']],
   ]);
   progress('demo workspace built');
+}
+
+/** A scripted edit of the example's code; fails loudly when the code no longer holds the text. */
+function editOrFail(file: string, from: string, to: string): void {
+  const text = fs.readFileSync(file, 'utf8');
+  if (!text.includes(from)) throw new AppError('INTERNAL', `The demo cannot edit ${file}: it no longer contains ${JSON.stringify(from)}.`);
+  fs.writeFileSync(file, text.replace(from, to));
 }
 
 function gitIn(ws: string): (atMs: number, ...args: string[]) => void {

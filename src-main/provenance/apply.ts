@@ -15,6 +15,7 @@ import {
   type ProvenanceRecord, type WarningKind, TERMINAL_STATES,
 } from './records';
 import { type ArtifactEntity, type FtsDoc, type RunEntity, accessKey } from './entities';
+import { type DatasetNamer, recordColumnFacets } from './column-facets';
 import type { ProvenanceStore } from './store';
 
 export interface EventPlace {
@@ -27,6 +28,8 @@ export interface EventPlace {
 type Origin = 'input' | 'output' | 'footprint' | 'file_op';
 
 export class RecordApplier {
+  private readonly namer: DatasetNamer = (ns, name) => this.datasetIdentity(ns, name);
+
   constructor(
     private readonly store: ProvenanceStore,
     private readonly root: string,
@@ -116,6 +119,7 @@ export class RecordApplier {
         ? run.touched.get(a.id)!
         : this.version(a, explicit, false, run, seq, rec.eventTime, null, null);
       this.access(run, keys, 'input', a, v, 'READ', 'READ', rec.eventTime, seq, null);
+      if (d.facets.schema !== undefined) recordColumnFacets(this.store, run, a.id, 'input', d.facets, seq, this.namer);
     }
     for (const d of rec.outputs) {
       const a = this.datasetArtifact(d, seq);
@@ -135,6 +139,7 @@ export class RecordApplier {
           : this.version(a, explicit, true, run, seq, rec.eventTime, stats.size, stats.rowCount);
       run.touched.set(a.id, v);
       this.access(run, keys, 'output', a, v, op, life ? `lifecycle:${op}` : 'OUTPUT', rec.eventTime, seq, renamedFrom);
+      if (d.facets.schema !== undefined || d.facets.columnLineage !== undefined) recordColumnFacets(this.store, run, a.id, 'output', d.facets, seq, this.namer);
     }
     return run;
   }
@@ -243,7 +248,7 @@ export class RecordApplier {
   /** OpenLineage dataset → artifact; `file`/`file://host` namespaces share identity with footprint paths. */
   private datasetArtifact(d: DatasetRef, seq: number): ArtifactEntity {
     let a: ArtifactEntity;
-    if (d.namespace === 'file' || d.namespace.startsWith('file://') || d.namespace.startsWith('file.')) {
+    if (isFileNamespace(d.namespace)) {
       const name = d.name.replace(/^file:\/\/[^/]*/, '');
       a = this.fileArtifact('file', name, seq, 'dataset');
     } else {
@@ -251,7 +256,10 @@ export class RecordApplier {
       a = this.store.artifact(d.namespace, d.name, () => ({ path, kind: 'dataset', rollupId: null }), seq);
     }
     if (Object.keys(d.facets).length > 0) {
-      Object.assign(a.facets, d.facets);
+      // Column lineage is kept per run and version (column_facets), not as the artifact's
+      // latest facet: merged here it would be re-serialised and re-indexed on every write.
+      const { columnLineage: _perVersion, ...rest } = d.facets;
+      Object.assign(a.facets, rest);
       const json = JSON.stringify(a.facets);
       if (json !== a.facetsJson) {
         a.facetsJson = json;
@@ -262,6 +270,18 @@ export class RecordApplier {
       }
     }
     return a;
+  }
+
+  /**
+   * The identity (`namespace`, `name`) a dataset named in an event gets as an artifact: file
+   * namespaces share the footprint's workspace-relative paths. Column-lineage input fields are
+   * named the same way, so an edge finds the artifact the graph draws.
+   */
+  datasetIdentity(namespace: string, name: string): readonly [string, string] {
+    if (!isFileNamespace(namespace)) return [namespace, name];
+    let p = normalisePath(name.replace(/^file:\/\/[^/]*/, ''));
+    if (p.startsWith(this.root + '/')) p = p.slice(this.root.length + 1);
+    return ['file', p];
   }
 
   /** A file path → artifact, kinded by the naming rules and rolled up to its artifact folder. */
@@ -355,4 +375,8 @@ export class RecordApplier {
     }
     return docs;
   }
+}
+
+function isFileNamespace(namespace: string): boolean {
+  return namespace === 'file' || namespace.startsWith('file://') || namespace.startsWith('file.');
 }

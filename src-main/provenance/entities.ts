@@ -56,6 +56,12 @@ export interface RunEntity {
   touched: Map<number, number>;
   /** Artifacts this run created (in memory only). */
   created: Set<number>;
+  /**
+   * `role kind artifact` → the column_texts id this run last recorded for it (in memory only): a
+   * facet re-emitted unchanged on RUNNING and COMPLETE adds no row. After an eviction a repeat
+   * costs one redundant row, never a wrong answer.
+   */
+  columnTexts: Map<string, number>;
 }
 
 export interface ArtifactEntity {

@@ -16,6 +16,10 @@ export function sha1(text: string): string {
   return crypto.hash('sha1', text, 'hex');
 }
 
+export function sha1Base64(text: string): string {
+  return crypto.hash('sha1', text, 'base64');
+}
+
 /** `parent` run facet → the parent run's id (null when malformed, e.g. no runId). */
 export function parentRunId(runFacets: Facets): string | null {
   return str(obj(obj(runFacets.parent).run).runId);

@@ -41,4 +41,17 @@ export const SEARCH_DOCS = declareTable('prov_search', {
   doc: 'int', name: 'text', path: 'text', job: 'text', command: 'text', user: 'text', tags: 'text', facets: 'text',
 }, { insertNames: ['rowid', 'name', 'path', 'job', 'command', 'user', 'tags', 'facets'] });
 
-export const HOT_TABLES = [EVENTS, ACCESSES, VERSIONS, RUNS, ARTIFACTS, CODE_VERSIONS, RUN_ENDINGS, SEARCH_DOCS] as const;
+/**
+ * A `schema` or `columnLineage` facet body (column-facets.ts), stored once however many events
+ * carry it; `refs`: a lineage body's datasets (its `d` list), readable without parsing the body.
+ */
+export const COLUMN_TEXTS = declareTable('column_texts', {
+  id: 'int', hash: 'text', body: 'text', refs: 'text?',
+}, { bulk: true });
+
+/** One dataset of one event that carried a schema or column-lineage facet new for its run (ids of column_texts). */
+export const COLUMN_FACETS = declareTable('column_facets', {
+  id: 'int', run_id: 'int', artifact_id: 'int', role: 'text', seq: 'int', schema_id: 'int?', lineage_id: 'int?',
+}, { bulk: true });
+
+export const HOT_TABLES = [EVENTS, ACCESSES, VERSIONS, RUNS, ARTIFACTS, CODE_VERSIONS, RUN_ENDINGS, SEARCH_DOCS, COLUMN_TEXTS, COLUMN_FACETS] as const;

@@ -30,6 +30,8 @@ export type WarningKind =
   | 'out_of_event_time_order'
   | 'unattributed_file_op'
   | 'invalid_footprint_op'
+  /** A malformed part of a `schema` or `columnLineage` facet (a field without a name…), dropped. */
+  | 'invalid_column_lineage'
   /** A line was rejected because the parser threw (a defect of Retrace, not bad input). */
   | 'parser_bug';
 

@@ -11,7 +11,8 @@ import type { WritableDb } from '../db/open-db';
 import { type ArtifactEntity, type BatchSummary, type FtsDoc, type JobEntity, type RunEntity, type SourceState, accessKey, emptySummary } from './entities';
 import { RowBuffer, type RowOf } from '../db/row-writer';
 import { type BatchSink, InlineSink } from './batch-sink';
-import { ACCESSES, ARTIFACTS, CODE_VERSIONS, EVENTS, RUN_ENDINGS, RUNS, SEARCH_DOCS, VERSIONS } from './hot-tables';
+import { ACCESSES, ARTIFACTS, CODE_VERSIONS, COLUMN_FACETS, COLUMN_TEXTS, EVENTS, RUN_ENDINGS, RUNS, SEARCH_DOCS, VERSIONS } from './hot-tables';
+import { sha1Base64 } from './facets';
 import type { WriteBatch } from './write-batch';
 import { PairMap } from './pair-map';
 import type { Facets, WarningKind } from './records';
@@ -26,7 +27,9 @@ export class ProvenanceStore {
   readonly sources = new Map<string, SourceState>();
   nextSeq: number;
   nextEndSeq: number;
-  private nextIds: Record<'run' | 'artifact' | 'version' | 'job' | 'access' | 'source' | 'code' | 'env', number>;
+  private nextIds: Record<'run' | 'artifact' | 'version' | 'job' | 'access' | 'source' | 'code' | 'env' | 'columnFacet' | 'columnText', number>;
+  /** Hash → id of every stored schema / column-lineage body (a body is stored once). */
+  private readonly columnTextIds = new Map<string, number>();
   private readonly runs = new Map<string, RunEntity>();
   private readonly artifacts = new PairMap<ArtifactEntity>();
   private readonly jobs = new Map<string, JobEntity>();
@@ -53,6 +56,8 @@ export class ProvenanceStore {
     endings: new RowBuffer(RUN_ENDINGS),
     rejected: [] as unknown[][],
     codes: new RowBuffer(CODE_VERSIONS),
+    columnTexts: new RowBuffer(COLUMN_TEXTS),
+    columnFacets: new RowBuffer(COLUMN_FACETS),
     envs: [] as unknown[][],
     packages: [] as unknown[][],
   };
@@ -73,7 +78,9 @@ export class ProvenanceStore {
     this.nextIds = {
       run: max('runs'), artifact: max('artifacts'), version: max('artifact_versions'), job: max('jobs'),
       access: max('accesses'), source: max('prov_sources'), code: max('code_versions'), env: max('environments'),
+      columnFacet: max('column_facets'), columnText: max('column_texts'),
     };
+    for (const [h, id] of db.prepare('SELECT hash, id FROM column_texts').raw().iterate() as Iterable<[string, number]>) this.columnTextIds.set(h, id);
     for (const r of db.prepare('SELECT hash FROM events').raw().iterate() as Iterable<[string]>) this.seenHashes.add(r[0]);
     // Keys that exist in the DB: a key not in these sets is new, and costs no SELECT (most keys
     // in a fresh log are new, and a missed index lookup per entity was a tenth of ingest time).
@@ -126,6 +133,23 @@ export class ProvenanceStore {
     this.pendingVersionAt.set(id, row);
   }
 
+  /** The id of a schema or column-lineage body (`refs`: a lineage body's datasets), queuing it when it is new. */
+  columnText(body: string, refs: string | null = null): number {
+    const hash = sha1Base64(body);
+    let id = this.columnTextIds.get(hash);
+    if (id === undefined) {
+      id = this.nextIds.columnText++;
+      this.columnTextIds.set(hash, id);
+      this.pending.columnTexts.add({ id, hash, body, refs });
+    }
+    return id;
+  }
+
+  /** Queues a `column_facets` row: what one event said about one dataset's columns. */
+  addColumnFacet(runId: number, artifactId: number, role: 'input' | 'output', seq: number, schemaId: number | null, lineageId: number | null): void {
+    this.pending.columnFacets.add({ id: this.nextIds.columnFacet++, run_id: runId, artifact_id: artifactId, role, seq, schema_id: schemaId, lineage_id: lineageId });
+  }
+
   /** `size = coalesce(size', size), row_count = coalesce(rowCount', row_count)` of a version. */
   versionStats(id: number, size: number | null, rowCount: number | null): void {
     if (size === null && rowCount === null) return;
@@ -167,7 +191,7 @@ export class ProvenanceStore {
       cwd: r.cwd as string | null, exitCode: r.exit_code as number | null, errorMessage: r.error_message as string | null,
       codeVersionId: r.code_version_id as number | null, environmentId: r.environment_id as number | null,
       facets: JSON.parse(r.facets as string) as Facets, firstSeq: r.first_seq as number, lastSeq: r.last_seq as number,
-      endSeq: r.end_seq as number | null, accessKeys: null, hadDatasets: false, touched: new Map(), created: new Set(),
+      endSeq: r.end_seq as number | null, accessKeys: null, hadDatasets: false, touched: new Map(), created: new Set(), columnTexts: new Map(),
     };
     this.runs.set(uuid, run);
     return run;
@@ -178,7 +202,7 @@ export class ProvenanceStore {
       id: this.nextIds.run++, uuid, origin, isNew: true, jobId: null, jobLabel: null, state, stateAt: at, startedAt: null, endedAt: null,
       lastEventAt: at, user: null, host: null, parentRunUuid: null, command: null, cwd: null, exitCode: null,
       errorMessage: null, codeVersionId: null, environmentId: null, facets: {}, firstSeq: seq, lastSeq: seq, endSeq: null,
-      accessKeys: new Set(), hadDatasets: false, touched: new Map(), created: new Set(),
+      accessKeys: new Set(), hadDatasets: false, touched: new Map(), created: new Set(), columnTexts: new Map(),
     };
     this.runs.set(uuid, run);
     this.searchRuns.add(run);
@@ -301,7 +325,7 @@ export class ProvenanceStore {
       codes: p.codes.take(), envs: p.envs, packages: p.packages, jobInserts, jobUpdates,
       runs: this.newRuns.take(), runUpdates, artifacts: this.newArtifacts.take(), artifactUpdates,
       versions: p.versions.take(), versionStats: p.versionStats, events: p.events.take(), accesses: p.accesses.take(),
-      endings: p.endings.take(), rejected: p.rejected, warnings: [...this.warnings], searchDeletes, search: this.searchDocs.take(),
+      endings: p.endings.take(), columnTexts: p.columnTexts.take(), columnFacets: p.columnFacets.take(), rejected: p.rejected, warnings: [...this.warnings], searchDeletes, search: this.searchDocs.take(),
       sources: [...this.dirtySources].map((src) => ({ id: src.id, path: src.path, format: src.format, dev: src.dev, ino: src.ino, size: src.size,
         offset: src.offset, nextLine: src.nextLine, lastEventAt: src.lastEventAt, headLength: src.head?.length ?? null,
         headHash: src.head?.hash ?? null, expectedOffset: src.committedOffset })),

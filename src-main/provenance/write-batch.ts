@@ -8,7 +8,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../../shared/errors';
 import type { WritableDb } from '../db/open-db';
 import { type ColumnData, writeColumns } from '../db/row-writer';
-import { ACCESSES, ARTIFACTS, CODE_VERSIONS, EVENTS, RUN_ENDINGS, RUNS, SEARCH_DOCS, VERSIONS } from './hot-tables';
+import { ACCESSES, ARTIFACTS, CODE_VERSIONS, COLUMN_FACETS, COLUMN_TEXTS, EVENTS, RUN_ENDINGS, RUNS, SEARCH_DOCS, VERSIONS } from './hot-tables';
 
 export interface SourceRow {
   readonly id: number;
@@ -42,6 +42,9 @@ export interface WriteBatch {
   readonly events: ColumnData;
   readonly accesses: ColumnData;
   readonly endings: ColumnData;
+  /** Schema / column-lineage bodies new in this batch, and the facets that name them (column-facets.ts). */
+  readonly columnTexts: ColumnData;
+  readonly columnFacets: ColumnData;
   readonly rejected: readonly unknown[][];
   readonly warnings: readonly (readonly [string, number])[];
   readonly searchDeletes: readonly number[];
@@ -52,7 +55,7 @@ export interface WriteBatch {
 /** The typed arrays a batch can hand over to another thread without copying. */
 export function transferables(b: WriteBatch): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
-  for (const d of [b.codes, b.runs, b.artifacts, b.versions, b.events, b.accesses, b.endings, b.search]) {
+  for (const d of [b.codes, b.runs, b.artifacts, b.versions, b.events, b.accesses, b.endings, b.columnTexts, b.columnFacets, b.search]) {
     for (const c of d.cols) if (c instanceof Float64Array) out.push(c.buffer as ArrayBuffer);
   }
   return out;
@@ -113,6 +116,8 @@ export class BatchWriter {
       writeColumns(db, EVENTS, b.events);
       writeColumns(db, ACCESSES, b.accesses);
       writeColumns(db, RUN_ENDINGS, b.endings);
+      writeColumns(db, COLUMN_TEXTS, b.columnTexts);
+      writeColumns(db, COLUMN_FACETS, b.columnFacets);
       for (const r of b.rejected) s.rejected!.run(r);
       for (const [k, n] of b.warnings) s.warn!.run(k, n);
       // Each document is replaced (deleted, then inserted) once per batch; documents are independent.

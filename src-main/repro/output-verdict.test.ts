@@ -65,3 +65,16 @@ test('files: identical hash is bit-for-bit, a changed JSON lists its values, an 
     assert.deepEqual(out.map((o) => [o.artifact, o.verdict]), [['metrics.json', 'differs'], ['same.txt', 'bit-for-bit'], ['extra.csv', 'new']]);
     assert.deepEqual(out[0]!.changes, [{ key: 'accuracy', change: 'changed', before: '0.912', after: '0.915' }]);
   }));
+
+test('a folder declared as an output is judged through its files, not as one more "not written"', () =>
+  withWorkspace(async (root) => {
+    fs.mkdirSync(path.join(root, 'td_1'));
+    fs.writeFileSync(path.join(root, 'td_1/train.csv'), 'a\n1\n');
+    const hash = sha256Text(Buffer.from('a\n1\n'));
+    const folder: Baseline = { label: 'td_1', path: 'td_1', version: 'run:x', versionKind: 'run', table: false, content: null };
+    const file: Baseline = { label: 'td_1/train.csv', path: 'td_1/train.csv', version: hash, versionKind: 'hash', table: false, content: null };
+    const ops: FootprintOp[] = [{ path: 'td_1/train.csv', op: 'CREATE', at: '2026-01-01T00:00:00Z', hashAfter: hash }];
+    assert.deepEqual((await judgeOutputs([folder, file], ops, root)).map((v) => [v.artifact, v.verdict]), [['td_1/train.csv', 'bit-for-bit']]);
+    // A folder none of whose files was written again is still "not written".
+    assert.deepEqual((await judgeOutputs([folder], [], root)).map((v) => [v.artifact, v.verdict]), [['td_1', 'not-written']]);
+  }));

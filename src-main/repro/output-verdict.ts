@@ -53,10 +53,14 @@ export async function captureBaselines(run: RunIo, workspaceRoot: string, now: C
 
 export async function judgeOutputs(baselines: readonly Baseline[], footprint: readonly FootprintOp[], workspaceRoot: string, limit = 10): Promise<OutputVerdictDto[]> {
   const written = finalWrites(footprint, workspaceRoot);
+  const writtenPaths = [...written.keys()];
   const out: OutputVerdictDto[] = [];
   for (const b of baselines) {
     const w = b.path ? written.get(b.path) : undefined;
     if (b.path) written.delete(b.path);
+    // A folder the run declared as an output (a training set, via its OpenLineage events) is
+    // written through its files, and those are judged one by one.
+    if (!w && b.path && writtenPaths.some((p) => p.startsWith(`${b.path}/`))) continue;
     const kind: OutputVerdictDto['kind'] = b.table ? 'table' : 'file';
     const before = b.table ? b.version : b.versionKind === 'hash' ? b.version : null;
     if (!w) {

@@ -14,6 +14,7 @@ import { ReproSection } from './details/ReproSection';
 import { RunList } from './details/RunList';
 import { Section, StalenessView } from './sections';
 import { TableSection } from './table/TableSection';
+import { DatasetColumnsSection } from './columns/DatasetColumnsSection';
 
 /** Right-hand panel: the selected node's story, or the legend with counts per kind. */
 export function DetailsPanel() {
@@ -162,6 +163,9 @@ function NodeDetailsView() {
             <Section title="Table" testId="table">
               <TableSection artifact={details.artifact} commits={details.table} />
             </Section>
+          )}
+          {['dataset', 'feature_group', 'training_dataset', 'file'].includes(node.kind) && (
+            <Section title="Columns" testId="columns"><DatasetColumnsSection dataset={details.artifact} /></Section>
           )}
           {details.staleness && (
             <Section title="Staleness">

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RetraceClient } from '../../shared/api';
 import type { RejectedPageDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
+import { createColumnsSlice, type ColumnsSlice } from './columns-slice';
 import { createCompareSlice, type CompareSlice } from './compare-slice';
 import { createGraphSlice, type GraphSlice } from './graph-slice';
 import { createInspectSlice, type InspectSlice } from './inspect-slice';
@@ -39,7 +40,7 @@ interface ShellSlice {
 }
 
 /** Everything the views read. Topology (graph) is kept apart from display state (selection). */
-export type AppState = GraphSlice & ViewSlice & InspectSlice & OverlaySlice & RerunSlice & CompareSlice & ShellSlice;
+export type AppState = GraphSlice & ViewSlice & InspectSlice & OverlaySlice & RerunSlice & CompareSlice & ColumnsSlice & ShellSlice;
 
 export interface StoreOptions {
   /** Most elements a view draws before it starts grouped (tests use small budgets). */
@@ -51,13 +52,14 @@ export interface StoreOptions {
  * (direct, HTTP, fake IPC) and no React. Each slice declares what it needs from the others.
  */
 export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dark', opts: StoreOptions = {}): StoreApi<AppState> {
-  return createStore<AppState>()((set, get) => ({
+  const store = createStore<AppState>()((set, get) => ({
     ...createGraphSlice(client, set, get),
     ...createViewSlice(set, get, opts.budget),
     ...createInspectSlice(client, set, get),
     ...createOverlaySlice(client, set, get),
     ...createRerunSlice(client, set, get),
     ...createCompareSlice(client, set, get),
+    ...createColumnsSlice(client, set, get),
     api: client,
     theme: initialTheme,
     panel: 'details',
@@ -117,4 +119,9 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
       }
     },
   }));
+  // The selected column follows the time slider.
+  store.subscribe((s, prev) => {
+    if (s.snapshot !== prev.snapshot) void s.refreshColumn();
+  });
+  return store;
 }

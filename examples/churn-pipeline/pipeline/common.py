@@ -11,7 +11,6 @@ import sys
 import tempfile
 
 FEATURE_TABLE = 'Churn_featurestore.db/customer_features_1'
-FEATURE_COLUMNS = ['orders_total', 'spend_total', 'tickets_total', 'days_active']
 
 
 def read_csv(path):
@@ -57,14 +56,47 @@ def feature_table_available():
     return os.environ.get('RETRACE_DEMO_TABLES', '1') == '1'
 
 
+def feature_dataset():
+    """The feature group as a dataset name: the Delta table, or the JSON-lines snapshot standing in for it."""
+    return FEATURE_TABLE if feature_table_available() else FEATURE_TABLE + '.jsonl'
+
+
 # --- The one place where the feature table is written and read. -------------------------------
 # With `retrace table` available the feature group is a Delta table (one commit per day, upsert
 # by customer_id). Without it, a JSON-lines snapshot stands in at FEATURE_TABLE + '.jsonl'.
 
-def upsert_features(rows_file):
+def _table_columns():
+    """The feature table's columns as its newest metaData in the Delta log names them (None: no table yet)."""
+    log = os.path.join(FEATURE_TABLE, '_delta_log')
+    if not os.path.isdir(log):
+        return None
+    for name in sorted((n for n in os.listdir(log) if n.endswith('.json')), reverse=True):
+        with open(os.path.join(log, name)) as f:
+            for line in f:
+                action = json.loads(line)
+                if 'metaData' in action:
+                    return [c['name'] for c in json.loads(action['metaData']['schemaString'])['fields']]
+    return None
+
+
+def table_version():
+    """The feature table's newest version (its newest commit file), or None."""
+    try:
+        names = os.listdir(os.path.join(FEATURE_TABLE, '_delta_log'))
+    except FileNotFoundError:
+        return None
+    versions = [int(n[:-5]) for n in names if n.endswith('.json') and n[:-5].isdigit()]
+    return max(versions) if versions else None
+
+
+def upsert_features(rows_file, columns):
     if feature_table_available():
+        # Same columns: upsert by customer. New columns (a feature renamed, added or dropped): the
+        # batch holds every customer's totals, so it replaces the table with the new schema.
+        current = _table_columns()
+        mode = 'upsert' if current is None or current == columns else 'overwrite'
         subprocess.run(_retrace_cli() + ['table', 'write', FEATURE_TABLE, '--input', rows_file,
-                                         '--key', 'customer_id', '--mode', 'upsert'],
+                                         '--key', 'customer_id', '--mode', mode],
                        check=True, stdout=subprocess.DEVNULL)
         return
     snapshot = FEATURE_TABLE + '.jsonl'

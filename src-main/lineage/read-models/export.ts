@@ -5,6 +5,7 @@
  */
 import type { RunState } from '../../../shared/dto';
 import type { LineageEngine } from './lineage-engine';
+import { columnFacetsOf } from '../columns/column-export';
 
 const PRODUCER = 'https://github.com/retrace/retrace/0.1.0';
 const SCHEMA_URL = 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent';
@@ -55,6 +56,8 @@ export function exportOpenLineage(engine: LineageEngine, runs?: readonly string[
     delete runFacets.retrace_footprint;
     const job = { namespace: (r.job_ns as string | null) ?? 'default', name: (r.job_name as string | null) ?? (r.run_uuid as string) };
     const events = eventsQ.all(id) as { seq: number; event_type: string | null; event_time: number }[];
+    // The schema and column-lineage facets each event carried, per dataset (stored apart from the artifact's facets).
+    const columnFacets = columnFacetsOf(db, id);
     events.forEach((e, i) => {
       const type = e.seq === ending?.event_seq ? ending.state
         : e.event_type && OL_STATES.has(e.event_type) ? e.event_type
@@ -71,8 +74,8 @@ export function exportOpenLineage(engine: LineageEngine, runs?: readonly string[
         eventType: type, eventTime: new Date(e.event_time).toISOString(), producer: PRODUCER, schemaURL: SCHEMA_URL,
         run: { runId: r.run_uuid, facets },
         job: { ...job, ...(i === 0 ? { facets: jobFacetsOfRun(engine, r) } : {}) },
-        inputs: acc.filter((a) => a.origin === 'input').map((a) => dataset(a, false)),
-        outputs: acc.filter((a) => a.origin === 'output').map((a) => dataset(a, true)),
+        inputs: columnFacets.attach(e.seq, 'input', acc.filter((a) => a.origin === 'input').map((a) => ({ artifactId: a.artifact_id, dataset: dataset(a, false) }))),
+        outputs: columnFacets.attach(e.seq, 'output', acc.filter((a) => a.origin === 'output').map((a) => ({ artifactId: a.artifact_id, dataset: dataset(a, true) }))),
       };
       out.push({ seq: e.seq, line: JSON.stringify(event) });
     });
@@ -106,6 +109,8 @@ function jobFacetsOfRun(engine: LineageEngine, r: Record<string, unknown>): Reco
 
 function dataset(a: AccessRow, output: boolean): Record<string, unknown> {
   const facets = JSON.parse(a.facets) as Record<string, unknown>;
+  // The artifact's latest schema is not this event's: column-export.ts puts back what the event said.
+  delete facets.schema;
   if (a.version_kind === 'dataset_version' || a.version_kind === 'hash') {
     facets.version = { _producer: PRODUCER, _schemaURL: 'https://openlineage.io/spec/facets/1-0-1/DatasetVersionDatasetFacet.json', datasetVersion: a.version };
   }

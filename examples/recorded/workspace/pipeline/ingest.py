@@ -7,8 +7,11 @@ import os
 import sys
 
 from common import fail, read_csv
+from lineage import declare, output
 
 REQUIRED = ['customer_id', 'day', 'orders', 'spend', 'tickets', 'churned']
+TYPES = {'customer_id': 'string', 'day': 'long', 'orders': 'long', 'spend': 'double', 'tickets': 'long', 'churned': 'long'}
+staged = []
 
 for day in sys.argv[1:]:
     raw = f'data/raw/day-{int(day):02d}.csv'
@@ -31,3 +34,8 @@ for day in sys.argv[1:]:
             f.write(json.dumps(r, sort_keys=True) + '\n')
     os.replace(target + '.part', target)
     print(f'ingested {len(clean)} rows from {raw}')
+    # customer_id is copied as it is; the other columns are parsed (and spend rounded to cents).
+    staged.append(output(target, TYPES.items(), {
+        c: [(raw, c, 'DIRECT', 'IDENTITY' if c == 'customer_id' else 'TRANSFORMATION')] for c in REQUIRED}))
+
+declare(staged)

@@ -5,13 +5,15 @@ usage: train.py TRAINING_DATASET_DIR MODEL_DIR EXPERIMENT_DIR
 import math
 import sys
 
-from common import FEATURE_COLUMNS, read_csv, write_json_atomic
+from common import read_csv, write_json_atomic
 
 LEARNING_RATE = 0.2
 EPOCHS = 450
 
 td, model_dir, experiment_dir = sys.argv[1], sys.argv[2], sys.argv[3]
 rows = read_csv(f'{td}/train.csv')
+# Every column of the training set but the key and the label is a feature.
+FEATURE_COLUMNS = [c for c in rows[0] if c not in ('customer_id', 'churned')]
 xs = [[float(r[c]) for c in FEATURE_COLUMNS] for r in rows]
 ys = [int(r['churned']) for r in rows]
 n, k = len(xs), len(FEATURE_COLUMNS)
