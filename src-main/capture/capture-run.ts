@@ -18,6 +18,7 @@ import { diffListings, listWorkspace } from './scan-fallback';
 import { detectStrace, runBare, runPreloaded, runTraced, type ExitStatus, type TracerSupport } from './tracer';
 import type { StdioChoice } from './process-group';
 import { chooseTracer } from './tracer-choice';
+import { keepInContentStore } from '../content-store/keep-run-files';
 
 /**
  * `retrace run`: one captured execution. Writes START before the command starts and COMPLETE or
@@ -222,6 +223,7 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
     ...(failed ? { errorMessage: failureMessage(status, opts.signal) } : {}),
   };
   appendEventLine(paths.logsDir, buildRunEvent(finalEvent));
+  await keepInContentStore(paths, [...footprint, ...codeFiles], warn);
   return { ...status, runId, jobName, captureMode: mode, partial, footprint, logFile: path.join(paths.logsDir, RUNS_LOG_NAME) };
 }
 
