@@ -62,6 +62,10 @@ export const API_ARG_SCHEMAS = {
   startRerunPlan: z.object({ token: z.string().min(1).max(200), digest: z.string().min(1).max(200), jobs: z.number().int().min(1).max(64).optional() }).strict(),
   cancelRerunPlan: z.object({ execution: z.string().min(1).max(200) }).strict(),
   getRerunExecution: z.object({ execution: z.string().min(1).max(200) }).strict(),
+  prepareReplay: z.object({ run: ref }).strict(),
+  startReplay: z.object({ token: z.string().min(1).max(200), digest: z.string().min(1).max(200), acceptMissing: z.boolean().optional() }).strict(),
+  cancelReplay: z.object({ execution: z.string().min(1).max(200) }).strict(),
+  getReplayExecution: z.object({ execution: z.string().min(1).max(200) }).strict(),
   getTableHistory: z.object({ artifact: ref }).strict(),
   readTablePage: z
     .object({ artifact: ref, version: seq.optional(), offset: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(1000).optional() })

@@ -14,6 +14,7 @@ import type {
 } from './lineage-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from './repro-dto';
 import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from './rerun-dto';
+import type { ReplayExecutionDto, ReplayPlanDto, ReplayProgressDto, StartReplayRequest } from './replay-dto';
 import type { TableCommitDto, TableDiffDto, TablePageDto } from './table-dto';
 import type {
   GraphChangedDto,
@@ -78,6 +79,20 @@ export interface RetraceApi {
   /** An execution's state, logs and verdicts so far (for a UI that joins late). */
   getRerunExecution(req: { execution: string }): Promise<RerunExecutionDto>;
 
+  /**
+   * A replay of one stage run in a sandbox with the inputs it read restored: the command, every
+   * input and how it comes back (or why it cannot), the environment, and a single-use token.
+   */
+  prepareReplay(req: { run: string }): Promise<ReplayPlanDto>;
+  /**
+   * Runs a replay the user was shown (its token and digest); refused while inputs cannot be
+   * restored unless `acceptMissing`. Resolves at once; progress follows as onReplayProgress.
+   */
+  startReplay(req: StartReplayRequest): Promise<ReplayExecutionDto>;
+  cancelReplay(req: { execution: string }): Promise<{ cancelled: boolean }>;
+  /** A replay's state, log and verdict so far. */
+  getReplayExecution(req: { execution: string }): Promise<ReplayExecutionDto>;
+
   /** Commits of the Delta table behind an artifact, oldest first. */
   getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]>;
   readTablePage(req: { artifact: string; version?: number; offset?: number; limit?: number }): Promise<TablePageDto>;
@@ -91,6 +106,8 @@ export interface RetraceEvents {
   onIngestProgress: IngestProgressDto;
   /** A re-run plan's stage status, output and verdicts as they happen. */
   onRerunProgress: RerunProgressDto;
+  /** A replay's status, output and, at the end, its verdict. */
+  onReplayProgress: ReplayProgressDto;
 }
 
 export type ApiMethod = keyof RetraceApi;
@@ -123,6 +140,10 @@ export const API_METHODS = {
   startRerunPlan: true,
   cancelRerunPlan: true,
   getRerunExecution: true,
+  prepareReplay: true,
+  startReplay: true,
+  cancelReplay: true,
+  getReplayExecution: true,
   getTableHistory: true,
   readTablePage: true,
   diffTable: true,
@@ -132,6 +153,7 @@ export const API_EVENTS = {
   onGraphChanged: true,
   onIngestProgress: true,
   onRerunProgress: true,
+  onReplayProgress: true,
 } as const satisfies Record<ApiEvent, true>;
 
 export const API_METHOD_NAMES = Object.keys(API_METHODS) as ApiMethod[];

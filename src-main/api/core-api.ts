@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors';
 import type { GraphDiffDto, Granularity } from '../../shared/lineage-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from '../../shared/repro-dto';
 import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from '../../shared/rerun-dto';
+import type { ReplayExecutionDto, ReplayPlanDto, ReplayProgressDto, StartReplayRequest } from '../../shared/replay-dto';
 import type { CellDto, TableCommitDto, TableDiffDto, TablePageDto } from '../../shared/table-dto';
 import type { WritableDb } from '../db/open-db';
 import { readTablePage, tableDiff, tableHistory } from '../lake';
@@ -20,6 +21,9 @@ import { checkReproducibility } from '../repro/repro-check';
 import { executeRerun, planRerun, RerunConfirmations } from '../repro/rerun';
 import type { RerunService } from '../repro/rerun-service';
 import { createRerunService } from './rerun-wiring';
+import type { ReplayService } from '../replay/replay-service';
+import { workspacePaths } from '../workspace/workspace-paths';
+import { createReplayService } from './replay-wiring';
 import { RETRACE_VERSION } from '../../shared/version';
 
 export interface CoreApiDeps {
@@ -33,6 +37,8 @@ export interface CoreApiDeps {
   readonly clock?: () => number;
   /** Where re-run progress goes (the event hub: every connected UI). */
   readonly emitRerunProgress?: (e: RerunProgressDto) => void;
+  /** Where replay progress goes. */
+  readonly emitReplayProgress?: (e: ReplayProgressDto) => void;
 }
 
 /**
@@ -42,6 +48,7 @@ export interface CoreApiDeps {
 export class CoreApi implements RetraceApi {
   private readonly reruns = new RerunConfirmations();
   private rerunPlans: RerunService | null = null;
+  private replayService: ReplayService | null = null;
 
   constructor(private readonly deps: CoreApiDeps) {}
 
@@ -170,6 +177,33 @@ export class CoreApi implements RetraceApi {
       emit: (e) => this.deps.emitRerunProgress?.(e),
     });
     return this.rerunPlans;
+  }
+
+  async prepareReplay(req: { run: string }): Promise<ReplayPlanDto> {
+    return this.replays.prepare(req);
+  }
+
+  async startReplay(req: StartReplayRequest): Promise<ReplayExecutionDto> {
+    return this.replays.start(req);
+  }
+
+  async cancelReplay(req: { execution: string }): Promise<{ cancelled: boolean }> {
+    return this.replays.cancel(req.execution);
+  }
+
+  async getReplayExecution(req: { execution: string }): Promise<ReplayExecutionDto> {
+    return this.replays.get(req.execution);
+  }
+
+  /** The replays of this workspace (the CLI waits on one through it). */
+  get replays(): ReplayService {
+    this.replayService ??= createReplayService({
+      db: this.deps.db,
+      paths: workspacePaths(this.deps.workspaceRoot),
+      engine: () => this.engine,
+      emit: (e) => this.deps.emitReplayProgress?.(e),
+    });
+    return this.replayService;
   }
 
   async getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]> {

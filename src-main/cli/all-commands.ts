@@ -5,6 +5,7 @@ import { registerIngestCommands } from './commands/ingest';
 import { registerLineageCommands } from './commands/lineage';
 import { registerOpenCommand } from './commands/open';
 import { registerReproCommands } from './commands/repro';
+import { registerReplayCommand } from './commands/replay';
 import { registerRerunCommand } from './commands/rerun';
 import { registerRunCommand } from './commands/run';
 import { registerServeCommand } from './commands/serve';
@@ -23,6 +24,7 @@ export const COMMAND_REGISTRARS: readonly ((program: Command) => void)[] = [
   registerLineageCommands,
   registerReproCommands,
   registerRerunCommand,
+  registerReplayCommand,
   registerTableCommand,
   registerBenchCommand,
 ];

@@ -282,7 +282,7 @@ async function streamCopyVerified(src: string, hex: string, dest: string, tmpDir
     for await (const chunk of fs.createReadStream(src, { highWaterMark: 1024 * 1024 })) {
       h.update(chunk as Buffer);
       size += (chunk as Buffer).length;
-      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
     out.end();
     await closed;

@@ -1,0 +1,131 @@
+import crypto from 'node:crypto';
+import { AppError } from '../../shared/errors';
+import type { ReplayExecutionDto, ReplayPlanDto, ReplayProgressDto, StartReplayRequest } from '../../shared/replay-dto';
+import { ContentStore } from '../content-store/content-store';
+import { readStoreConfig } from '../content-store/store-config';
+import type { ReadableDb } from '../db/open-db';
+import { liveState, type CurrentState } from '../repro/current-state';
+import type { WorkspacePaths } from '../workspace/workspace-paths';
+import { ReplayExecution } from './replay-execution';
+import { planReplay, type PreparedReplay } from './replay-planner';
+
+/**
+ * Replays behind the API, with the re-runs' confirmation rule: `prepare` shows the plan and
+ * hands out a single-use token bound to its digest (the command, the folder, every input and
+ * how it comes back, the variables set); `start` runs only that plan, and — when inputs cannot
+ * be restored as read — only if the user said to go on without them. Progress goes out through
+ * `emit` (the `onReplayProgress` event).
+ */
+export interface ReplayServiceDeps {
+  readonly db: ReadableDb;
+  readonly paths: WorkspacePaths;
+  resolveRun(ref: string): number;
+  emit(event: ReplayProgressDto): void;
+  readonly clock?: () => number;
+  readonly ttlMs?: number;
+  readonly state?: () => CurrentState;
+}
+
+const KEPT_EXECUTIONS = 20;
+
+export class ReplayService {
+  private readonly pending = new Map<string, { plan: ReplayPlanDto; prepared: PreparedReplay; expires: number }>();
+  private readonly executions = new Map<string, ReplayExecution>();
+  private readonly clock: () => number;
+
+  constructor(private readonly deps: ReplayServiceDeps) {
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  private openStore(): ContentStore {
+    return new ContentStore(this.deps.paths.dotDir, readStoreConfig(this.deps.paths.configFile));
+  }
+
+  async prepare(req: { run: string }): Promise<ReplayPlanDto> {
+    const store = this.openStore();
+    try {
+      const now = this.deps.state?.() ?? liveState(this.deps.paths.root);
+      const prepared = await planReplay({ db: this.deps.db, workspaceRoot: this.deps.paths.root, store, now }, this.deps.resolveRun(req.run));
+      const token = crypto.randomBytes(18).toString('base64url');
+      const expires = this.clock() + (this.deps.ttlMs ?? 10 * 60_000);
+      const plan: ReplayPlanDto = { ...prepared.body, digest: digestOf(prepared), token, expiresAt: new Date(expires).toISOString() };
+      for (const [t, p] of this.pending) if (p.expires < this.clock()) this.pending.delete(t);
+      this.pending.set(token, { plan, prepared, expires });
+      return plan;
+    } finally {
+      store.dispose();
+    }
+  }
+
+  /** Starts a confirmed replay; resolves at once with its first state (progress follows as events). */
+  start(req: StartReplayRequest): ReplayExecutionDto {
+    const p = this.pending.get(req.token);
+    if (!p) throw new AppError('NOT_FOUND', 'This replay confirmation is unknown or was already used; ask for the replay again.');
+    if (p.plan.digest !== req.digest) {
+      this.pending.delete(req.token);
+      throw new AppError('FORBIDDEN', 'This confirmation was issued for a different replay than the one confirmed; nothing ran. Ask for the replay again and confirm what it shows.');
+    }
+    if (p.expires < this.clock()) {
+      this.pending.delete(req.token);
+      throw new AppError('CANCELLED', 'This replay confirmation expired; ask for the replay again.');
+    }
+    if (p.plan.blocked) throw new AppError('UNSUPPORTED', p.plan.blocked.message);
+    if (p.plan.missing > 0 && !req.acceptMissing) {
+      // The token stays valid: the user may still decide to go on without them.
+      const names = p.plan.inputs.filter((i) => i.problem).map((i) => `${i.artifact} (${i.problem!.code.toLowerCase().replace(/_/g, ' ')})`);
+      throw new AppError('CONFLICT', `Not replayed: ${names.length === 1 ? 'an input' : `${names.length} inputs`} cannot be restored as the run read ${names.length === 1 ? 'it' : 'them'}: ${names.join(', ')}. Confirm again to go on without ${names.length === 1 ? 'it' : 'them'}.`, { missing: names });
+    }
+    this.pending.delete(req.token);
+    const execution = crypto.randomUUID();
+    const store = this.openStore();
+    const run = new ReplayExecution({
+      execution,
+      plan: p.plan,
+      prepared: p.prepared,
+      workspaceRoot: this.deps.paths.root,
+      logsDir: this.deps.paths.logsDir,
+      configFile: this.deps.paths.configFile,
+      store,
+      emit: (e) => this.deps.emit(e),
+      ...(this.deps.clock ? { clock: this.deps.clock } : {}),
+    });
+    void run.done.finally(() => store.dispose());
+    this.executions.set(execution, run);
+    for (const [id, e] of this.executions) {
+      if (this.executions.size <= KEPT_EXECUTIONS) break;
+      if (e.snapshot().state !== 'running') this.executions.delete(id);
+    }
+    return run.snapshot();
+  }
+
+  cancel(execution: string): { cancelled: boolean } {
+    return { cancelled: this.find(execution).cancel() };
+  }
+
+  get(execution: string): ReplayExecutionDto {
+    return this.find(execution).snapshot();
+  }
+
+  finished(execution: string): Promise<ReplayExecutionDto> {
+    return this.find(execution).done;
+  }
+
+  async dispose(): Promise<void> {
+    const running = [...this.executions.values()].filter((e) => e.snapshot().state === 'running');
+    for (const e of running) e.cancel();
+    await Promise.all(running.map((e) => e.done));
+  }
+
+  private find(execution: string): ReplayExecution {
+    const e = this.executions.get(execution);
+    if (!e) throw new AppError('NOT_FOUND', `No replay ${execution} in this session.`);
+    return e;
+  }
+}
+
+/** What identifies a replay plan: the run, command, folder, each input's version and source, the variables. */
+function digestOf(p: PreparedReplay): string {
+  const b = p.body;
+  const canonical = JSON.stringify([b.run, b.argv, b.cwd, b.inputs.map((i) => [i.artifact, i.version, i.restore, i.problem?.code ?? null]), p.variables]);
+  return 'sha256:' + crypto.createHash('sha256').update(canonical).digest('hex');
+}
