@@ -9,6 +9,7 @@ import { registerReplayCommand } from './commands/replay';
 import { registerRerunCommand } from './commands/rerun';
 import { registerRunCommand } from './commands/run';
 import { registerServeCommand } from './commands/serve';
+import { registerStoreCommands } from './commands/store';
 import { registerTableCommand } from './commands/table';
 
 /**
@@ -25,6 +26,7 @@ export const COMMAND_REGISTRARS: readonly ((program: Command) => void)[] = [
   registerReproCommands,
   registerRerunCommand,
   registerReplayCommand,
+  registerStoreCommands,
   registerTableCommand,
   registerBenchCommand,
 ];

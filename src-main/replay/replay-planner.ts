@@ -13,6 +13,7 @@ import { RunIoReader, type IoEntry, type RunIo } from '../repro/run-io';
 import { short } from '../repro/stale-check';
 import { ecosystemOf } from '../repro/version-compare';
 import { inputsOf, isInside, locateInputs, type InputSource } from './replay-inputs';
+import { replayedRun } from './replayability';
 
 /**
  * Everything a replay will do, worked out before anything runs (issue 15): the command and the
@@ -68,12 +69,13 @@ export async function planReplay(ctx: ReplayPlanContext, runId: number): Promise
     outputs: writes.map((w) => ({ artifact: w.label, kind: w.path !== null && tables.has(w.path) ? 'table' : 'file', version: /^\d+$/.test(w.version) ? `v${w.version}` : short(w.version) })),
     writesOutside: writes.filter((w) => w.path !== null && !isInside(ctx.workspaceRoot, w.path)).map((w) => w.label),
     environment: run.argv ? await environmentOf(rec.environment, variables, ctx.now) : null,
-    blocked: blockedOf(run, ctx.workspaceRoot),
+    blocked: blockedOf(run, ctx.workspaceRoot, replayedRun(ctx.db, runId)),
   };
   return { body, run, sources, writes, tables, folders: [...folders], variables, environment: rec.environment };
 }
 
-function blockedOf(run: RunIo, workspaceRoot: string): ReplayPlanBody['blocked'] {
+function blockedOf(run: RunIo, workspaceRoot: string, replayOf: string | null): ReplayPlanBody['blocked'] {
+  if (replayOf) return { code: 'NOT_CAPTURED', message: `Run ${run.uuid.slice(0, 8)} is itself a replay (of run ${replayOf.slice(0, 8)}); replay that run instead.` };
   if (!run.argv) return { code: 'NOT_CAPTURED', message: `Run ${run.uuid.slice(0, 8)} recorded no command (it was not run through \`retrace run\`), so it cannot be replayed.` };
   if (run.isPipeline) return { code: 'PIPELINE_RUN', message: `Run ${run.uuid.slice(0, 8)} is a pipeline run; replay its stages one at a time.` };
   if (!isInside(workspaceRoot, run.cwd ?? '.')) return { code: 'OUTSIDE_WORKSPACE', message: `Run ${run.uuid.slice(0, 8)} ran in ${run.cwd}, outside the workspace, which a sandbox cannot mirror.` };
