@@ -8,6 +8,7 @@ import type { ApiMethod } from './api';
 const empty = z.object({}).strict();
 const ref = z.string().min(1).max(4096);
 const seq = z.number().int().nonnegative();
+const versionRef = z.object({ artifact: ref, version: ref.optional() }).strict();
 const listReq = z
   .object({
     filterBy: z.array(z.string().min(1).max(1000)).max(50).optional(),
@@ -66,6 +67,8 @@ export const API_ARG_SCHEMAS = {
   startReplay: z.object({ token: z.string().min(1).max(200), digest: z.string().min(1).max(200), acceptMissing: z.boolean().optional() }).strict(),
   cancelReplay: z.object({ execution: z.string().min(1).max(200) }).strict(),
   getReplayExecution: z.object({ execution: z.string().min(1).max(200) }).strict(),
+  diffVersions: z.object({ a: versionRef, b: versionRef }).strict(),
+  listVersions: z.object({ artifact: ref, limit: z.number().int().min(1).max(1000).optional() }).strict(),
   getTableHistory: z.object({ artifact: ref }).strict(),
   readTablePage: z
     .object({ artifact: ref, version: seq.optional(), offset: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(1000).optional() })

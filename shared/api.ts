@@ -15,6 +15,7 @@ import type {
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from './repro-dto';
 import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from './rerun-dto';
 import type { ReplayExecutionDto, ReplayPlanDto, ReplayProgressDto, StartReplayRequest } from './replay-dto';
+import type { VersionChoiceDto, VersionDiffDto, VersionRefDto } from './version-diff-dto';
 import type { TableCommitDto, TableDiffDto, TablePageDto } from './table-dto';
 import type {
   GraphChangedDto,
@@ -93,6 +94,14 @@ export interface RetraceApi {
   /** A replay's state, log and verdict so far. */
   getReplayExecution(req: { execution: string }): Promise<ReplayExecutionDto>;
 
+  /**
+   * What changed between two artifact versions along both provenance chains: per aligned stage
+   * code, parameters, environment and input data; stages on one side only; metric files.
+   */
+  diffVersions(req: { a: VersionRefDto; b: VersionRefDto }): Promise<VersionDiffDto>;
+  /** Versions to compare an artifact with: its own versions and its sibling version folders. */
+  listVersions(req: { artifact: string; limit?: number }): Promise<VersionChoiceDto[]>;
+
   /** Commits of the Delta table behind an artifact, oldest first. */
   getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]>;
   readTablePage(req: { artifact: string; version?: number; offset?: number; limit?: number }): Promise<TablePageDto>;
@@ -144,6 +153,8 @@ export const API_METHODS = {
   startReplay: true,
   cancelReplay: true,
   getReplayExecution: true,
+  diffVersions: true,
+  listVersions: true,
   getTableHistory: true,
   readTablePage: true,
   diffTable: true,

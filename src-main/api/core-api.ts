@@ -7,6 +7,11 @@ import type { GraphDiffDto, Granularity } from '../../shared/lineage-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from '../../shared/repro-dto';
 import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from '../../shared/rerun-dto';
 import type { ReplayExecutionDto, ReplayPlanDto, ReplayProgressDto, StartReplayRequest } from '../../shared/replay-dto';
+import type { VersionChoiceDto, VersionDiffDto, VersionRefDto } from '../../shared/version-diff-dto';
+import { ContentStore } from '../content-store/content-store';
+import { readStoreConfig } from '../content-store/store-config';
+import { diffVersions } from '../version-diff/version-diff';
+import { versionChoices } from '../version-diff/version-choices';
 import type { CellDto, TableCommitDto, TableDiffDto, TablePageDto } from '../../shared/table-dto';
 import type { WritableDb } from '../db/open-db';
 import { readTablePage, tableDiff, tableHistory } from '../lake';
@@ -193,6 +198,20 @@ export class CoreApi implements RetraceApi {
 
   async getReplayExecution(req: { execution: string }): Promise<ReplayExecutionDto> {
     return this.replays.get(req.execution);
+  }
+
+  async diffVersions(req: { a: VersionRefDto; b: VersionRefDto }): Promise<VersionDiffDto> {
+    const paths = workspacePaths(this.deps.workspaceRoot);
+    const store = new ContentStore(paths.dotDir, readStoreConfig(paths.configFile));
+    try {
+      return diffVersions({ engine: this.engine, db: this.deps.db, workspaceRoot: paths.root, store }, req.a, req.b);
+    } finally {
+      store.dispose();
+    }
+  }
+
+  async listVersions(req: { artifact: string; limit?: number }): Promise<VersionChoiceDto[]> {
+    return versionChoices(this.engine, this.deps.db, req.artifact, req.limit);
   }
 
   /** The replays of this workspace (the CLI waits on one through it). */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerBenchCommand } from './commands/bench';
 import { registerDemoCommand } from './commands/demo';
+import { registerDiffCommand } from './commands/diff';
 import { registerIngestCommands } from './commands/ingest';
 import { registerLineageCommands } from './commands/lineage';
 import { registerOpenCommand } from './commands/open';
@@ -27,6 +28,7 @@ export const COMMAND_REGISTRARS: readonly ((program: Command) => void)[] = [
   registerRerunCommand,
   registerReplayCommand,
   registerStoreCommands,
+  registerDiffCommand,
   registerTableCommand,
   registerBenchCommand,
 ];

@@ -83,8 +83,8 @@ function copyRecorded(from: string, to: string): void {
 }
 
 /**
- * What a recorded copy keeps of a live build: everything but git internals, caches and the
- * workspace's .gitignore (which would hide `.retrace/` from the repository that ships the copy).
+ * What a recorded copy keeps of a live build: everything but git internals, caches, the content
+ * store's index and the workspace's .gitignore (which would hide `.retrace/` from the repository that ships the copy).
  */
 export function copyForRecording(builtDir: string, target: string): void {
   fs.rmSync(target, { recursive: true, force: true });
@@ -92,7 +92,8 @@ export function copyForRecording(builtDir: string, target: string): void {
     recursive: true,
     filter: (src) => {
       const rel = path.relative(builtDir, src);
-      return !(rel === '.git' || rel === '.gitignore' || rel.startsWith('.git/') || /^\.retrace\/(retrace\.db.*|capture-hash-cache|demo\.json)$/.test(rel));
+      // The content store's objects are kept (replays and diffs of the recorded history need them), its index is rebuilt from them.
+      return !(rel === '.git' || rel === '.gitignore' || rel.startsWith('.git/') || /^\.retrace\/(retrace\.db.*|capture-hash-cache|demo\.json|objects\/(index\.db.*|tmp))$/.test(rel));
     },
   });
 }
