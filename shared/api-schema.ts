@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { ApiMethod } from './api';
+import { CATALOG_ARTIFACT_SORTS, CATALOG_RUN_SORTS } from './catalog-dto';
+import { NODE_KINDS } from './dto';
 
 /**
  * Runtime validation of every API argument, applied by the core before any method runs, so
@@ -9,6 +11,8 @@ const empty = z.object({}).strict();
 const ref = z.string().min(1).max(4096);
 const seq = z.number().int().nonnegative();
 const versionRef = z.object({ artifact: ref, version: ref.optional() }).strict();
+/** A time as ISO-8601 or epoch milliseconds (DESIGN §8). */
+const time = z.string().min(1).max(64).refine((t) => /^\d+$/.test(t) || !Number.isNaN(Date.parse(t)), { message: 'not an ISO-8601 time or epoch milliseconds' });
 const listReq = z
   .object({
     filterBy: z.array(z.string().min(1).max(1000)).max(50).optional(),
@@ -20,7 +24,7 @@ const listReq = z
 
 export const API_ARG_SCHEMAS = {
   ping: z.object({ echo: z.string().max(10_000).optional() }).strict(),
-  getStatus: empty,
+  getStatus: z.object({ snapshot: seq.optional() }).strict(),
   getGraph: z
     .object({
       snapshot: seq.optional(),
@@ -29,13 +33,16 @@ export const API_ARG_SCHEMAS = {
     })
     .strict(),
   listSnapshots: empty,
-  diffSnapshots: z.object({ from: seq.optional(), to: seq.optional() }).strict(),
+  diffSnapshots: z.object({ from: seq.optional(), to: seq.optional(), granularity: z.enum(['job', 'run']).optional() }).strict(),
   listRejected: z
     .object({ limit: z.number().int().min(1).max(10_000).optional(), offset: z.number().int().nonnegative().optional() })
     .strict(),
   getFootprint: z.object({ run: ref, snapshot: seq.optional() }).strict(),
   getImpact: z
-    .object({ run: ref.optional(), artifact: ref.optional(), version: ref.optional(), depth: z.number().int().min(1).max(1000).optional(), snapshot: seq.optional() })
+    .object({
+      run: ref.optional(), artifact: ref.optional(), version: ref.optional(), depth: z.number().int().min(1).max(1000).optional(), snapshot: seq.optional(),
+      direction: z.enum(['downstream', 'upstream']).optional(),
+    })
     .strict()
     .refine((r) => (r.run === undefined) !== (r.artifact === undefined), { message: 'give exactly one of run or artifact' })
     .refine((r) => r.version === undefined || r.artifact !== undefined, { message: 'version goes with artifact' }),
@@ -44,9 +51,31 @@ export const API_ARG_SCHEMAS = {
   search: z.object({ query: z.string().max(1000), limit: z.number().int().min(1).max(1000).optional() }).strict(),
   listRuns: listReq,
   listArtifacts: listReq,
-  mostUsed: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
-  latestPipelineUsing: z.object({ dataset: ref }).strict(),
-  whoRan: z.object({ pipeline: ref }).strict(),
+  listCatalog: z
+    .object({
+      what: z.enum(['artifacts', 'runs']),
+      sort: z.enum([...CATALOG_ARTIFACT_SORTS, ...CATALOG_RUN_SORTS]).optional(),
+      desc: z.boolean().optional(),
+      filter: z.string().max(1000).optional(),
+      kind: z.enum(NODE_KINDS).optional(),
+      stale: z.boolean().optional(),
+      state: z.enum(['START', 'RUNNING', 'COMPLETE', 'ABORT', 'FAIL', 'OTHER']).optional(),
+      offset: z.number().int().nonnegative().optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+      snapshot: seq.optional(),
+      repro: z.boolean().optional(),
+    })
+    .strict()
+    .refine((r) => r.what === 'artifacts' || (r.kind === undefined && r.stale === undefined), { message: 'kind and stale narrow artifacts, not runs' })
+    .refine((r) => r.what === 'runs' || (r.state === undefined && r.repro === undefined), { message: 'state and repro go with runs, not artifacts' })
+    .refine((r) => r.sort === undefined || (r.what === 'artifacts' ? (CATALOG_ARTIFACT_SORTS as readonly string[]) : (CATALOG_RUN_SORTS as readonly string[])).includes(r.sort), {
+      message: `artifacts sort by ${CATALOG_ARTIFACT_SORTS.join(', ')}; runs by ${CATALOG_RUN_SORTS.join(', ')}`,
+    }),
+  mostUsed: z
+    .object({ limit: z.number().int().min(1).max(1000).optional(), kind: z.enum(NODE_KINDS).optional(), since: time.optional(), until: time.optional(), snapshot: seq.optional() })
+    .strict(),
+  latestPipelineUsing: z.object({ dataset: ref, snapshot: seq.optional() }).strict(),
+  whoRan: z.object({ pipeline: ref, snapshot: seq.optional() }).strict(),
   getRepro: z.object({ run: ref }).strict(),
   prepareRerun: z.object({ run: ref }).strict(),
   confirmRerun: z.object({ token: z.string().min(1).max(200) }).strict(),

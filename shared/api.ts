@@ -3,6 +3,7 @@ import type {
   FootprintDto,
   GraphDiffDto,
   Granularity,
+  ImpactDirection,
   ImpactDto,
   LatestPipelineDto,
   MostUsedDto,
@@ -12,6 +13,7 @@ import type {
   UpstreamDto,
   WhoRanDto,
 } from './lineage-dto';
+import type { CatalogPageDto, CatalogRequest } from './catalog-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from './repro-dto';
 import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from './rerun-dto';
 import type { ReplayExecutionDto, ReplayPlanDto, ReplayProgressDto, StartReplayRequest } from './replay-dto';
@@ -21,6 +23,7 @@ import type {
   GraphChangedDto,
   GraphDto,
   IngestProgressDto,
+  NodeKind,
   PingDto,
   RejectedPageDto,
   SnapshotDto,
@@ -35,19 +38,29 @@ import type {
 export interface RetraceApi {
   /** Echo for liveness checks and transport latency benchmarks. */
   ping(req: { echo?: string }): Promise<PingDto>;
-  getStatus(req: Record<string, never>): Promise<StatusDto>;
+  /** Version, workspace and counts; with `snapshot`, runs and artifacts as of that snapshot (the header while travelling). */
+  getStatus(req: { snapshot?: number }): Promise<StatusDto>;
   /** The lineage graph at snapshot `snapshot` (or as of `asOf`), newest when neither is given. */
   getGraph(req: { snapshot?: number; asOf?: string; granularity?: Granularity }): Promise<GraphDto>;
   listSnapshots(req: Record<string, never>): Promise<SnapshotDto[]>;
-  /** What changed between two snapshots (`to` omitted = now). */
-  diffSnapshots(req: { from?: number; to?: number }): Promise<GraphDiffDto>;
+  /**
+   * What changed from snapshot `from` (omitted or 0 = the empty workspace before the first
+   * snapshot) to snapshot `to` (omitted = now; never before `from`): nodes and edges added,
+   * removed and changed in the graph of that granularity, and the `changes` list (runs ended,
+   * versions moved, artifacts appeared or disappeared, table commits with row counts).
+   */
+  diffSnapshots(req: { from?: number; to?: number; granularity?: Granularity }): Promise<GraphDiffDto>;
   /** Log lines ingestion could not place, with file, line number and reason, oldest first. */
   listRejected(req: { limit?: number; offset?: number }): Promise<RejectedPageDto>;
 
   /** What a run read, created, modified and deleted (RUN = run id or unique prefix). */
   getFootprint(req: { run: string; snapshot?: number }): Promise<FootprintDto>;
-  /** Everything downstream of a run, or of an artifact's version (ARTIFACT = path or namespace/name). */
-  getImpact(req: { run?: string; artifact?: string; version?: string; depth?: number; snapshot?: number }): Promise<ImpactDto>;
+  /**
+   * Everything downstream of a run, or of an artifact's version (ARTIFACT = path or namespace/name);
+   * with `direction: 'upstream'`, everything upstream of it (the runs that produced what it read,
+   * transitively, and their footprints). Call both directions to draw them in two colours.
+   */
+  getImpact(req: { run?: string; artifact?: string; version?: string; depth?: number; snapshot?: number; direction?: ImpactDirection }): Promise<ImpactDto>;
   /** Where a version came from: producing runs, their inputs, code and environments. */
   getUpstream(req: { artifact: string; version?: string; depth?: number; snapshot?: number }): Promise<UpstreamDto>;
   /** Staleness of one artifact's current version, or of every artifact. */
@@ -56,10 +69,20 @@ export interface RetraceApi {
   /** Runs, newest first, with `FIELD:value` filters (`_LIKE`, `_LT`, `_LTE`, `_GT`, `_GTE`). */
   listRuns(req: { filterBy?: string[]; sortBy?: string; limit?: number; offset?: number }): Promise<RunRowDto[]>;
   listArtifacts(req: { filterBy?: string[]; sortBy?: string; limit?: number; offset?: number }): Promise<ArtifactRowDto[]>;
-  /** The paper's three questions. */
-  mostUsed(req: { limit?: number }): Promise<MostUsedDto[]>;
-  latestPipelineUsing(req: { dataset: string }): Promise<LatestPipelineDto>;
-  whoRan(req: { pipeline: string }): Promise<WhoRanDto[]>;
+  /**
+   * The catalogue: one page of every artifact (as the graph draws them) or every run, sorted,
+   * filtered and paged on the server, as of a snapshot; `total` sizes a virtualised grid.
+   * See CatalogRequest for the columns, sorts and filters.
+   */
+  listCatalog(req: CatalogRequest): Promise<CatalogPageDto>;
+  /**
+   * The paper's three questions, each answerable as of a snapshot. `mostUsed` ranks artifacts by
+   * distinct reading runs: of one `kind` (default: dataset, feature_group, training_dataset, file),
+   * counting only runs that started in [`since`, `until`] (ISO-8601 or epoch ms) when given.
+   */
+  mostUsed(req: { limit?: number; kind?: NodeKind; since?: string; until?: string; snapshot?: number }): Promise<MostUsedDto[]>;
+  latestPipelineUsing(req: { dataset: string; snapshot?: number }): Promise<LatestPipelineDto>;
+  whoRan(req: { pipeline: string; snapshot?: number }): Promise<WhoRanDto[]>;
 
   /** Code, data and environment of a run compared with the current setup. */
   getRepro(req: { run: string }): Promise<ReproReportDto>;
@@ -139,6 +162,7 @@ export const API_METHODS = {
   search: true,
   listRuns: true,
   listArtifacts: true,
+  listCatalog: true,
   mostUsed: true,
   latestPipelineUsing: true,
   whoRan: true,

@@ -68,6 +68,9 @@ export interface StatusDto {
   readonly version: string;
   /** Absolute folder of the open workspace. */
   readonly workspace: string;
+  /** The snapshot `counts` are as of (runs and artifacts known by then); null = everything ingested. */
+  readonly snapshot?: number | null;
+  /** `rejectedLines` is always the whole workspace's. */
   readonly counts: {
     readonly runs: number;
     readonly artifacts: number;

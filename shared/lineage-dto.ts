@@ -68,25 +68,34 @@ export interface FootprintTreeNode {
 export interface ImpactedRunDto {
   readonly run: string;
   readonly job: string | null;
-  /** 1 = consumed a version the starting point produced directly. */
+  /** 1 = consumed a version the starting point produced directly (upstream: produced a version it read). */
   readonly depth: number;
   readonly state: RunState;
 }
 
+/** Which way impact is followed: to what consumed the start's outputs, or to what produced its inputs. */
+export type ImpactDirection = 'downstream' | 'upstream';
+
 /**
  * Impact of a run or an artifact version (DESIGN §4): the union of the footprints of every run
  * that consumed (read) a version produced downstream of the starting point, version-aware.
+ * Upstream is the mirror image: the union of the footprints of every run that produced a
+ * version the starting point read (or produced the starting version), transitively.
  */
 export interface ImpactDto {
   /** The starting point: a run id, or `label@version`. */
   readonly of: string;
+  readonly direction: ImpactDirection;
   /** Impacted run ids (the starting run excluded), by depth then id. */
   readonly runs: string[];
   readonly runDetails: ImpactedRunDto[];
   /** Every artifact label in the union of footprints, sorted. */
   readonly artifacts: string[];
-  /** The same artifacts with their kind and classes (what the CSV export lists). */
-  readonly entries: { readonly artifact: string; readonly kind: NodeKind; readonly classes: FootprintClass[] }[];
+  /**
+   * The same artifacts with their kind and classes (what the CSV export lists), and `node`: the
+   * graph node that draws them (their artifact folder's when they are a file inside one).
+   */
+  readonly entries: { readonly artifact: string; readonly kind: NodeKind; readonly classes: FootprintClass[]; readonly node: string }[];
   readonly classes: FootprintClasses;
   readonly counts: FootprintCounts;
   readonly artifactClasses: FootprintClasses;
@@ -179,10 +188,15 @@ export interface MostUsedDto {
 export interface LatestPipelineDto {
   /** The pipeline (the top-level job of the run that read the dataset). */
   readonly pipeline: string;
+  /** Graph node id of the pipeline's job (`job:<ns>/<name>`); null when only a parent facet named it. */
+  readonly pipelineId: string | null;
   /** The pipeline run (the root of the reading run's parent chain). */
   readonly run: string;
   /** The run that read the dataset. */
   readonly consumerRun: string;
+  /** `namespace/name` of the reading run's job (its stage). */
+  readonly consumerJob: string | null;
+  /** When the reading run ended (as of the snapshot asked about: else when it started). */
   readonly at: string;
 }
 
@@ -229,6 +243,76 @@ export interface GraphDiffDto {
   readonly to: number | null;
   readonly nodes: { readonly added: string[]; readonly removed: string[]; readonly changed: GraphNodeChangeDto[] };
   readonly edges: { readonly added: string[]; readonly removed: string[] };
+  /** The "what changed" list behind the coloured nodes (present on diffSnapshots answers). */
+  readonly changes?: SnapshotChangesDto;
+}
+
+/** A run that ended after snapshot A, up to and including snapshot B. */
+export interface ChangedRunDto {
+  readonly run: string;
+  /** Graph node id in run granularity (`run:<id>`). */
+  readonly id: string;
+  /** `namespace/name` of its job and that job's graph node id (job granularity), when it has one. */
+  readonly job: string | null;
+  readonly jobId: string | null;
+  /** How it ended. */
+  readonly state: RunState;
+  /** ISO time it ended. */
+  readonly at: string;
+  readonly user: string | null;
+  /** The snapshot its ending is. */
+  readonly snapshot: number;
+}
+
+/** An artifact (as the graph draws it) whose version at B differs from its version at A. */
+export interface ChangedVersionDto {
+  readonly artifact: string;
+  readonly id: string;
+  readonly kind: NodeKind;
+  /** Full version labels (content hash or table version). */
+  readonly before: string;
+  readonly after: string;
+  /** Short forms for display, long enough to differ from each other. */
+  readonly beforeShort: string;
+  readonly afterShort: string;
+}
+
+/** An artifact that is drawn at B but not at A (appeared), or at A but not at B (disappeared). */
+export interface AppearedArtifactDto {
+  readonly artifact: string;
+  readonly id: string;
+  readonly kind: NodeKind;
+  /** Its version at B (appeared) or at A (disappeared), when known. */
+  readonly version: string | null;
+}
+
+/** A table commit that is a snapshot in (A, B], with its row counts. */
+export interface ChangedCommitDto {
+  /** The table's artifact label and graph node id. */
+  readonly table: string;
+  readonly id: string;
+  readonly version: number;
+  /** ISO commit time. */
+  readonly at: string;
+  readonly operation: string;
+  readonly rowsInserted: number;
+  readonly rowsUpdated: number;
+  readonly rowsDeleted: number;
+  readonly snapshot: number;
+}
+
+/**
+ * Everything that happened from snapshot A (exclusive) to snapshot B (inclusive): the runs that
+ * ended, the artifact versions that moved, the artifacts that appeared or disappeared, and the
+ * table commits — each row naming the graph node it focuses. Runs and commits in snapshot
+ * order; artifacts by label.
+ */
+export interface SnapshotChangesDto {
+  readonly runs: ChangedRunDto[];
+  readonly versions: ChangedVersionDto[];
+  readonly appeared: AppearedArtifactDto[];
+  readonly disappeared: AppearedArtifactDto[];
+  readonly commits: ChangedCommitDto[];
 }
 
 export type Granularity = 'job' | 'run';

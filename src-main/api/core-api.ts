@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RetraceApi } from '../../shared/api';
-import type { GraphDto, PingDto, RejectedPageDto, SnapshotDto, StatusDto } from '../../shared/dto';
+import type { GraphDto, NodeKind, PingDto, RejectedPageDto, SnapshotDto, StatusDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
-import type { GraphDiffDto, Granularity } from '../../shared/lineage-dto';
+import type { GraphDiffDto, Granularity, ImpactDirection } from '../../shared/lineage-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from '../../shared/repro-dto';
 import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from '../../shared/rerun-dto';
 import type { ReplayExecutionDto, ReplayPlanDto, ReplayProgressDto, StartReplayRequest } from '../../shared/replay-dto';
@@ -18,6 +18,7 @@ import { readTablePage, tableDiff, tableHistory } from '../lake';
 import { latestPipelineUsing, mostUsed, whoRan } from '../lineage/read-models/insights';
 import { listArtifacts, listRuns } from '../lineage/read-models/filters';
 import { search } from '../lineage/read-models/search';
+import { compareSnapshots, countsAt } from '../lineage/read-models/snapshot-compare';
 import { stalenessOf, upstreamOf } from '../lineage/read-models/upstream';
 import { type LineageEngine } from '../lineage/read-models/lineage-engine';
 import type { LineageReader } from '../lineage/read-models/lineage-reader';
@@ -30,6 +31,9 @@ import type { ReplayService } from '../replay/replay-service';
 import { workspacePaths } from '../workspace/workspace-paths';
 import { createReplayService } from './replay-wiring';
 import { RETRACE_VERSION } from '../../shared/version';
+import { requestTime } from './request-time';
+import { CatalogService } from './catalog-service';
+import type { CatalogPageDto, CatalogRequest } from '../../shared/catalog-dto';
 
 export interface CoreApiDeps {
   readonly workspaceRoot: string;
@@ -52,10 +56,13 @@ export interface CoreApiDeps {
  */
 export class CoreApi implements RetraceApi {
   private readonly reruns = new RerunConfirmations();
+  private readonly catalog: CatalogService;
   private rerunPlans: RerunService | null = null;
   private replayService: ReplayService | null = null;
 
-  constructor(private readonly deps: CoreApiDeps) {}
+  constructor(private readonly deps: CoreApiDeps) {
+    this.catalog = new CatalogService({ engine: () => this.engine, db: deps.db, workspaceRoot: deps.workspaceRoot, ...(deps.clock ? { clock: deps.clock } : {}) });
+  }
 
   private get engine(): LineageEngine {
     if (!this.deps.engine) throw new AppError('UNSUPPORTED', 'This view of the workspace has no lineage engine.');
@@ -67,8 +74,10 @@ export class CoreApi implements RetraceApi {
     return { echo: req.echo ?? 'pong', at: new Date(now).toISOString() };
   }
 
-  async getStatus(): Promise<StatusDto> {
-    return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, counts: this.deps.counts() };
+  async getStatus(req: { snapshot?: number } = {}): Promise<StatusDto> {
+    const counts = this.deps.counts();
+    if (req.snapshot === undefined) return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, snapshot: null, counts };
+    return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, snapshot: req.snapshot, counts: { ...counts, ...countsAt(this.engine, this.deps.db, req.snapshot) } };
   }
 
   async getGraph(req: { snapshot?: number; asOf?: string; granularity?: Granularity }): Promise<GraphDto> {
@@ -91,9 +100,9 @@ export class CoreApi implements RetraceApi {
     return this.deps.lineage.listSnapshots();
   }
 
-  async diffSnapshots(req: { from?: number; to?: number }): Promise<GraphDiffDto> {
-    for (const k of [req.from, req.to]) if (k !== undefined) this.checkSnapshot(k);
-    return this.engine.diff(req.from, req.to);
+  async diffSnapshots(req: { from?: number; to?: number; granularity?: Granularity }): Promise<GraphDiffDto> {
+    for (const k of [req.from, req.to]) if (k !== undefined && k !== 0) this.checkSnapshot(k);
+    return compareSnapshots(this.engine, req.from ?? 0, req.to, req.granularity ? { granularity: req.granularity } : {});
   }
 
   async listRejected(req: { limit?: number; offset?: number }): Promise<RejectedPageDto> {
@@ -104,7 +113,7 @@ export class CoreApi implements RetraceApi {
     return this.engine.footprint(req.run, req.snapshot === undefined ? {} : { snapshot: req.snapshot });
   }
 
-  async getImpact(req: { run?: string; artifact?: string; version?: string; depth?: number; snapshot?: number }) {
+  async getImpact(req: { run?: string; artifact?: string; version?: string; depth?: number; snapshot?: number; direction?: ImpactDirection }) {
     return this.engine.impact(req);
   }
 
@@ -128,16 +137,20 @@ export class CoreApi implements RetraceApi {
     return listArtifacts(this.deps.db, req);
   }
 
-  async mostUsed(req: { limit?: number }) {
-    return mostUsed(this.engine, req.limit === undefined ? {} : { limit: req.limit });
+  async listCatalog(req: CatalogRequest): Promise<CatalogPageDto> {
+    return this.catalog.list(req);
   }
 
-  async latestPipelineUsing(req: { dataset: string }) {
-    return latestPipelineUsing(this.engine, req.dataset);
+  async mostUsed(req: { limit?: number; kind?: NodeKind; since?: string; until?: string; snapshot?: number }) {
+    return mostUsed(this.engine, { limit: req.limit, snapshot: req.snapshot, kinds: req.kind ? [req.kind] : undefined, since: requestTime(req.since, 'since'), until: requestTime(req.until, 'until') });
   }
 
-  async whoRan(req: { pipeline: string }) {
-    return whoRan(this.engine, req.pipeline);
+  async latestPipelineUsing(req: { dataset: string; snapshot?: number }) {
+    return latestPipelineUsing(this.engine, req.dataset, { snapshot: req.snapshot });
+  }
+
+  async whoRan(req: { pipeline: string; snapshot?: number }) {
+    return whoRan(this.engine, req.pipeline, { snapshot: req.snapshot });
   }
 
   async getRepro(req: { run: string }): Promise<ReproReportDto> {

@@ -36,7 +36,8 @@ export function tableCommitSource(db: ReadableDb, workspaceRoot: string): () => 
         commits = tableHistory(dir).map((c) => {
           const at = Date.parse(c.timestamp);
           const seq = (versionSeq.get(t.id, String(c.version)) as number | undefined) ?? (seqBefore.get(at) as number);
-          return { at, eventSeq: seq, label: `${path.basename(dir)} v${c.version} (${c.operation})` };
+          const table = { artifactId: t.id, version: c.version, operation: c.operation, rowsInserted: c.rowsInserted, rowsUpdated: c.rowsUpdated, rowsDeleted: c.rowsDeleted };
+          return { at, eventSeq: seq, label: `${path.basename(dir)} v${c.version} (${c.operation})`, table };
         });
       } catch {
         continue; // a damaged or unsupported table must not break the snapshot list

@@ -36,6 +36,10 @@ export interface StageSpec {
   readonly parent?: { run: string; job: string };
   readonly inputs?: readonly string[];
   readonly outputs?: readonly string[];
+  /** The `retrace_code` job facet: code files with their hashes, and the uncommitted diff's hash. */
+  readonly code?: { readonly files?: readonly { path: string; hash: string }[]; readonly dirtyDiffHash?: string };
+  /** Recorded as the `retrace_command` run facet on the ending (argv `python <job>.py`). */
+  readonly exitCode?: number;
 }
 
 const T0 = Date.UTC(2026, 0, 1, 10, 0, 0);
@@ -44,7 +48,8 @@ export const minute = (m: number): string => new Date(T0 + m * 60_000).toISOStri
 /** One stage as OpenLineage START (+ COMPLETE/FAIL) lines, with Retrace's footprint facet on the ending. */
 export function stageLines(s: StageSpec): string[] {
   const base = { producer: 'https://github.com/retrace/retrace/0.1.0', schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent' };
-  const jobFacets = s.gitSha ? { sourceCodeLocation: { _producer: 'p', _schemaURL: 's', type: 'git', url: 'https://example.com/r.git', version: s.gitSha } } : {};
+  const jobFacets: Record<string, unknown> = s.gitSha ? { sourceCodeLocation: { _producer: 'p', _schemaURL: 's', type: 'git', url: 'https://example.com/r.git', version: s.gitSha } } : {};
+  if (s.code) jobFacets.retrace_code = { _producer: 'p', _schemaURL: 's', files: s.code.files ?? [], ...(s.code.dirtyDiffHash ? { dirtyDiffHash: s.code.dirtyDiffHash } : {}) };
   const startFacets: Record<string, unknown> = {};
   if (s.user || s.numpy) {
     startFacets.retrace_environment = { _producer: 'p', _schemaURL: 's', user: s.user ?? 'alice', host: 'h1', os: 'linux', arch: 'x64',
@@ -60,7 +65,8 @@ export function stageLines(s: StageSpec): string[] {
     const ops = (s.ops ?? []).map((o) => ({ ...o, at: minute(s.at + 0.5) }));
     lines.push(JSON.stringify({
       ...base, eventType: s.state ?? 'COMPLETE', eventTime: minute(s.at + 1),
-      run: { runId: s.run, facets: { retrace_footprint: { _producer: 'p', _schemaURL: 's', ops } } },
+      run: { runId: s.run, facets: { retrace_footprint: { _producer: 'p', _schemaURL: 's', ops },
+        ...(s.exitCode !== undefined ? { retrace_command: { _producer: 'p', _schemaURL: 's', argv: ['python', `${s.job}.py`], cwd: '.', exitCode: s.exitCode } } : {}) } },
       job: { namespace: 'ns', name: s.job }, inputs: [], outputs: ds(s.outputs),
     }));
   }

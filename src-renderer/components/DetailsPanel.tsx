@@ -3,8 +3,17 @@ import type { NodeKind } from '../../shared/dto';
 import { countByKind, KIND_LABEL } from '../graph/elements';
 import { KindSwatch } from '../graph/KindSwatch';
 import { useApp } from '../state/use-app';
+import { ChangesPanel } from './compare/ChangesPanel';
 import { GroupDetails } from './GroupDetails';
-import { FootprintView, ReproView, Section, StalenessView, TableHistoryView, TablePreview, UpstreamView } from './sections';
+import { InsightsPanel } from './insights/InsightsPanel';
+import { FootprintSection } from './details/FootprintSection';
+import { Hash } from './details/Hash';
+import { ImpactSection } from './details/ImpactSection';
+import { ProvenanceChain } from './details/ProvenanceChain';
+import { ReproSection } from './details/ReproSection';
+import { RunList } from './details/RunList';
+import { Section, StalenessView } from './sections';
+import { TableSection } from './table/TableSection';
 
 /** Right-hand panel: the selected node's story, or the legend with counts per kind. */
 export function DetailsPanel() {
@@ -12,9 +21,21 @@ export function DetailsPanel() {
   const selectedId = useApp((s) => s.selectedId);
   const isGroup = useApp((s) => Boolean(selectedId && s.view?.tree.groups.has(selectedId)));
   const node = useMemo(() => graph?.nodes.find((n) => n.id === selectedId) ?? null, [graph, selectedId]);
+  const tab = useApp((s) => s.sideTab);
+  const setTab = useApp((s) => s.setSideTab);
+  const comparing = useApp((s) => s.compare !== null);
   return (
-    <aside className="panel" data-testid="details-panel" tabIndex={-1} aria-label="Details">
-      {isGroup ? <GroupDetails /> : node ? <NodeDetailsView /> : <Legend />}
+    <aside className="panel" aria-label="Side panel">
+      <div className="tabs panel-tabs" role="tablist">
+        {(['details', 'insights', 'changes'] as const).map((t) => (
+          <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'on' : ''} onClick={() => setTab(t)} data-testid={`tab-${t}`}>
+            {t === 'details' ? 'Details' : t === 'insights' ? 'Insights' : comparing ? 'Changes ●' : 'Changes'}
+          </button>
+        ))}
+      </div>
+      <div className="panel-body" data-testid="details-panel" tabIndex={-1}>
+        {tab === 'insights' ? <InsightsPanel /> : tab === 'changes' ? <ChangesPanel /> : isGroup ? <GroupDetails /> : node ? <NodeDetailsView /> : <Legend />}
+      </div>
     </aside>
   );
 }
@@ -64,79 +85,84 @@ function NodeDetailsView() {
   const detailsState = useApp((s) => s.detailsState);
   const detailsError = useApp((s) => s.detailsError);
   const overlay = useApp((s) => s.overlay);
+  const overlayError = useApp((s) => s.overlayError);
   const showImpact = useApp((s) => s.showImpact);
   const clearOverlay = useApp((s) => s.clearOverlay);
-  const inspectRun = useApp((s) => s.inspectRun);
   const openRerunPlan = useApp((s) => s.openRerunPlan);
+  const setFocus = useApp((s) => s.setFocus);
+  const focus = useApp((s) => s.focus);
   const node = graph?.nodes.find((n) => n.id === selectedId);
   if (!node) return null;
   const run = details && (details.kind === 'job' || details.kind === 'run') ? details.run : null;
   const canImpact = details?.kind === 'artifact' || Boolean(run);
+  const impactOn = overlay?.kind === 'impact';
 
   return (
     <>
       <div className="panel-header">
         <span className={`kind-chip kind-${node.kind}`}>{KIND_LABEL[node.kind]}</span>
-        <button type="button" className="icon-button small" aria-label="Close details" onClick={() => select(null)}>
+        <button type="button" className="icon-button small" aria-label="Close details" title="Close (Esc)" onClick={() => select(null)}>
           ✕
         </button>
       </div>
-      <h2 className="panel-title">{node.label}</h2>
+      <h2 className="panel-title" title={node.label}>{node.label}</h2>
       <dl className="facts">
-        {node.version && (<><dt>Version</dt><dd><code>{node.version}</code></dd></>)}
+        {node.version && (<><dt>Version</dt><dd><Hash value={node.version} /></dd></>)}
         {node.state && (<><dt>Last run</dt><dd className={`state state-${node.state.toLowerCase()}`}>{node.state.toLowerCase()}</dd></>)}
+        {node.pipeline && (<><dt>Pipeline</dt><dd>{node.pipeline.split('/').pop()}</dd></>)}
         {node.stale && (<><dt>Staleness</dt><dd className="warn">stale</dd></>)}
       </dl>
       <div className="actions">
         {canImpact && (
-          <button type="button" className={overlay ? 'button primary' : 'button'} onClick={() => (overlay?.kind === 'impact' ? clearOverlay() : void showImpact())} data-testid="impact-toggle">
-            {overlay?.kind === 'impact' ? 'Hide impact' : 'Show impact'}
+          <button type="button" className={impactOn ? 'button primary' : 'button'} onClick={() => (impactOn ? clearOverlay() : void showImpact())} data-testid="impact-toggle" title="Colour everything downstream and upstream of this on the graph">
+            {impactOn ? 'Hide impact' : 'Show impact'}
           </button>
         )}
+        <button type="button" className={focus?.id === node.id ? 'button primary' : 'button'} onClick={() => setFocus(focus?.id === node.id ? null : node.id)} data-testid="focus-button" title="Show only this node's lineage (.)">
+          {focus?.id === node.id ? 'Show all' : 'Focus'}
+        </button>
         {run && (
           <button type="button" className="button" onClick={() => void openRerunPlan({ kind: 'run', run })} data-testid="rerun-button">
             Re-run…
           </button>
         )}
       </div>
-      {overlay?.kind === 'impact' && (
-        <p className="impact-summary" data-testid="impact-summary">
-          Downstream: <b>{overlay.impact.runs.length}</b> {overlay.impact.runs.length === 1 ? 'run' : 'runs'} touching <b>{overlay.impact.counts.ALL}</b> {overlay.impact.counts.ALL === 1 ? 'artifact' : 'artifacts'}.
-        </p>
+      {overlayError && <p className="error-text">{overlayError}</p>}
+      {impactOn && (
+        <Section title="Impact" testId="impact-section">
+          <ImpactSection />
+        </Section>
       )}
-      {detailsState === 'loading' && !details && <p className="muted">Loading…</p>}
-      {detailsError && <p className="error-text">{detailsError}</p>}
+      {detailsState === 'loading' && !details && <p className="muted" role="status">Loading details…</p>}
+      {detailsError && <p className="error-text" role="alert">Could not load the details: {detailsError}</p>}
       {details?.kind === 'job' && (
-        <Section title={`Runs (${details.runs.length})`} testId="runs">
-          <ol className="runs">
-            {details.runs.slice(0, 12).map((r) => (
-              <li key={r.run}>
-                <button type="button" className={`run-row ${r.run === details.run ? 'current' : ''}`} onClick={() => void inspectRun(r.run)}>
-                  <span className={`dot state-${r.state.toLowerCase()}`} />
-                  <span className="run-time">{r.endedAt || r.startedAt ? new Date((r.endedAt ?? r.startedAt)!).toLocaleString() : r.run.slice(0, 8)}</span>
-                  <span className="muted">{r.user ?? ''}</span>
-                </button>
-              </li>
-            ))}
-          </ol>
+        <Section title={`Runs (${details.runs.length})`}>
+          <RunList runs={details.runs} current={details.run} />
         </Section>
       )}
       {details && (details.kind === 'job' || details.kind === 'run') && (
         <>
-          {details.repro && (
+          {details.repro ? (
             <Section title="Reproducibility" testId="repro-section">
-              <ReproView repro={details.repro} />
+              <ReproSection repro={details.repro} />
             </Section>
+          ) : (
+            details.run && <p className="muted">No reproducibility verdict: this run recorded no code or environment.</p>
           )}
           {details.footprint && (
             <Section title="Footprint" testId="footprint-section">
-              <FootprintView fp={details.footprint} />
+              <FootprintSection fp={details.footprint} />
             </Section>
           )}
         </>
       )}
       {details?.kind === 'artifact' && (
         <>
+          {details.table && details.table.length > 0 && (
+            <Section title="Table" testId="table">
+              <TableSection artifact={details.artifact} commits={details.table} />
+            </Section>
+          )}
           {details.staleness && (
             <Section title="Staleness">
               <StalenessView s={details.staleness} />
@@ -144,18 +170,8 @@ function NodeDetailsView() {
           )}
           {details.upstream && (
             <Section title="Where it came from">
-              <UpstreamView up={details.upstream} />
+              <ProvenanceChain up={details.upstream} />
             </Section>
-          )}
-          {details.table && details.table.length > 0 && (
-            <>
-              <Section title={`Table history (${details.table.length} commits)`}>
-                <TableHistoryView commits={details.table} />
-              </Section>
-              <Section title="Data">
-                <TablePreview artifact={details.artifact} commits={details.table} />
-              </Section>
-            </>
           )}
         </>
       )}

@@ -1,5 +1,6 @@
 import { useApp } from '../state/use-app';
 import { useGraphController } from './controller-context';
+import { ExportMenu } from './ExportMenu';
 
 const DEPTHS: { label: string; value: number | null }[] = [
   { label: '1', value: 1 },
@@ -47,6 +48,7 @@ export function GraphToolbar() {
       <button type="button" className="button small" title="Lay the whole view out again (moves nodes)" onClick={relayout} data-testid="relayout">
         Re-layout
       </button>
+      <ExportMenu />
       <div className="tool-group depth" role="group" aria-label="Lineage depth">
         <span className="tool-label" title="Hops upstream that selection and focus show">↑</span>
         {DEPTHS.map((d) => (

@@ -4,6 +4,7 @@ import { useGraphController } from './controller-context';
 import type { LayoutStatus } from './graph-controller';
 import { loadCanvasModule } from './canvas-module';
 import { GraphToolbar } from './GraphToolbar';
+import { CanvasLegend } from './CanvasLegend';
 import { GroupBar } from './GroupBar';
 import { HoverCard } from './HoverCard';
 import { Minimap } from './Minimap';
@@ -49,6 +50,7 @@ export function LineageGraph() {
     <div className="graph-wrap">
       <div ref={ref} className="lineage-graph" data-testid="lineage-graph" tabIndex={-1} aria-label="Lineage graph" />
       <GroupBar />
+      <CanvasLegend />
       <GraphToolbar />
       {mounted > 0 && <Minimap key={`m${mounted}`} />}
       {mounted > 0 && <HoverCard key={`h${mounted}`} />}

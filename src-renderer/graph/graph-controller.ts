@@ -52,6 +52,8 @@ export function createGraphController(container: HTMLElement, store: StoreApi<Ap
     onSelect: (id) => {
       if (id?.startsWith('stub:')) return store.getState().openStub(id);
       store.getState().select(id);
+      // A click on the canvas is a question about that node: show its details.
+      if (id) store.getState().setSideTab('details');
     },
     onActivate: (id) => {
       const s = store.getState();
@@ -196,9 +198,12 @@ export function createGraphController(container: HTMLElement, store: StoreApi<Ap
     const sel = s.selectedId;
     const hl = sel && (v.rep.has(sel) || v.tree.groups.has(sel)) ? lineageHighlight(v, sel, s.depth) : null;
     const overlay = s.overlay ? overlayClasses(s.overlay, v) : null;
-    const d = s.snapshotDiff;
+    // Comparing two snapshots marks what B added, removed and changed since A; otherwise a
+    // travelled-to snapshot marks what it brought since the one before.
+    const d = s.compare ? s.compare.diff : s.snapshotDiff;
+    const rep = (id: string) => v.rep.get(id) ?? id;
     const marks: Marks | null = d
-      ? { added: new Set(d.nodes.added.map((id) => v.rep.get(id) ?? id)), changed: new Set(d.nodes.changed.map((c) => v.rep.get(c.id) ?? c.id)), removed: new Set() }
+      ? { added: new Set(d.nodes.added.map(rep)), changed: new Set(d.nodes.changed.map((c) => rep(c.id))), removed: new Set(s.compare ? d.nodes.removed.map(rep) : []) }
       : null;
     view.setDecorations({ highlight: hl ? { ...hl, dimRest: true } : null, overlay, marks });
   }
@@ -208,7 +213,7 @@ export function createGraphController(container: HTMLElement, store: StoreApi<Ap
     if (s.relayoutEpoch !== prev.relayoutEpoch) schedule('relayout');
     else if (s.direction !== prev.direction && s.direction !== null && prev.direction !== null) schedule('view');
     if (s.theme !== prev.theme) view.setTheme(s.theme);
-    if (s.selectedId !== prev.selectedId || s.depth !== prev.depth || s.overlay !== prev.overlay || s.snapshotDiff !== prev.snapshotDiff) {
+    if (s.selectedId !== prev.selectedId || s.depth !== prev.depth || s.overlay !== prev.overlay || s.snapshotDiff !== prev.snapshotDiff || s.compare !== prev.compare) {
       if (s.view === prev.view) applyDecorations();
     }
     if (s.fitEpoch !== prev.fitEpoch) busy = busy.then(() => view.fit());

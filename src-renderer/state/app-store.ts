@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RetraceClient } from '../../shared/api';
 import type { RejectedPageDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
+import { createCompareSlice, type CompareSlice } from './compare-slice';
 import { createGraphSlice, type GraphSlice } from './graph-slice';
 import { createInspectSlice, type InspectSlice } from './inspect-slice';
 import { createOverlaySlice, type OverlaySlice } from './overlay-slice';
@@ -15,8 +16,16 @@ export type { Theme } from './theme';
 
 /** Shell-level state: theme and which side panel is open. */
 interface ShellSlice {
+  /**
+   * The API client, for panels that page through data they do not keep in the store (table
+   * rows, catalogue pages): they ask for what is on screen and hold it in their own state.
+   */
+  readonly api: RetraceClient;
   theme: Theme;
   panel: 'details' | 'rejected';
+  /** The side panel's tab. */
+  sideTab: 'details' | 'insights' | 'changes';
+  setSideTab(tab: 'details' | 'insights' | 'changes'): void;
   rejected: RejectedPageDto | null;
   setTheme(theme: Theme): void;
   showPanel(panel: 'details' | 'rejected'): Promise<void>;
@@ -27,7 +36,7 @@ interface ShellSlice {
 }
 
 /** Everything the views read. Topology (graph) is kept apart from display state (selection). */
-export type AppState = GraphSlice & ViewSlice & InspectSlice & OverlaySlice & RerunSlice & ShellSlice;
+export type AppState = GraphSlice & ViewSlice & InspectSlice & OverlaySlice & RerunSlice & CompareSlice & ShellSlice;
 
 export interface StoreOptions {
   /** Most elements a view draws before it starts grouped (tests use small budgets). */
@@ -45,8 +54,12 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
     ...createInspectSlice(client, set, get),
     ...createOverlaySlice(client, set, get),
     ...createRerunSlice(client, set, get),
+    ...createCompareSlice(client, set, get),
+    api: client,
     theme: initialTheme,
     panel: 'details',
+    sideTab: 'details',
+    setSideTab: (sideTab) => set({ sideTab, panel: 'details' }),
     rejected: null,
     setTheme: (theme) => set({ theme }),
     urlView: () => {

@@ -63,6 +63,7 @@ export function impactNodeIds(impact: ImpactDto, graphNodes: readonly GraphNodeD
   const byLabel = new Map(graphNodes.filter((n) => n.id.startsWith('artifact:')).map((n) => [n.label, n.id]));
   const labels = new Set<string>([...impact.entries.map((e) => e.artifact), ...Object.values(impact.artifactClasses).flat()]);
   const ids = new Set<string>();
+  for (const e of impact.entries) if (e.node) ids.add(e.node);
   for (const l of labels) {
     const id = byLabel.get(l);
     if (id) ids.add(id);

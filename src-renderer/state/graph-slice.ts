@@ -61,8 +61,9 @@ export function createGraphSlice(client: RetraceClient, set: StoreApi<Host>['set
     set({ loadState: get().graph ? get().loadState : 'loading', error: null });
     try {
       const granularity = get().granularity;
+      // Header counts follow the snapshot shown (asked in parallel, so a step costs no extra wait).
       const [status, snapshots, graph] = await Promise.all([
-        full ? client.getStatus({}) : Promise.resolve(get().status),
+        full || snapshot !== null || (get().status?.snapshot ?? null) !== null ? client.getStatus(snapshot === null ? {} : { snapshot }) : Promise.resolve(get().status),
         full ? client.listSnapshots({}) : Promise.resolve(get().snapshots),
         client.getGraph(snapshot === null ? { granularity } : { snapshot, granularity }),
       ]);

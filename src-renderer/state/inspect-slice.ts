@@ -3,7 +3,6 @@ import type { RetraceClient } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { SearchResultDto } from '../../shared/lineage-dto';
 import type { RerunOfferDto, RerunResultDto } from '../../shared/repro-dto';
-import type { TableDiffDto, TablePageDto } from '../../shared/table-dto';
 import type { GraphDto } from '../../shared/dto';
 import type { Granularity } from '../../shared/lineage-dto';
 import { loadDetails, loadRunPart, nodeRef, type NodeDetails } from './details';
@@ -21,8 +20,6 @@ export interface InspectSlice {
     | { readonly state: 'error'; readonly message: string }
     | null;
   searchResults: SearchResultDto[];
-  /** A page of the selected table at one version, and what that version changed. */
-  tablePreview: { readonly page: TablePageDto; readonly diff: TableDiffDto | null } | null;
 
   /** Loads details for the selected node (called by select and after time travel). */
   inspect(): Promise<void>;
@@ -36,7 +33,6 @@ export interface InspectSlice {
   runSearch(query: string): Promise<void>;
   /** Shows a run found by search: its own node in the runs view, else its stage with it picked. */
   focusRun(run: string): Promise<void>;
-  previewTable(artifact: string, version: number): Promise<void>;
 }
 
 /** What this slice needs from the rest of the store. */
@@ -64,7 +60,6 @@ export function createInspectSlice(client: RetraceClient, set: Set, get: Get): I
     detailsError: null,
     rerun: null,
     searchResults: [],
-    tablePreview: null,
 
     clearInspection: () => {
       get().clearOverlay();
@@ -77,9 +72,8 @@ export function createInspectSlice(client: RetraceClient, set: Set, get: Get): I
       const node = selectedId && graph ? graph.nodes.find((n) => n.id === selectedId) : undefined;
       if (!node) {
         get().clearOverlay();
-        return set({ details: null, detailsState: 'idle', detailsError: null, tablePreview: null });
+        return set({ details: null, detailsState: 'idle', detailsError: null});
       }
-      if (get().details === null) set({ tablePreview: null });
       set({ detailsState: 'loading', detailsError: null });
       try {
         const details = await loadDetails(client, node, snapshot);
@@ -134,18 +128,6 @@ export function createInspectSlice(client: RetraceClient, set: Set, get: Get): I
         await get().inspectRun(run);
       } catch (err) {
         set({ detailsError: message(err) });
-      }
-    },
-
-    async previewTable(artifact, version) {
-      try {
-        const [page, diff] = await Promise.all([
-          client.readTablePage({ artifact, version, limit: 15 }),
-          version > 0 ? client.diffTable({ artifact, from: version - 1, to: version, limit: 1 }) : Promise.resolve(null),
-        ]);
-        set({ tablePreview: { page, diff } });
-      } catch (err) {
-        set({ detailsError: message(err), tablePreview: null });
       }
     },
 

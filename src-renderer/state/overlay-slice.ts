@@ -2,9 +2,10 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { RetraceClient } from '../../shared/api';
 import type { GraphDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
+import { walk } from '../graph/model/lineage-adjacency';
 import type { ViewGraph } from '../graph/model/view-graph';
 import { impactNodeIds, type NodeDetails } from './details';
-import { footprintNodeClasses, upstreamOf, type OverlayState } from './overlays';
+import { footprintNodeClasses, type OverlayState } from './overlays';
 
 /** The overlay drawn on the graph for the selection: its impact or a run's footprint. */
 export interface OverlaySlice {
@@ -40,12 +41,18 @@ export function createOverlaySlice(client: RetraceClient, set: StoreApi<Host>['s
       const req = details.kind === 'artifact' ? { artifact: details.artifact } : (details.kind === 'job' || details.kind === 'run') && details.run ? { run: details.run } : null;
       if (!req) return;
       try {
-        const impact = await client.getImpact({ ...req, ...at });
+        const [impact, upstream] = await Promise.all([
+          client.getImpact({ ...req, ...at, direction: 'downstream' }),
+          client.getImpact({ ...req, ...at, direction: 'upstream' }),
+        ]);
         if (mine !== seq) return;
         const down = impactNodeIds(impact, graph.nodes);
-        down.delete(selectedId);
-        const up = upstreamOf(view, graph.nodes, selectedId);
-        set({ overlay: { kind: 'impact', of: selectedId, impact, down: [...down], up: up.ids, upByKind: up.byKind }, overlayError: null });
+        // Upstream runs' footprints, plus the lineage walk on the graph: sources nobody produced
+        // (a raw file the stage read) are upstream too, though no run upstream wrote them.
+        const up = impactNodeIds(upstream, graph.nodes);
+        for (const id of walk(view.adjacency, selectedId, 'up', null).keys()) up.add(id);
+        for (const ids of [down, up]) ids.delete(selectedId);
+        set({ overlay: { kind: 'impact', of: selectedId, impact, upstream, down: [...down], up: [...up] }, overlayError: null });
       } catch (err) {
         if (mine === seq) set({ overlayError: err instanceof AppError ? err.message : String((err as Error)?.message ?? err) });
       }

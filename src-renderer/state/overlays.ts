@@ -4,9 +4,8 @@
  * upstream it came from, in two colours). Pure: an overlay plus the drawn view give the class
  * of each drawn element.
  */
-import type { GraphNodeDto, NodeKind } from '../../shared/dto';
+import type { GraphNodeDto } from '../../shared/dto';
 import type { FootprintClass, FootprintDto, ImpactDto } from '../../shared/lineage-dto';
-import { walk } from '../graph/model/lineage-adjacency';
 import type { ViewGraph } from '../graph/model/view-graph';
 
 export type OverlayState =
@@ -14,11 +13,12 @@ export type OverlayState =
       readonly kind: 'impact';
       /** The node the impact was asked for. */
       readonly of: string;
+      /** Downstream (what consumed what it made) and upstream (what it was made from), version-aware. */
       readonly impact: ImpactDto;
-      /** Graph nodes downstream (version-aware, from the core) and upstream (the lineage walk). */
+      readonly upstream: ImpactDto;
+      /** The graph nodes on each side. */
       readonly down: readonly string[];
       readonly up: readonly string[];
-      readonly upByKind: Partial<Record<NodeKind, number>>;
     }
   | {
       readonly kind: 'footprint';
@@ -51,18 +51,6 @@ export function footprintNodeClasses(fp: FootprintDto, nodes: readonly GraphNode
     }
   }
   return out;
-}
-
-/** Upstream of a node on the graph (all hops), with counts per kind. */
-export function upstreamOf(view: ViewGraph, nodes: readonly GraphNodeDto[], id: string): { ids: string[]; byKind: Partial<Record<NodeKind, number>> } {
-  const kinds = new Map(nodes.map((n) => [n.id, n.kind]));
-  const ids = [...walk(view.adjacency, id, 'up', null).keys()];
-  const byKind: Partial<Record<NodeKind, number>> = {};
-  for (const u of ids) {
-    const k = kinds.get(u);
-    if (k) byKind[k] = (byKind[k] ?? 0) + 1;
-  }
-  return { ids, byKind };
 }
 
 /** Drawn element → overlay class ('ov-dim' for the rest is applied by the view). */

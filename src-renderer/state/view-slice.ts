@@ -3,6 +3,7 @@ import type { GraphDto, NodeKind } from '../../shared/dto';
 import type { Direction } from '../graph/layout/layered';
 import { ancestry } from '../graph/model/groups';
 import type { Depth } from '../graph/model/highlight';
+import { mergeForCompare } from './compare-slice';
 import { buildViewGraph, DEFAULT_BUDGET, type FocusState, type GroupState, type ViewGraph } from '../graph/model/view-graph';
 
 /** How the graph is looked at: selection, focus, depth, open groups, direction. */
@@ -54,6 +55,7 @@ export interface ViewSlice {
 
 interface ViewDeps {
   graph: GraphDto | null;
+  compare: { readonly base: GraphDto | null } | null;
   hiddenKinds: readonly NodeKind[];
   /** Loads details for the selection. */
   inspect(): Promise<void>;
@@ -68,7 +70,9 @@ export function createViewSlice(set: StoreApi<Host>['setState'], get: StoreApi<H
     const s = { ...get(), ...patch };
     if (!s.graph) return set(patch);
     const inFocus = s.focus !== null;
-    const view = buildViewGraph(s.graph, { hiddenKinds: s.hiddenKinds, focus: s.focus, groups: inFocus ? s.focusGroups : s.groups, budget });
+    // Comparing snapshots: what A had and B lost is drawn too, as ghosts.
+    const graph = s.compare ? mergeForCompare(s.graph, s.compare.base) : s.graph;
+    const view = buildViewGraph(graph, { hiddenKinds: s.hiddenKinds, focus: s.focus, groups: inFocus ? s.focusGroups : s.groups, budget });
     set({ ...patch, view, ...(inFocus ? { focusGroups: view.groups } : { groups: view.groups }) });
     globalThis.performance?.mark?.('retrace:view-built');
   };

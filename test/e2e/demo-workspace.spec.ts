@@ -63,7 +63,9 @@ test('a stage shows its verdict and footprint, its impact lights up downstream, 
   const repro = page.getByTestId('repro');
   await repro.waitFor();
   assert.match(await repro.innerText(), /Code/);
-  assert.match(await page.getByTestId('footprint').innerText(), /\d+\s*Read/);
+  // The newest train run read its training set and two code files (files and artifacts alike).
+  assert.equal(await page.getByTestId('fp-files-INPUT').innerText(), '3');
+  assert.equal(await page.getByTestId('fp-artifacts-INPUT').innerText(), '3');
 
   // The first train run predates a code change and a new package: both warnings show.
   const runs = page.getByTestId('runs').locator('.run-row');
@@ -106,10 +108,15 @@ test('a feature table shows its commits, rows at a version and what that commit 
   await history.waitFor();
   assert.match(await history.innerText(), /MERGE/);
   assert.match(await history.innerText(), /CREATE TABLE/);
-  await page.getByTestId('table-preview').locator('select').selectOption('1');
-  await page.getByTestId('table-preview').locator('table.rows tbody tr').first().waitFor();
-  assert.match(await page.getByTestId('table-preview').innerText(), /v1 changed \d+ inserted, \d+ updated, 0 deleted rows/);
-  assert.match(await page.getByTestId('table-preview').innerText(), /customer_id/);
+  assert.match(await page.getByTestId('table-title').innerText(), /^Delta table · version \d+ · [\d,]+ rows · \d+ commits$/);
+  // What version 1 changed: an upsert adds and updates rows, deletes none.
+  await page.getByTestId('commit-diff-1').click();
+  await page.getByTestId('diff-counts').waitFor();
+  assert.match(await page.getByTestId('diff-counts').innerText(), /^\+\d+ added · −0 removed · ~\d+ changed/);
+  await page.getByTestId('table-tab-rows').click();
+  await page.getByTestId('rows-version').selectOption('1');
+  await page.getByTestId('row-grid').locator('tbody tr td').nth(1).waitFor();
+  assert.match(await page.getByTestId('row-grid').innerText(), /customer_id/);
   await page.screenshot({ path: path.join(shots, 'demo-feature-table.png') });
   await page.close();
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDb } from '../../db/open-db';
+import { listCatalog } from '../../lineage/read-models/catalog-rows';
 import { LineageEngine } from '../../lineage/read-models/lineage-engine';
 import { search } from '../../lineage/read-models/search';
 import { synthLineage } from '../../lineage/synthetic/synth-lineage';
@@ -92,6 +93,24 @@ const lineageBench: BenchCase = {
     t = nowMs();
     const last = engine.graphAt(undefined);
     add('snapshot graph build (newest, job granularity)', nowMs() - t, 'ms', undefined, `${last.nodes.length} nodes, ${last.edges.length} edges`);
+
+    // The catalogue (issue 13): one page of 100 rows of every run / every artifact, sorted and
+    // filtered on the server. The first call builds the columns; sorting by a new column ranks it once.
+    t = nowMs();
+    const firstRuns = listCatalog(engine, { what: 'runs', limit: 100 });
+    add('catalogue: first page of runs (builds the columns)', nowMs() - t, 'ms', undefined, `${firstRuns.total} runs`);
+    t = nowMs();
+    const firstArts = listCatalog(engine, { what: 'artifacts', limit: 100 });
+    add('catalogue: first page of artifacts (builds the columns)', nowMs() - t, 'ms', undefined, `${firstArts.total} artifacts`);
+    const runSorts = ['startedAt', 'job', 'user', 'durationMs', 'state'] as const;
+    for (const sort of runSorts) listCatalog(engine, { what: 'runs', sort, limit: 1 }); // rank each column once
+    const pages = time(samples, () => listCatalog(engine, { what: 'runs', sort: runSorts[Math.floor(rnd() * runSorts.length)]!, desc: rnd() < 0.5,
+      offset: Math.floor(rnd() * (firstRuns.total - 100)), limit: 100 }));
+    add('catalogue: a page of 100 runs (scrolling, any sort) p95', percentile(pages, 95), 'ms', { max: 50, text: '≤ 50 ms' }, `p50 ${round(percentile(pages, 50))} ms over ${firstRuns.total} runs`);
+    const filters = time(Math.min(100, samples), () => listCatalog(engine, { what: 'runs', filter: `user${Math.floor(rnd() * 40)}${Math.floor(rnd() * 10)}`, limit: 100 }));
+    add('catalogue: a new filter over all runs (first page) p95', percentile(filters, 95), 'ms', { max: 100, text: '≤ 100 ms' });
+    const artPages = time(samples, () => listCatalog(engine, { what: 'artifacts', sort: rnd() < 0.5 ? 'artifact' : 'lastWrite', offset: Math.floor(rnd() * Math.max(1, firstArts.total - 100)), limit: 100 }));
+    add('catalogue: a page of 100 artifacts (scrolling) p95', percentile(artPages, 95), 'ms', { max: 50, text: '≤ 50 ms' }, `over ${firstArts.total} artifacts`);
 
     const queries = Array.from({ length: samples }, () => {
       const k = rnd();

@@ -77,11 +77,21 @@ test('CLI --json shapes of DESIGN §8 on a hand-worked fixture', async () => {
     assert.deepEqual(JSON.parse(await cli(['impact', RUN(1), ...w, '--depth', '1', '--json'])).runs, [RUN(2), RUN(4)]);
     assert.deepEqual(JSON.parse(await cli(['impact', 'data/feat.parquet', ...w, '--json'])).runs, [RUN(3)]);
     assert.deepEqual(JSON.parse(await cli(['impact', RUN(1), ...w, '--snapshot', '2', '--json'])).runs, [RUN(2)]);
-    const csv = await cli(['impact', 'data/feat.parquet', ...w, '--csv']);
+    const csv = await cli(['impact', 'data/feat.parquet', ...w, '--format', 'csv']);
     assert.deepEqual(csv.split('\r\n'), [
-      'type,id,kind,depth,INPUT,OUTPUT_MODIFIED,OUTPUT_ADDED,OUTPUT_REMOVED,OUTPUT_TMP',
-      'artifact,data/feat.parquet,dataset,,1,0,0,0,0', 'artifact,models/m.pt,model,,0,0,1,0,0', `run,${RUN(3)},ns/train,1,,,,,`, '',
+      'record,direction,name,node_id,kind,classes,job,depth,state',
+      'artifact,downstream,data/feat.parquet,artifact:file/data/feat.parquet,dataset,INPUT,,,',
+      'artifact,downstream,models/m.pt,artifact:file/models/m.pt,model,OUTPUT_ADDED,,,',
+      `run,downstream,${RUN(3)},run:${RUN(3)},run,,ns/train,1,COMPLETE`, '',
     ]);
+    assert.equal(await cli(['impact', 'data/feat.parquet', ...w, '--csv']), csv, '--csv is --format csv');
+    // Upstream of train #1: features #1 produced the feat it read (depth 1), ingest #1 the raw features read (depth 2).
+    const up = JSON.parse(await cli(['impact', RUN(3), ...w, '--direction', 'upstream', '--json']));
+    assert.deepEqual([up.direction, up.runs, up.runDetails.map((r: { depth: number }) => r.depth)], ['upstream', [RUN(2), RUN(1)], [1, 2]]);
+    assert.deepEqual(up.classes, { INPUT: ['data/raw.csv'], OUTPUT_MODIFIED: [], OUTPUT_ADDED: ['data/feat.parquet', 'data/raw.csv'], OUTPUT_REMOVED: [], OUTPUT_TMP: ['tmp/s'] });
+    const both = JSON.parse(await cli(['impact', RUN(2), ...w, '--direction', 'both', '--json']));
+    assert.deepEqual([both.downstream.runs, both.upstream.runs], [[RUN(3)], [RUN(1)]]);
+    await assert.rejects(cli(['impact', RUN(2), ...w, '--format', 'xml']), { message: '--format takes csv, not "xml".' });
 
     // "feat" names data/feat.parquet exactly (file name without extension), so it leads; the
     // features job follows as a prefix match.

@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { GraphDto } from '../../../shared/dto';
+import { NODE_KINDS, type GraphDto, type NodeKind } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import { openWorkspaceEngine } from '../../api/workspace-engine';
 import { openDb } from '../../db/open-db';
-import { FOOTPRINT_CLASSES, type FootprintClasses } from '../../../shared/lineage-dto';
+import { FOOTPRINT_CLASSES, type FootprintClasses, type ImpactDirection, type ImpactDto } from '../../../shared/lineage-dto';
 import { LineageEngine } from '../../lineage/read-models/lineage-engine';
 import { exportOpenLineage, exportProvJson } from '../../lineage/read-models/export';
 import { footprintTree } from '../../lineage/index-engine/footprint';
-import { impactCsv } from '../../lineage/read-models/csv';
-import { latestPipelineUsing, mostUsed, whoRan } from '../../lineage/read-models/insights';
+import { impactCsv } from '../../../shared/impact-csv';
+import { latestPipelineUsing, mostUsed, type MostUsedOptions, whoRan } from '../../lineage/read-models/insights';
 import { search } from '../../lineage/read-models/search';
 import type { FootprintTreeNode } from '../../../shared/lineage-dto';
 import { workspacePaths } from '../../workspace/workspace-paths';
@@ -106,26 +106,26 @@ export function registerLineageCommands(program: Command): void {
 
   program
     .command('impact')
-    .description('everything downstream of a run or an artifact version (version-aware)')
+    .description('everything downstream of a run or an artifact version (version-aware), or upstream of it')
     .argument('<run-or-artifact>', 'a run id (or unique prefix), a workspace-relative path or namespace/name, optionally @VERSION')
     .option('-w, --workspace <dir>', WS_HELP)
-    .option('--depth <n>', 'follow at most N runs downstream')
+    .option('--depth <n>', 'follow at most N runs downstream (or upstream)')
     .option('--snapshot <k>', 'as of snapshot K')
-    .option('--csv', 'print CSV (artifacts with their classes, then impacted runs)')
-    .option('--json', 'print one JSON document')
+    .option('--direction <d>', 'downstream (default), upstream, or both', 'downstream')
+    .option('--format <format>', 'csv: artifacts with their classes, then runs with job, depth and state (the app exports the same file)')
+    .option('--csv', 'the same as --format csv')
+    .option('--json', 'print one JSON document ({downstream, upstream} with --direction both)')
     .addHelpText('after', DB_NOTE)
-    .action((arg: string, o: WsOpts & { depth?: string; snapshot?: string; csv?: boolean }) => {
+    .action((arg: string, o: WsOpts & { depth?: string; snapshot?: string; direction: string; format?: string; csv?: boolean }) => {
       const depth = o.depth === undefined ? undefined : parseIntArg(o.depth, '--depth');
       const snapshot = o.snapshot === undefined ? undefined : parseIntArg(o.snapshot, '--snapshot');
-      const dto = withEngine(o, (engine) => engine.impactOf(localPath(arg), { ...(depth !== undefined ? { depth } : {}), ...(snapshot !== undefined ? { snapshot } : {}) }));
-      if (o.json) printJson(dto);
-      else if (o.csv) process.stdout.write(impactCsv(dto));
-      else {
-        const kinds = Object.entries(dto.byKind).map(([k, n]) => `${n} ${k}`).join(', ');
-        process.stdout.write(`Impact of ${dto.of}: ${dto.runs.length} runs, ${dto.counts.ALL} artifacts${kinds ? ` (${kinds})` : ''}.\n`
-          + dto.runDetails.map((r) => `  run ${r.run}  depth ${r.depth}  ${r.job ?? ''}  ${r.state}`).join('\n') + (dto.runs.length ? '\n' : '')
-          + formatClasses(dto.classes));
-      }
+      if (o.format !== undefined && o.format !== 'csv') throw new AppError('INVALID_ARGUMENT', `--format takes csv, not "${o.format}".`);
+      if (!['downstream', 'upstream', 'both'].includes(o.direction)) throw new AppError('INVALID_ARGUMENT', `--direction takes downstream, upstream or both, not "${o.direction}".`);
+      const directions: ImpactDirection[] = o.direction === 'both' ? ['downstream', 'upstream'] : [o.direction as ImpactDirection];
+      const dtos = withEngine(o, (engine) => directions.map((direction) => engine.impactOf(localPath(arg), { direction, ...(depth !== undefined ? { depth } : {}), ...(snapshot !== undefined ? { snapshot } : {}) })));
+      if (o.json) printJson(dtos.length === 2 ? { downstream: dtos[0], upstream: dtos[1] } : dtos[0]);
+      else if (o.csv || o.format === 'csv') process.stdout.write(impactCsv(...dtos));
+      else process.stdout.write(dtos.map(formatImpact).join(''));
     });
 
   program
@@ -149,27 +149,32 @@ export function registerLineageCommands(program: Command): void {
     .argument('<question>', 'most-used, latest-pipeline-using or who-ran')
     .argument('[subject]', 'the DATASET (latest-pipeline-using) or PIPELINE (who-ran)')
     .option('-w, --workspace <dir>', WS_HELP)
+    .option('--snapshot <k>', 'answer as of snapshot K')
     .option('--limit <n>', 'most-used: how many', '10')
+    .option('--kind <kind>', 'most-used: rank only this artifact kind (default: datasets, feature groups, training datasets, files)')
+    .option('--since <time>', 'most-used: count only runs that started at or after this time (ISO-8601 or epoch ms)')
+    .option('--until <time>', 'most-used: count only runs that started at or before this time')
     .option('--json', 'print one JSON document')
     .addHelpText('after', DB_NOTE)
-    .action((question: string, subject: string | undefined, o: WsOpts & { limit: string }) => {
+    .action((question: string, subject: string | undefined, o: WsOpts & InsightFlags) => {
       const need = (what: string) => {
         if (!subject) throw new AppError('INVALID_ARGUMENT', `insights ${question} needs a ${what}.`);
         return subject;
       };
+      const snapshot = o.snapshot === undefined ? undefined : parseIntArg(o.snapshot, '--snapshot');
       if (question === 'most-used') {
-        const limit = parseIntArg(o.limit, '--limit');
-        const rows = withEngine(o, (engine) => mostUsed(engine, { limit }));
+        const req = mostUsedFlags(o);
+        const rows = withEngine(o, (engine) => mostUsed(engine, { ...req, snapshot }));
         if (o.json) printJson(rows);
         else process.stdout.write(rows.map((r) => `${String(r.readers).padStart(6)}  ${r.artifact}`).join('\n') + (rows.length ? '\n' : 'No artifact has been read yet.\n'));
       } else if (question === 'latest-pipeline-using') {
         const dataset = need('DATASET');
-        const r = withEngine(o, (engine) => latestPipelineUsing(engine, localPath(dataset)));
+        const r = withEngine(o, (engine) => latestPipelineUsing(engine, localPath(dataset), { snapshot }));
         if (o.json) printJson(r);
         else process.stdout.write(`${r.pipeline} (run ${r.run}) used ${dataset} at ${r.at}, in run ${r.consumerRun}.\n`);
       } else if (question === 'who-ran') {
         const pipeline = need('PIPELINE');
-        const rows = withEngine(o, (engine) => whoRan(engine, pipeline));
+        const rows = withEngine(o, (engine) => whoRan(engine, pipeline, { snapshot }));
         if (o.json) printJson(rows);
         else process.stdout.write(rows.length ? rows.map((r) => `${r.at}  ${r.user ?? '(unknown user)'}  run ${r.run}${r.code ? `  code ${r.code}` : ''}`).join('\n') + '\n' : `Nobody has run the latest version of ${pipeline} successfully.\n`);
       } else {
@@ -193,6 +198,21 @@ export function registerLineageCommands(program: Command): void {
     });
 }
 
+interface InsightFlags { snapshot?: string; limit: string; kind?: string; since?: string; until?: string }
+
+/** `most-used` flags as the options `mostUsed` takes (the API validates the same ones in api-schema.ts). */
+function mostUsedFlags(o: InsightFlags): MostUsedOptions {
+  if (o.kind !== undefined && !(NODE_KINDS as readonly string[]).includes(o.kind)) {
+    throw new AppError('INVALID_ARGUMENT', `--kind takes one of ${NODE_KINDS.join(', ')}, not "${o.kind}".`);
+  }
+  return {
+    limit: parseIntArg(o.limit, '--limit'),
+    ...(o.kind !== undefined ? { kinds: [o.kind as NodeKind] } : {}),
+    ...(o.since !== undefined ? { since: parseTimeArg(o.since, '--since') } : {}),
+    ...(o.until !== undefined ? { until: parseTimeArg(o.until, '--until') } : {}),
+  };
+}
+
 /** A path that exists relative to the current folder is meant from here, not from the workspace root. */
 function localPath(arg: string): string {
   const abs = path.resolve(arg);
@@ -204,6 +224,13 @@ function formatGraph(g: GraphDto): string {
   const head = `${g.nodes.length} nodes, ${g.edges.length} edges${g.snapshot !== null ? ` at snapshot ${g.snapshot}` : ''}.\n`;
   const stale = g.nodes.filter((n) => n.stale).map((n) => `  stale: ${n.label}`);
   return head + g.edges.map((e) => `  ${label.get(e.source)} -${e.kind}-> ${label.get(e.target)}`).join('\n') + (g.edges.length ? '\n' : '') + (stale.length ? stale.join('\n') + '\n' : '');
+}
+
+function formatImpact(dto: ImpactDto): string {
+  const kinds = Object.entries(dto.byKind).map(([k, n]) => `${n} ${k}`).join(', ');
+  return `${dto.direction === 'upstream' ? 'Upstream' : 'Impact'} of ${dto.of}: ${dto.runs.length} runs, ${dto.counts.ALL} artifacts${kinds ? ` (${kinds})` : ''}.\n`
+    + dto.runDetails.map((r) => `  run ${r.run}  depth ${r.depth}  ${r.job ?? ''}  ${r.state}`).join('\n') + (dto.runs.length ? '\n' : '')
+    + formatClasses(dto.classes);
 }
 
 function formatClasses(c: FootprintClasses): string {

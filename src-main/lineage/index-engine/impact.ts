@@ -142,23 +142,92 @@ export class ImpactComputer {
           continue;
         }
         scratch.compute(ix, r, limit);
-        for (const f of scratch.files) {
-          const c = scratch.fileCls[f]!;
-          if (c === 0) continue;
-          if (fileBits[f] === 0) files.push(f);
-          fileBits[f]! |= c;
-        }
-        for (const a of scratch.arts) {
-          const c = scratch.artCls[a]!;
-          if (c === 0) continue;
-          if (artBits[a] === 0) arts.push(a);
-          artBits[a]! |= c;
-        }
+        this.unionScratch(files, fileBits, arts, artBits);
         pushOutputs(r);
         scratch.reset();
       }
     }
     return { runs, depths, files, fileBits, arts, artBits, maxDepthReached };
+  }
+
+  /**
+   * The upstream side, symmetric to `compute`: every run that produced a version the start
+   * read (from a run: the versions it read; from versions: their producers), then what those
+   * runs read, transitively, with the union of their footprints. By version: a run counts only
+   * for the exact version it produced, and only when that version was written before it was
+   * read. A run reading back its own output is not its own ancestor.
+   */
+  computeUpstream(start: ImpactStart, depth: number | null, limit: number): ImpactRaw {
+    const ix = this.ix;
+    this.fit();
+    const visited = this.visited;
+    const epoch = ++this.epoch;
+    const scratch = this.scratch;
+    const fileBits = (this.fileBits = new Uint8Array(this.fileBits.length));
+    const artBits = (this.artBits = new Uint8Array(this.artBits.length));
+    const files: number[] = [];
+    const arts: number[] = [];
+    const runs: number[] = [];
+    const depths: number[] = [];
+    const next = ix.accNextInRun.data, accOp = ix.accOp.data, accVer = ix.accVer.data, accSeq = ix.accSeq.data;
+    const producer = ix.verProducer.data, verSeq = ix.verSeq.data, runHead = ix.runHead.data;
+    /** Producers in force at `limit` of the versions run `r` read, not yet visited. */
+    const producersReadBy = (r: number, into: number[]) => {
+      for (let x = runHead[r] ?? 0; x !== 0 && x <= limit; x = next[x]!) {
+        if (accOp[x] !== OP.READ) continue;
+        const v = accVer[x]!;
+        const p = producer[v]!;
+        if (p === 0 || p === r || visited[p] === epoch || (runHead[p] ?? 0) === 0 || runHead[p]! > limit || verSeq[v]! > accSeq[x]!) continue;
+        visited[p] = epoch;
+        into.push(p);
+      }
+    };
+    let frontier: number[] = [];
+    if (start.run !== undefined) {
+      visited[start.run] = epoch;
+      producersReadBy(start.run, frontier);
+    }
+    for (const v of start.versions ?? []) {
+      const p = producer[v] ?? 0;
+      if (p !== 0 && visited[p] !== epoch && (runHead[p] ?? 0) !== 0 && runHead[p]! <= limit) {
+        visited[p] = epoch;
+        frontier.push(p);
+      }
+    }
+    let level = 0;
+    let maxDepthReached = 0;
+    while (frontier.length > 0 && (depth === null || level < depth)) {
+      level++;
+      maxDepthReached = level;
+      const nextLevel: number[] = [];
+      for (const r of frontier) {
+        runs.push(r);
+        depths.push(level);
+        scratch.compute(ix, r, limit);
+        this.unionScratch(files, fileBits, arts, artBits);
+        scratch.reset();
+        producersReadBy(r, nextLevel);
+      }
+      frontier = nextLevel;
+    }
+    return { runs, depths, files, fileBits, arts, artBits, maxDepthReached };
+  }
+
+  /** Adds the footprint in the scratch to the unions. */
+  private unionScratch(files: number[], fileBits: Uint8Array, arts: number[], artBits: Uint8Array): void {
+    const scratch = this.scratch;
+    for (const f of scratch.files) {
+      const c = scratch.fileCls[f]!;
+      if (c === 0) continue;
+      if (fileBits[f] === 0) files.push(f);
+      fileBits[f]! |= c;
+    }
+    for (const a of scratch.arts) {
+      const c = scratch.artCls[a]!;
+      if (c === 0) continue;
+      if (artBits[a] === 0) arts.push(a);
+      artBits[a]! |= c;
+    }
   }
 
   private fit(): void {

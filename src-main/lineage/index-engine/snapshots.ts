@@ -18,6 +18,18 @@ export interface TableCommitSnapshot {
   readonly label: string;
   /** The provenance event seq the commit happened after (0 = before any event). */
   readonly eventSeq: number;
+  /** Which table and commit, with its row counts (what a snapshot compare lists). */
+  readonly table?: TableCommitFacts;
+}
+
+export interface TableCommitFacts {
+  /** The table's artifact id. */
+  readonly artifactId: number;
+  readonly version: number;
+  readonly operation: string;
+  readonly rowsInserted: number;
+  readonly rowsUpdated: number;
+  readonly rowsDeleted: number;
 }
 
 export interface SnapshotEntry extends SnapshotDto {
@@ -25,6 +37,8 @@ export interface SnapshotEntry extends SnapshotDto {
   readonly atMs: number;
   /** The ending run (kind run). */
   readonly runId?: number;
+  /** The table commit (kind commit), when its source named it. */
+  readonly table?: TableCommitFacts;
 }
 
 export function buildSnapshots(ix: LineageIndex, cat: Catalog, commits: readonly TableCommitSnapshot[]): SnapshotEntry[] {
@@ -40,7 +54,7 @@ export function buildSnapshots(ix: LineageIndex, cat: Catalog, commits: readonly
     raw.push({ eventSeq: ix.endEventSeq.data[e]!, atMs, at: new Date(atMs).toISOString(), kind: 'run', runId: r,
       label: state === 'COMPLETE' ? name : `${name} (${state})` });
   }
-  for (const c of commits) raw.push({ eventSeq: c.eventSeq, atMs: c.at, at: new Date(c.at).toISOString(), kind: 'commit', label: c.label });
+  for (const c of commits) raw.push({ eventSeq: c.eventSeq, atMs: c.at, at: new Date(c.at).toISOString(), kind: 'commit', label: c.label, ...(c.table ? { table: c.table } : {}) });
   // Stable: run endings keep their order; a commit after the same event comes after the ending.
   raw.sort((a, b) => a.eventSeq - b.eventSeq || (a.kind === b.kind ? 0 : a.kind === 'run' ? -1 : 1));
   return raw.map((s, i) => ({ ...s, seq: i + 1 }));

@@ -7,7 +7,8 @@
 import type { GraphDto, GraphEdgeDto, GraphNodeDto, RunState } from '../../../shared/dto';
 import { type Catalog, shortRunId, shortVersion } from '../index-engine/catalog';
 import { OP, RUN_STATE_NAMES } from '../index-engine/columns';
-import { ALIVE, DELETED, type HistoryState } from '../index-engine/history';
+import { artifactNodes } from '../index-engine/artifact-nodes';
+import { ALIVE, type HistoryState } from '../index-engine/history';
 import type { LineageIndex } from '../index-engine/lineage-index';
 import { runOrdinals } from '../index-engine/snapshots';
 import type { Granularity } from '../../../shared/lineage-dto';
@@ -23,25 +24,12 @@ export function buildGraph(ix: LineageIndex, cat: Catalog, h: HistoryState, snap
 
   // Rolled-up artifacts: alive when the folder (or file) itself is, or any file below it is.
   const rollup = ix.artRollup.data;
-  const n = ix.meta.lastArtifactId + 1;
-  const nodeAlive = new Uint8Array(n);
-  const repVer = new Int32Array(n);
-  const repSeq = new Int32Array(n);
-  const stale = new Uint8Array(n);
-  for (const a of h.seen) {
-    const key = rollup[a] || a;
-    if (h.state[a] === ALIVE) nodeAlive[key] = 1;
-    if (h.curVer[a] && h.curSeq[a]! >= repSeq[key]!) {
-      repSeq[key] = h.curSeq[a]!;
-      repVer[key] = h.curVer[a]!;
-    }
-  }
+  const { alive: nodeAlive, repVer } = artifactNodes(ix, h);
+  const stale = new Uint8Array(nodeAlive.length);
   cat.prefetchVersions(h.seen.map((a) => repVer[rollup[a] || a]!));
   for (const a of h.seen) {
     const key = rollup[a] || a;
     if (h.state[a] === ALIVE && h.curVer[a] && h.isStaleVersion(h.curVer[a]!)) stale[key] = 1;
-    // An explicit delete of the folder itself removes it (files written in it later revive it, see HistoryState).
-    if (!rollup[a] && h.state[a] === DELETED) nodeAlive[a] = 0;
   }
 
   const runState = (r: number): RunState => {

@@ -26,8 +26,11 @@ test('insights: most used datasets, latest pipeline using a dataset, who ran the
     assert.deepEqual(mostUsed(ws.engine).map((m) => [m.artifact, m.readers]), [['data/a.csv', 3], ['data/c.csv', 2], ['data/b.csv', 1]]);
     assert.deepEqual(mostUsed(ws.engine, { limit: 1 }).map((m) => m.artifact), ['data/a.csv']);
     assert.deepEqual(mostUsed(ws.engine, { snapshot: 2 }).map((m) => [m.artifact, m.readers]), [['data/a.csv', 1], ['data/c.csv', 1]]);
-    assert.deepEqual(latestPipelineUsing(ws.engine, 'data/a.csv'), { pipeline: 'ns/nightly', run: NIGHTLY, consumerRun: RUN(4), at: minute(7) });
-    assert.deepEqual(latestPipelineUsing(ws.engine, 'data/b.csv'), { pipeline: 'ns/weekly', run: WEEKLY, consumerRun: RUN(5), at: minute(9) });
+    assert.deepEqual(latestPipelineUsing(ws.engine, 'data/a.csv'),
+      { pipeline: 'ns/nightly', pipelineId: 'job:ns/nightly', run: NIGHTLY, consumerRun: RUN(4), consumerJob: 'ns/train', at: minute(7) });
+    // The weekly pipeline run was never ingested: only its parent facet names it, so it has no graph node.
+    assert.deepEqual(latestPipelineUsing(ws.engine, 'data/b.csv'),
+      { pipeline: 'ns/weekly', pipelineId: null, run: WEEKLY, consumerRun: RUN(5), consumerJob: 'ns/train', at: minute(9) });
     assert.throws(() => latestPipelineUsing(ws.engine, 'm.pt'), { code: 'NOT_FOUND', message: 'No run has read m.pt yet.' });
     assert.deepEqual(whoRan(ws.engine, 'train'), [
       { user: 'alice', run: RUN(5), at: minute(9), code: 'v2' },
@@ -35,6 +38,50 @@ test('insights: most used datasets, latest pipeline using a dataset, who ran the
     ]);
     assert.deepEqual(whoRan(ws.engine, 'ns/prep').map((w) => w.user), ['alice']);
     assert.throws(() => whoRan(ws.engine, 'deploy'), { code: 'NOT_FOUND' });
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('insights as of a snapshot, over a time window, by kind', () => {
+  const ws = lineageWorkspace(STAGES.flatMap(stageLines));
+  try {
+    // Snapshots are the five run endings (RUN(1)…RUN(5)); the nightly run never ended.
+    // Window: runs that started in [10:03, 10:07] are RUN(3) (10:04) and RUN(4) (10:06).
+    assert.deepEqual(mostUsed(ws.engine, { since: Date.parse(minute(3)), until: Date.parse(minute(7)) }).map((m) => [m.artifact, m.readers]),
+      [['data/a.csv', 2], ['data/c.csv', 1]]);
+    // From 10:05 on: RUN(4) read a and c, RUN(5) read b; ties keep creation order.
+    assert.deepEqual(mostUsed(ws.engine, { since: Date.parse(minute(5)) }).map((m) => [m.artifact, m.readers]),
+      [['data/a.csv', 1], ['data/b.csv', 1], ['data/c.csv', 1]]);
+    assert.deepEqual(mostUsed(ws.engine, { until: Date.parse(minute(1)) }), [], 'only prep and nightly started by 10:01, and they read nothing');
+    assert.throws(() => mostUsed(ws.engine, { since: 2, until: 1 }), { code: 'INVALID_ARGUMENT' });
+    // As of snapshot 2 (RUN(2) ended): RUN(2) is the latest reader of a.csv.
+    assert.deepEqual(latestPipelineUsing(ws.engine, 'data/a.csv', { snapshot: 2 }),
+      { pipeline: 'ns/nightly', pipelineId: 'job:ns/nightly', run: NIGHTLY, consumerRun: RUN(2), consumerJob: 'ns/train', at: minute(3) });
+    assert.throws(() => latestPipelineUsing(ws.engine, 'data/b.csv', { snapshot: 4 }), { code: 'NOT_FOUND', message: 'No run has read data/b.csv by snapshot 4.' });
+    // As of snapshot 2 only RUN(2) (code v1) had run train: it is the latest version then.
+    assert.deepEqual(whoRan(ws.engine, 'train', { snapshot: 2 }), [{ user: 'alice', run: RUN(2), at: minute(3), code: 'v1' }]);
+    assert.deepEqual(whoRan(ws.engine, 'train', { snapshot: 3 }), [{ user: 'bob', run: RUN(3), at: minute(5), code: 'v2' }]);
+    assert.throws(() => whoRan(ws.engine, 'train', { snapshot: 9 }), { code: 'NOT_FOUND' });
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('a reading run that has not ended is dated by its start; kinds other than datasets on request', () => {
+  const ws = lineageWorkspace([
+    { run: RUN(11), job: 'prep', at: 0, ops: [C('data/x.csv'), C('models/m.pt')] },
+    { run: RUN(12), job: 'eval', at: 2, ops: [R('models/m.pt'), R('data/x.csv')] },
+    // Still running: its input is on the START event.
+    { run: RUN(13), job: 'serve', at: 4, state: null, inputs: ['models/m.pt'] },
+  ].flatMap(stageLines));
+  try {
+    assert.deepEqual(mostUsed(ws.engine).map((m) => [m.artifact, m.kind, m.readers]), [['data/x.csv', 'dataset', 1]]);
+    assert.deepEqual(mostUsed(ws.engine, { kinds: ['model'] }).map((m) => [m.artifact, m.kind, m.readers]), [['models/m.pt', 'model', 2]]);
+    assert.deepEqual(mostUsed(ws.engine, { kinds: ['model'], snapshot: 1 }), []);
+    assert.deepEqual(latestPipelineUsing(ws.engine, 'models/m.pt'),
+      { pipeline: 'ns/serve', pipelineId: 'job:ns/serve', run: RUN(13), consumerRun: RUN(13), consumerJob: 'ns/serve', at: minute(4) });
+    assert.deepEqual(latestPipelineUsing(ws.engine, 'models/m.pt', { snapshot: 2 }).consumerRun, RUN(12));
   } finally {
     ws.dispose();
   }

@@ -17,7 +17,7 @@ import { ImpactComputer, type ImpactRaw } from '../index-engine/impact';
 import { LineageIndex } from '../index-engine/lineage-index';
 import type { LineageReader } from './lineage-reader';
 import { type SnapshotEntry, type TableCommitSnapshot, buildSnapshots, eventSeqOf, snapshotAsOf, toDto } from '../index-engine/snapshots';
-import type { FootprintDto, FootprintEntryDto, FootprintTreeNode, GraphDiffDto, GraphOptions, ImpactDto } from '../../../shared/lineage-dto';
+import type { FootprintDto, FootprintEntryDto, FootprintTreeNode, GraphDiffDto, GraphOptions, ImpactDirection, ImpactDto } from '../../../shared/lineage-dto';
 import { diffGraphs } from './diff';
 
 export interface LineageEngineOptions {
@@ -40,6 +40,8 @@ export interface ImpactRequest {
   readonly depth?: number;
   /** Compute as of this snapshot (undefined = everything ingested). */
   readonly snapshot?: number;
+  /** `downstream` (default): what consumed the start's outputs; `upstream`: what produced its inputs. */
+  readonly direction?: ImpactDirection;
 }
 
 export class LineageEngine implements LineageReader {
@@ -49,7 +51,8 @@ export class LineageEngine implements LineageReader {
   private readonly impactComputer: ImpactComputer;
   private readonly scratch = new FootprintScratch(1024);
   private snapshotCache: SnapshotEntry[] | null = null;
-  private historyCache: { key: string; state: HistoryState } | null = null;
+  /** The two most recently replayed states (a snapshot compare and travelling use two at a time). */
+  private historyCache: { key: string; state: HistoryState }[] = [];
   /** The index changed since it was loaded or saved (worth saving again). */
   dirty = false;
   /** How the index was obtained at open: loaded from the file or rebuilt from rows. */
@@ -78,7 +81,7 @@ export class LineageEngine implements LineageReader {
       this.dirty = true;
       this.catalog.invalidateRuns(r.changedRuns);
       this.snapshotCache = null;
-      this.historyCache = null;
+      this.historyCache = [];
     }
   }
 
@@ -93,6 +96,11 @@ export class LineageEngine implements LineageReader {
       try { fs.rmSync(`${this.opts.indexFile}.${process.pid}.tmp`, { force: true }); } catch { /* nothing to clean */ }
       return false;
     }
+  }
+
+  /** The workspace folder the engine resolves paths against, when it was given one. */
+  get workspaceRoot(): string | undefined {
+    return this.opts.workspaceRoot;
   }
 
   /** Forget the cached snapshot list (call when the commits provider has new commits). */
@@ -138,8 +146,9 @@ export class LineageEngine implements LineageReader {
   history(seq: number | undefined): HistoryState {
     const maxSeq = seq === undefined ? null : eventSeqOf(this.snapshots(), seq);
     const key = `${maxSeq}:${this.index.meta.lastAccessId}:${this.index.meta.lastEventSeq}`;
-    if (this.historyCache?.key !== key) this.historyCache = { key, state: new HistoryState(this.index, maxSeq) };
-    return this.historyCache.state;
+    let hit = this.historyCache.find((c) => c.key === key);
+    if (!hit) this.historyCache = [(hit = { key, state: new HistoryState(this.index, maxSeq) }), ...this.historyCache.slice(0, 1)];
+    return hit.state;
   }
 
   /** The last access id in force at snapshot `seq`. */
@@ -219,22 +228,28 @@ export class LineageEngine implements LineageReader {
       const r = this.catalog.resolveRun(req.run);
       this.requireStarted(r, req.snapshot);
       of = this.catalog.run(r).uuid;
-      raw = this.impactComputer.compute({ run: r }, req.depth ?? null, limit);
+      raw = this.computeImpact({ run: r }, req, limit);
     } else if (req.artifact !== undefined) {
       const { label, versions } = this.startVersions(req.artifact, req.version, req.snapshot);
       of = label;
-      raw = this.impactComputer.compute({ versions }, req.depth ?? null, limit);
+      raw = this.computeImpact({ versions }, req, limit);
     } else {
       throw new AppError('INVALID_ARGUMENT', 'Impact needs a run or an artifact to start from.');
     }
     return this.impactDto(of, raw, req);
   }
 
+  private computeImpact(start: { run?: number; versions?: number[] }, req: ImpactRequest, limit: number): ImpactRaw {
+    return req.direction === 'upstream'
+      ? this.impactComputer.computeUpstream(start, req.depth ?? null, limit)
+      : this.impactComputer.compute(start, req.depth ?? null, limit);
+  }
+
   /**
    * Impact starting from a run id or an artifact, whichever the argument names (CLI
    * `impact RUN|ARTIFACT`): an exact run id first, then an artifact, then a run-id prefix.
    */
-  impactOf(arg: string, opts: { depth?: number; snapshot?: number } = {}): ImpactDto {
+  impactOf(arg: string, opts: { depth?: number; snapshot?: number; direction?: ImpactDirection } = {}): ImpactDto {
     this.refresh();
     if (this.catalog.runIdByUuid(arg.trim()) !== undefined) return this.impact({ run: arg.trim(), ...opts });
     try {
@@ -299,10 +314,11 @@ export class LineageEngine implements LineageReader {
     }
     const runDetails = raw.runs.map((r, i) => ({ run: cat.run(r).uuid, job: cat.jobLabelOfRun(r), depth: raw.depths[i]!, state: this.runStateAt(r, req.snapshot) }));
     runDetails.sort((a, b) => a.depth - b.depth || (a.run < b.run ? -1 : a.run > b.run ? 1 : 0));
-    const entries = raw.files.map((f) => ({ artifact: cat.artifact(f).label, kind: cat.artifact(f).kind, classes: classNames(raw.fileBits[f]!) }))
+    const entries = raw.files.map((f) => ({ artifact: cat.artifact(f).label, kind: cat.artifact(f).kind, classes: classNames(raw.fileBits[f]!),
+      node: cat.artifact(this.index.artRollup.data[f] || f).nodeId }))
       .sort((a, b) => (a.artifact < b.artifact ? -1 : a.artifact > b.artifact ? 1 : 0));
     return {
-      of, runs: runDetails.map((d) => d.run), runDetails, artifacts: entries.map((e) => e.artifact), entries,
+      of, direction: req.direction ?? 'downstream', runs: runDetails.map((d) => d.run), runDetails, artifacts: entries.map((e) => e.artifact), entries,
       classes: files.classes, counts: files.counts, artifactClasses: arts.classes, artifactCounts: arts.counts, byKind,
       depth: req.depth ?? null, maxDepthReached: raw.maxDepthReached, snapshot: req.snapshot ?? null,
     };

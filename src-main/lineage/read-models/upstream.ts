@@ -6,7 +6,8 @@ import { AppError } from '../../../shared/errors';
 import type { RunState } from '../../../shared/dto';
 import { OP } from '../index-engine/columns';
 import type { LineageEngine } from './lineage-engine';
-import type { StaleReasonDto, StalenessDto, UpstreamDto, UpstreamInputDto, UpstreamRunDto } from '../../../shared/lineage-dto';
+import type { StalenessDto, UpstreamDto, UpstreamInputDto, UpstreamRunDto } from '../../../shared/lineage-dto';
+import { staleReasonDtos } from './stale-reasons';
 
 export interface UpstreamRequest {
   readonly artifact: string;
@@ -113,30 +114,7 @@ export function stalenessOf(engine: LineageEngine, req: { artifact?: string; sna
     const stale = h.isStaleRun(p);
     if (!stale && only === null) continue;
     const a = cat.artifact(f);
-    const reasons: StaleReasonDto[] = p === 0 ? [] : h.staleReasons(p).map((x) => {
-      const label = x.artifact ? cat.artifact(x.artifact).label : undefined;
-      switch (x.code) {
-        case 'INPUT_NEWER': {
-          const read = cat.version(x.readVersion), cur = cat.version(x.currentVersion);
-          return { code: x.code, artifact: label!, readVersion: read, currentVersion: cur, message: `${label} has a newer version ${cur} (read: ${read}).` };
-        }
-        case 'INPUT_DELETED': {
-          const read = cat.version(x.readVersion);
-          return { code: x.code, artifact: label!, readVersion: read, message: `${label} (read: ${read}) has been deleted.` };
-        }
-        case 'CODE_CHANGED': {
-          const from = cat.code(x.readVersion), to = cat.code(x.currentVersion);
-          const name = (c: typeof from) => c?.gitSha ?? c?.hash.slice(0, 12) ?? '?';
-          return { code: x.code, run: cat.run(x.run).uuid, readVersion: name(from), currentVersion: name(to),
-            message: `The code of ${cat.jobLabelOfRun(x.run) ?? 'the stage'} changed: ${name(from)} → ${name(to)} (run ${cat.run(x.run).uuid}).` };
-        }
-        case 'ENVIRONMENT_CHANGED': {
-          const from = cat.environment(x.readVersion), to = cat.environment(x.currentVersion);
-          return { code: x.code, run: cat.run(x.run).uuid, readVersion: from?.hash.slice(0, 12) ?? '?', currentVersion: to?.hash.slice(0, 12) ?? '?',
-            message: `The environment of ${cat.jobLabelOfRun(x.run) ?? 'the stage'} changed since (run ${cat.run(x.run).uuid}).` };
-        }
-      }
-    });
+    const reasons = p === 0 ? [] : staleReasonDtos(engine, h.staleReasons(p));
     out.push({ artifact: a.label, id: a.nodeId, version: cat.version(v), producedBy: p ? cat.run(p).uuid : null, stale, reasons });
   }
   return out.sort((x, y) => (x.artifact < y.artifact ? -1 : x.artifact > y.artifact ? 1 : 0));

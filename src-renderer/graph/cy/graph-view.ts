@@ -1,11 +1,11 @@
 import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 'cytoscape';
 import type { Disposable } from '../../../shared/disposable';
 import type { Theme } from '../../state/theme';
-import { PALETTES } from '../kind-style';
 import type { Point } from '../layout/layered';
 import type { Viewport } from '../layout/position-memory';
 import type { ViewEdge, ViewNode } from '../model/view-graph';
 import { LABEL_FONT_PX } from '../model/labels';
+import { automationOf, exportImageOf, minimapOf, type AutomationElement, type MinimapData } from './readouts';
 import { CLS, LARGE_VIEW, lineageStylesheet, OVERLAY_CLASSES } from './style';
 
 /** The largest zoom a fit may choose: a tiny graph is not drawn huge. */
@@ -41,27 +41,6 @@ export interface GraphViewHandlers {
   onViewport(vp: Viewport): void;
 }
 
-export interface AutomationElement {
-  readonly id: string;
-  readonly kind: string;
-  readonly group?: string;
-  /** Rendered position (CSS px inside the canvas). */
-  readonly x: number;
-  readonly y: number;
-  /** Model position. */
-  readonly mx: number;
-  readonly my: number;
-  /** Inside the visible part of the canvas. */
-  readonly visible: boolean;
-  readonly classes: string[];
-}
-
-export interface MinimapData {
-  readonly bounds: { x1: number; y1: number; x2: number; y2: number };
-  readonly extent: { x1: number; y1: number; x2: number; y2: number };
-  readonly nodes: readonly { x: number; y: number; w: number; h: number; color: string; state: 'normal' | 'hl' | 'dim' }[];
-}
-
 /** The only owner of the Cytoscape instance. React mounts a div once and calls these. */
 export interface GraphView extends Disposable {
   /**
@@ -89,6 +68,8 @@ export interface GraphView extends Disposable {
   automation(): { zoom: number; pan: Point; labelFontPx: number; elements: AutomationElement[] };
   minimap(): MinimapData;
   onRender(listener: () => void): () => void;
+  /** The view (what is on screen) or the whole drawing, as PNG or standalone SVG. */
+  exportImage(format: 'png' | 'svg', scope: 'view' | 'graph', title: string): Promise<Blob>;
   stats(): { nodes: number; edges: number };
 }
 
@@ -334,45 +315,13 @@ export function createGraphView(container: HTMLElement, h: GraphViewHandlers, in
       const n = cy.getElementById(id);
       return n.empty() ? null : { ...(n as NodeSingular).renderedPosition() };
     },
-    automation() {
-      const w = cy.width();
-      const hgt = cy.height();
-      const elements: AutomationElement[] = cy.nodes().map((n) => {
-        const r = n.renderedPosition();
-        const m = n.position();
-        const group = n.data('group') as string | undefined;
-        return {
-          id: n.id(),
-          kind: n.data('kind') as string,
-          ...(group ? { group } : {}),
-          x: round1(r.x),
-          y: round1(r.y),
-          mx: round1(m.x),
-          my: round1(m.y),
-          visible: r.x >= 0 && r.y >= 0 && r.x <= w && r.y <= hgt,
-          classes: n.classes(),
-        };
-      });
-      return { zoom: cy.zoom(), pan: { ...cy.pan() }, labelFontPx: LABEL_FONT_PX, elements };
-    },
-    minimap() {
-      const bb = boxOf();
-      const ext = cy.extent();
-      const pal = PALETTES[theme];
-      const nodes = cy.nodes().map((n) => {
-        const p = n.position();
-        const kind = n.data('kind') as string;
-        const color = kind in pal.kinds ? pal.kinds[kind as keyof typeof pal.kinds] : pal.mutedText;
-        const cls = n.classes();
-        const state = cls.includes(CLS.dimmed) || cls.includes('ov-dim') ? 'dim' : cls.some((c) => c === CLS.selected || c === CLS.up || c === CLS.down) ? 'hl' : 'normal';
-        return { x: p.x, y: p.y, w: n.data('w') as number, h: n.data('h') as number, color, state } as const;
-      });
-      return { bounds: { x1: bb.x1, y1: bb.y1, x2: bb.x2, y2: bb.y2 }, extent: { x1: ext.x1, y1: ext.y1, x2: ext.x2, y2: ext.y2 }, nodes };
-    },
+    automation: () => automationOf(cy),
+    minimap: () => minimapOf(cy, theme, boxOf()),
     onRender(listener) {
       renderListeners.add(listener);
       return () => renderListeners.delete(listener);
     },
+    exportImage: (format, scope, title) => exportImageOf(cy, { theme, box: boxOf(), format, scope, title }),
     stats: () => ({ nodes: cy.nodes().length, edges: cy.edges().length }),
     dispose() {
       if (vpTimer) clearTimeout(vpTimer);
@@ -383,6 +332,5 @@ export function createGraphView(container: HTMLElement, h: GraphViewHandlers, in
   return view;
 }
 
-const round1 = (v: number) => Math.round(v * 10) / 10;
 
 export { OVERLAY_CLASSES };

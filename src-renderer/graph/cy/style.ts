@@ -121,7 +121,7 @@ export function lineageStylesheet(o: StyleOptions): StylesheetJson {
     { selector: `node.${CLS.down}`, style: { 'border-color': p.downstream, 'border-width': 2.5 } },
     { selector: `edge.${CLS.up}`, style: { 'line-color': p.upstream, 'target-arrow-color': p.upstream, width: 2.4, 'z-index': 5 } },
     { selector: `edge.${CLS.down}`, style: { 'line-color': p.downstream, 'target-arrow-color': p.downstream, width: 2.4, 'z-index': 5 } },
-    { selector: `.${CLS.dimmed}`, style: { opacity: 0.18 } },
+    { selector: `.${CLS.dimmed}`, style: { opacity: 0.18, 'underlay-opacity': 0 } },
     { selector: `node.${CLS.searchHit}`, style: { 'underlay-color': p.accent, 'underlay-opacity': 0.35, 'underlay-padding': 8 } },
     // Snapshot compare: added green, removed as a red ghost, changed amber.
     { selector: `node.${CLS.added}`, style: { 'border-color': p.added, 'border-width': 3, 'underlay-color': p.added, 'underlay-opacity': 0.22, 'underlay-padding': 6 } },
@@ -139,7 +139,7 @@ export function lineageStylesheet(o: StyleOptions): StylesheetJson {
     { selector: 'node.ov-impact-up', style: { 'border-color': p.upstream, 'border-width': 3.5, 'background-color': p.upstream, 'background-opacity': 0.28 } },
     { selector: 'edge.ov-impact-down', style: { 'line-color': p.downstream, 'target-arrow-color': p.downstream, width: 2.4 } },
     { selector: 'edge.ov-impact-up', style: { 'line-color': p.upstream, 'target-arrow-color': p.upstream, width: 2.4 } },
-    { selector: '.ov-dim', style: { opacity: 0.14 } },
+    { selector: '.ov-dim', style: { opacity: 0.14, 'underlay-opacity': 0 } },
   ];
 }
 

@@ -172,6 +172,8 @@ function folderChain(label: string): Segment[] {
 
 function joinLabel(prefix: string, seg: Segment): string {
   if (seg.kind === 'folder') return `${prefix}/${seg.label}`;
+  // A pipeline named like its namespace (`churn-daily` in `churn-daily`) is said once.
+  if (seg.label === prefix) return prefix;
   if (seg.kind === 'prefix' && seg.label.startsWith(prefix)) return seg.label;
   return `${prefix} › ${seg.label}`;
 }
