@@ -62,10 +62,14 @@ export class ContentStore implements Disposable {
     this.index = null;
   }
 
-  /** The 256 shard folders, made once, so storing a file is no mkdir. */
-  private ensureShards(): void {
-    if (fs.existsSync(path.join(this.dir, 'ff'))) return;
-    for (let i = 0; i < 256; i++) fs.mkdirSync(path.join(this.dir, i.toString(16).padStart(2, '0')), { recursive: true });
+  /** Shard folders known to exist in this process: storing a file costs no mkdir after the first in its shard. */
+  private readonly shards = new Set<string>();
+
+  private ensureShard(objectFile: string): void {
+    const dir = path.dirname(objectFile);
+    if (this.shards.has(dir)) return;
+    fs.mkdirSync(dir, { recursive: true });
+    this.shards.add(dir);
   }
 
   /** Where the object for a content hash lives; null when the hash is not a full SHA-256. */
@@ -133,7 +137,6 @@ export class ContentStore implements Disposable {
   async keep(files: readonly KeepFile[]): Promise<KeepReport> {
     const report: KeepReport = { stored: 0, present: 0, hashOnly: 0, changed: 0, bytesStored: 0, evicted: 0 };
     const now = this.clock();
-    this.ensureShards();
     const seen = new Set<string>();
     const stored: ObjectRow[] = [];
     const present: string[] = [];
@@ -154,6 +157,7 @@ export class ContentStore implements Disposable {
         report.present++;
         continue;
       }
+      this.ensureShard(obj);
       const bytes = await copyVerified(f.absPath, f.hash, obj, size, path.join(this.dir, 'tmp'));
       if (bytes === null) {
         report.changed++;
