@@ -17,8 +17,9 @@ export interface RunRefDto {
   readonly run: string;
   readonly job: string | null;
   readonly at: string | null;
-  /** The run's node in the lineage graph (`run:<uuid>`). */
+  /** The run's node in the lineage graph (`run:<uuid>`), and its stage's (`job:<ns>/<name>`, the node the stages view draws). */
   readonly nodeId: string;
+  readonly jobNodeId: string | null;
 }
 
 export interface CodeFileDiffDto {

@@ -50,7 +50,7 @@ export function buildChain(engine: LineageEngine, db: ReadableDb, ref: VersionRe
     const rec = cat.run(id);
     const job = rec.jobId ? cat.job(rec.jobId) : null;
     const at = rec.endedAt ?? rec.startedAt;
-    runs.set(id, { id, io, rec: readRecordedRun(db, id), depth: u.depth, ref: { run: u.run, job: io.jobName, at: at === null ? null : new Date(at).toISOString(), nodeId: `run:${u.run}` } });
+    runs.set(id, { id, io, rec: readRecordedRun(db, id), depth: u.depth, ref: { run: u.run, job: io.jobName, at: at === null ? null : new Date(at).toISOString(), nodeId: `run:${u.run}`, jobNodeId: job?.nodeId ?? null } });
     nodes.add(`run:${u.run}`);
     if (job) nodes.add(job.nodeId);
     for (const e of [...io.reads.values(), ...io.writes.values()]) artifactNode(e.artifactId);

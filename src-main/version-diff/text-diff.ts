@@ -62,11 +62,17 @@ function lineOps(a: readonly string[], b: readonly string[], maxEdits: number): 
     const prevK = k === -d || (k !== d && pv[offset + k - 1]! < pv[offset + k + 1]!) ? k + 1 : k - 1;
     const prevX = pv[offset + prevK]!;
     const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) ops.push({ kind: ' ', line: a[--x]! }), y--;
+    while (x > prevX && y > prevY) {
+      ops.push({ kind: ' ', line: a[--x]! });
+      y--;
+    }
     if (x === prevX) ops.push({ kind: '+', line: b[--y]! });
     else ops.push({ kind: '-', line: a[--x]! });
   }
-  while (x > 0 && y > 0) ops.push({ kind: ' ', line: a[--x]! }), y--;
+  while (x > 0 && y > 0) {
+    ops.push({ kind: ' ', line: a[--x]! });
+    y--;
+  }
   return ops.reverse();
 }
 
