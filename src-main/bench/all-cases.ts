@@ -4,7 +4,8 @@ import capture from './cases/capture';
 import ingest from './cases/ingest';
 import lake from './cases/lake';
 import lineage from './cases/lineage';
+import store from './cases/store';
 import ui from './cases/ui';
 
 /** Every `retrace bench` case, in run order. Capabilities add theirs here. */
-export const BENCH_CASES: readonly BenchCase[] = [apiRoundtrip, ingest, lineage, lake, capture, ui];
+export const BENCH_CASES: readonly BenchCase[] = [apiRoundtrip, ingest, lineage, lake, capture, store, ui];

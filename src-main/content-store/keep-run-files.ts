@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { globToRegExp } from '../capture/ignore-rules';
+import { globToRegExp } from '../provenance/naming';
 import { ContentStore, type KeepFile, type KeepReport } from './content-store';
 import { readStoreConfig } from './store-config';
 
