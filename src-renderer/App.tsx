@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { Catalogue } from './components/catalogue/Catalogue';
 import { CanvasOverlay } from './components/CanvasOverlay';
 import { DetailsPanel } from './components/DetailsPanel';
 import { RejectedPanel } from './components/RejectedPanel';
@@ -16,6 +17,7 @@ export function App() {
   const theme = useApp((s) => s.theme);
   const connectLive = useApp((s) => s.connectLive);
   const panel = useApp((s) => s.panel);
+  const mainView = useApp((s) => s.mainView);
   useGraphKeyboard();
   // The first load starts in main.tsx, before React renders; here only the live updates.
   useEffect(() => connectLive(), [connectLive]);
@@ -31,10 +33,15 @@ export function App() {
     <div className="app" data-testid="app">
       <TopBar />
       <main className="workspace-view">
-        <section className="canvas">
+        <section className="canvas" hidden={mainView !== 'graph'}>
           <LineageGraph />
           <CanvasOverlay />
         </section>
+        {mainView === 'catalogue' && (
+          <section className="catalogue-area">
+            <Catalogue />
+          </section>
+        )}
         {panel === 'rejected' ? <RejectedPanel /> : <DetailsPanel />}
       </main>
       <TimeSlider />

@@ -28,7 +28,7 @@ export function SearchBox() {
     <div className="search" onBlur={() => setTimeout(() => setOpen(false), 150)}>
       <input
         type="search"
-        placeholder="Search datasets, models, runs, users…"
+        placeholder="Search…  (Ctrl K)"
         aria-label="Search"
         value={q}
         onChange={(e) => {

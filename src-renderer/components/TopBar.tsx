@@ -12,6 +12,8 @@ export function TopBar() {
   const ingest = useApp((s) => s.ingest);
   const granularity = useApp((s) => s.granularity);
   const setGranularity = useApp((s) => s.setGranularity);
+  const mainView = useApp((s) => s.mainView);
+  const setMainView = useApp((s) => s.setMainView);
   return (
     <header className="topbar">
       <div className="brand">
@@ -27,7 +29,14 @@ export function TopBar() {
         {status ? status.workspace : '…'}
       </div>
       <SearchBox />
-      <div className="segmented" role="group" aria-label="Show stages or runs">
+      <div className="segmented" role="group" aria-label="Graph or catalogue">
+        {(['graph', 'catalogue'] as const).map((v) => (
+          <button key={v} type="button" aria-pressed={mainView === v} className={mainView === v ? 'on' : ''} onClick={() => setMainView(v)} data-testid={`view-${v}`}>
+            {v === 'graph' ? 'Graph' : 'Catalogue'}
+          </button>
+        ))}
+      </div>
+      <div className="segmented" role="group" aria-label="Show stages or runs" hidden={mainView !== 'graph'}>
         {(['job', 'run'] as const).map((g) => (
           <button key={g} type="button" aria-pressed={granularity === g} className={granularity === g ? 'on' : ''} onClick={() => void setGranularity(g)}>
             {g === 'job' ? 'Stages' : 'Runs'}
@@ -37,8 +46,9 @@ export function TopBar() {
       <div className="topbar-stats" data-testid="counts">
         {status && (
           <>
-            <span><b>{status.counts.runs}</b> {plural(status.counts.runs, 'run')}</span>
-            <span><b>{status.counts.artifacts}</b> {plural(status.counts.artifacts, 'artifact')}</span>
+            <span title={live ? undefined : 'as of the snapshot shown'}><b>{status.counts.runs}</b> {plural(status.counts.runs, 'run')}</span>
+            <span title={live ? undefined : 'as of the snapshot shown'}><b>{status.counts.artifacts}</b> {plural(status.counts.artifacts, 'artifact')}</span>
+            {!live && <span className="muted small">as of #{status.snapshot}</span>}
             {status.counts.rejectedLines > 0 && (
               <button type="button" className="link-button warn" title="Log lines that could not be read: show them" onClick={() => void showPanel('rejected')}>
                 <b>{status.counts.rejectedLines}</b> rejected {plural(status.counts.rejectedLines, 'line')}

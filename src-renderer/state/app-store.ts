@@ -25,6 +25,9 @@ interface ShellSlice {
   readonly api: RetraceClient;
   theme: Theme;
   panel: 'details' | 'rejected';
+  /** The main area: the graph, or the catalogue table of every artifact and run. */
+  mainView: 'graph' | 'catalogue';
+  setMainView(view: 'graph' | 'catalogue'): void;
   /** The side panel's tab. */
   sideTab: 'details' | 'insights' | 'changes';
   setSideTab(tab: 'details' | 'insights' | 'changes'): void;
@@ -62,6 +65,8 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
     api: client,
     theme: initialTheme,
     panel: 'details',
+    mainView: 'graph',
+    setMainView: (mainView) => set({ mainView }),
     sideTab: 'details',
     setSideTab: (sideTab) => set({ sideTab, panel: 'details' }),
     rejected: null,

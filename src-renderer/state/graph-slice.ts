@@ -109,7 +109,9 @@ export function createGraphSlice(client: RetraceClient, set: StoreApi<Host>['set
     },
     setGranularity: async (g) => {
       if (g === get().granularity) return;
-      set({ granularity: g, selectedId: null });
+      // Runs as nodes: each run's label names its stage, so stage nodes, their environments and
+      // code would only add a line from every run; they start hidden (the legend shows them).
+      set({ granularity: g, selectedId: null, hiddenKinds: g === 'run' ? ['code', 'environment', 'job'] : ['code'] });
       get().resetView();
       await fetchGraph(get().snapshot, false);
     },

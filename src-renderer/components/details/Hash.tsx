@@ -23,7 +23,7 @@ export function Hash({ value, against, min = 8 }: { value: string; against?: str
           });
         }}
       >
-        {copied ? '✓' : '⧉'}
+        {copied ? '✓' : <CopyIcon />}
       </button>
     </span>
   );
@@ -39,4 +39,14 @@ export function shortDistinct(a: string, b: string | undefined, min = 8): string
     n = Math.max(n, i + 2);
   }
   return a.length <= n + 1 ? a : `${a.slice(0, n)}…`;
+}
+
+/** Two overlapping sheets: "copy", drawn (a glyph may be missing from the system font). */
+export function CopyIcon() {
+  return (
+    <svg width="11" height="11" viewBox="0 0 12 12" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.2">
+      <rect x="3.5" y="3.5" width="7" height="7" rx="1.2" />
+      <path d="M8.5 1.5H2.7A1.2 1.2 0 0 0 1.5 2.7V8.5" />
+    </svg>
+  );
 }

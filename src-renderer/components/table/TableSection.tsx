@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { TableCommitDto, TableDiffDto } from '../../../shared/table-dto';
 import { useApp } from '../../state/use-app';
 import { formatTime } from '../details/format';
+import { CopyIcon } from '../details/Hash';
 import { RowGrid } from './RowGrid';
 import { formatCell, pairChanges, rowsByVersion } from './table-math';
 
@@ -144,7 +145,7 @@ export function CommandHint({ text }: { text: string }) {
   return (
     <p className="command-hint small">
       <code>{text}</code>
-      <button type="button" className="copy-button" aria-label="Copy the command" title="Copy the command" onClick={() => void navigator.clipboard?.writeText(text)}>⧉</button>
+      <button type="button" className="copy-button" aria-label="Copy the command" title="Copy the command" onClick={() => void navigator.clipboard?.writeText(text)}><CopyIcon /></button>
     </p>
   );
 }
