@@ -2,23 +2,24 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Disposable } from '../../shared/disposable';
+import { copyLooseVerified, loosePath, scanLoose, sha256OfFile, writeLoose } from './loose-objects';
 import { DEFAULT_STORE_CONFIG, type StoreConfig } from './store-config';
-import { diskBytes, StoreIndex, type NotStoredReason, type ObjectRow } from './store-index';
+import { StoreIndex, type NotStoredReason, type ObjectRow } from './store-index';
 
 /**
  * The content-addressed store under `.retrace/objects/` (issue 15): a copy of every input and
- * output file a captured run hashed, named by its SHA-256 (`objects/ab/cdef…`), so a file the
- * workspace has since overwritten can be restored for a replay and two versions of a code file
- * can be diffed. The same content is stored once however many runs or paths had it.
+ * output file a captured run hashed, named by its SHA-256, so a file the workspace has since
+ * overwritten can be restored for a replay and two versions of a code file can be diffed. The
+ * same content is stored once however many runs or paths had it.
  *
- * Copies are verified: the bytes written are hashed on the way and must equal the hash the run
- * recorded, so a file that changed after it was hashed is never stored under the wrong name.
- * Objects are plain read-only files written by temp file + rename: readers never see half an
- * object and concurrent writers of the same content agree. No hard links into the workspace —
- * the user's next in-place write would change the stored "old" version with it.
+ * Small files (up to 128 KiB) are packed into the index database, large ones are loose files
+ * (loose-objects.ts). Every copy is verified: the bytes kept must hash to what the run recorded,
+ * and they are checked again when read or restored (a crash mid-write cannot pass as a version).
  */
 export const OBJECTS_DIR = 'objects';
-const SMALL_FILE_BYTES = 4 * 1024 * 1024;
+const PACK_UP_TO_BYTES = 128 * 1024;
+/** Packed objects are written in batches of about this much, so memory stays small. */
+const BATCH_BYTES = 32 * 1024 * 1024;
 const HASH = /^sha256:([0-9a-f]{64})$/;
 
 export interface KeepFile {
@@ -51,9 +52,8 @@ export class ContentStore implements Disposable {
     this.dir = path.join(dotDir, OBJECTS_DIR);
   }
 
-  /** The index opens on first use: `has` and `objectPath` need only the file system. */
   private get ix(): StoreIndex {
-    this.index ??= StoreIndex.open(path.join(this.dir, 'index.db'), () => scanObjects(this.dir));
+    this.index ??= StoreIndex.open(path.join(this.dir, 'index.db'), () => scanLoose(this.dir));
     return this.index;
   }
 
@@ -62,25 +62,17 @@ export class ContentStore implements Disposable {
     this.index = null;
   }
 
-  /** Shard folders known to exist in this process: storing a file costs no mkdir after the first in its shard. */
-  private readonly shards = new Set<string>();
-
-  private ensureShard(objectFile: string): void {
-    const dir = path.dirname(objectFile);
-    if (this.shards.has(dir)) return;
-    fs.mkdirSync(dir, { recursive: true });
-    this.shards.add(dir);
-  }
-
-  /** Where the object for a content hash lives; null when the hash is not a full SHA-256. */
+  /** Where a loose object for a content hash lives (whether or not it is stored loose); null for a hash that is not a full SHA-256. */
   objectPath(hash: string): string | null {
     const m = HASH.exec(hash);
-    return m ? path.join(this.dir, m[1]!.slice(0, 2), m[1]!.slice(2)) : null;
+    return m ? loosePath(this.dir, m[1]!) : null;
   }
 
   has(hash: string): boolean {
     const p = this.objectPath(hash);
-    return p !== null && fs.existsSync(p);
+    if (!p) return false;
+    const row = this.ix.find(hash);
+    return row !== null && (row.packed || fs.existsSync(p));
   }
 
   /** Why a content hash has no object: evicted, above the size limit, ignored, or never seen. */
@@ -92,40 +84,50 @@ export class ContentStore implements Disposable {
   /** The stored bytes (and counts as a use of the object); null when not stored or damaged. */
   read(hash: string): Buffer | null {
     const p = this.objectPath(hash);
-    if (!p) return null;
-    let buf: Buffer;
+    const row = p ? this.ix.find(hash) : null;
+    if (!p || !row) return null;
+    let buf: Buffer | null;
     try {
-      buf = fs.readFileSync(p);
+      buf = row.packed ? this.ix.blob(hash) : fs.readFileSync(p);
     } catch {
       return null;
     }
-    if (`sha256:${crypto.createHash('sha256').update(buf).digest('hex')}` !== hash) return this.dropDamaged(hash, p);
+    if (!buf || `sha256:${crypto.createHash('sha256').update(buf).digest('hex')}` !== hash) return this.dropDamaged(hash);
     this.ix.touch([hash], this.clock());
     return buf;
   }
 
   /**
    * Copies an object to `dest` (writable, parents created) and checks the copy against its
-   * hash; false when it is not stored or was damaged (a crash while it was written).
+   * hash; false when it is not stored or was damaged.
    */
   async restoreTo(hash: string, dest: string): Promise<boolean> {
     const p = this.objectPath(hash);
-    if (!p || !fs.existsSync(p)) return false;
+    const row = p ? this.ix.find(hash) : null;
+    if (!p || !row) return false;
     fs.mkdirSync(path.dirname(dest), { recursive: true });
+    if (row.packed) {
+      const data = this.read(hash);
+      if (!data) return false;
+      fs.writeFileSync(dest, data);
+      return true;
+    }
+    if (!fs.existsSync(p)) return false;
     // FICLONE: a copy-on-write clone where the file system has them (btrfs, XFS), else a copy.
     fs.copyFileSync(p, dest, fs.constants.COPYFILE_FICLONE);
     fs.chmodSync(dest, 0o644);
     if ((await sha256OfFile(dest)) !== hash) {
       fs.rmSync(dest, { force: true });
-      this.dropDamaged(hash, p);
+      this.dropDamaged(hash);
       return false;
     }
     this.ix.touch([hash], this.clock());
     return true;
   }
 
-  private dropDamaged(hash: string, objectFile: string): null {
-    fs.rmSync(objectFile, { force: true });
+  private dropDamaged(hash: string): null {
+    const p = this.objectPath(hash);
+    if (p) fs.rmSync(p, { force: true });
     this.ix.removeObjects([hash], 'evicted', this.clock());
     return null;
   }
@@ -138,37 +140,57 @@ export class ContentStore implements Disposable {
     const report: KeepReport = { stored: 0, present: 0, hashOnly: 0, changed: 0, bytesStored: 0, evicted: 0 };
     const now = this.clock();
     const seen = new Set<string>();
-    const stored: ObjectRow[] = [];
+    const loose: ObjectRow[] = [];
     const present: string[] = [];
     const notStored: { hash: string; reason: NotStoredReason; size: number | null }[] = [];
+    let batch: { hash: string; data: Buffer }[] = [];
+    let batchBytes = 0;
+    const flush = () => {
+      this.ix.putBlobs(batch, now);
+      batch = [];
+      batchBytes = 0;
+    };
     for (const f of files) {
-      const obj = this.objectPath(f.hash);
-      if (!obj || seen.has(f.hash)) continue;
+      const m = HASH.exec(f.hash);
+      if (!m || seen.has(f.hash)) continue;
       seen.add(f.hash);
-      const size = f.size ?? sizeOf(f.absPath);
+      const row = this.ix.find(f.hash);
+      const size = f.size ?? row?.size ?? sizeOf(f.absPath);
       if (f.ignored || (size !== null && size > this.config.maxFileBytes)) {
-        if (fs.existsSync(obj)) present.push(f.hash);
+        if (row) present.push(f.hash);
         else notStored.push({ hash: f.hash, reason: f.ignored ? 'ignored' : 'too-big', size });
         report.hashOnly++;
         continue;
       }
-      if (fs.existsSync(obj)) {
+      if (row && (row.packed || fs.existsSync(loosePath(this.dir, m[1]!)))) {
         present.push(f.hash);
         report.present++;
         continue;
       }
-      this.ensureShard(obj);
-      const bytes = await copyVerified(f.absPath, f.hash, obj, size, path.join(this.dir, 'tmp'));
+      let bytes: number | null = null;
+      if (size !== null && size <= PACK_UP_TO_BYTES) {
+        // One read, hashed in memory: for small files the syscalls cost more than the bytes.
+        const data = readIfHashes(f.absPath, m[1]!);
+        if (data) {
+          batch.push({ hash: f.hash, data });
+          batchBytes += data.length;
+          bytes = data.length;
+          if (batchBytes >= BATCH_BYTES) flush();
+        }
+      } else {
+        bytes = await copyLooseVerified(f.absPath, m[1]!, loosePath(this.dir, m[1]!), path.join(this.dir, 'tmp'));
+        if (bytes !== null) loose.push({ hash: f.hash, size: bytes, lastUsed: now });
+      }
       if (bytes === null) {
         report.changed++;
         continue;
       }
-      stored.push({ hash: f.hash, size: bytes, lastUsed: now });
       report.stored++;
       report.bytesStored += bytes;
     }
-    if (stored.length + present.length + notStored.length === 0) return report;
-    this.ix.upsertObjects(stored);
+    if (report.stored + present.length + notStored.length === 0) return report;
+    flush();
+    this.ix.upsertObjects(loose);
     this.ix.touch(present, now);
     this.ix.markNotStored(notStored, now);
     report.evicted = this.enforceBudget().evicted;
@@ -183,36 +205,45 @@ export class ContentStore implements Disposable {
     let freed = 0;
     for (const o of this.ix.evictionCandidates()) {
       if (bytes <= budgetBytes) break;
-      const p = this.objectPath(o.hash);
-      if (p) fs.rmSync(p, { force: true });
+      if (!o.packed) fs.rmSync(this.objectPath(o.hash)!, { force: true });
       gone.push(o.hash);
-      bytes -= diskBytes(o.size);
-      freed += diskBytes(o.size);
+      bytes -= o.disk;
+      freed += o.disk;
     }
     this.ix.removeObjects(gone, 'evicted', this.clock());
     return { evicted: gone.length, freedBytes: freed, overBudgetBytes: Math.max(0, bytes - budgetBytes) };
   }
 
   /**
-   * `retrace gc`: forgets objects deleted behind the store's back, removes temp files of
-   * interrupted copies and objects the index does not know, then holds the budget.
+   * `retrace gc`: forgets loose objects deleted behind the store's back, adopts loose objects
+   * the index does not know, removes temp files of interrupted copies, holds the budget and
+   * returns freed pages to the file system.
    */
   collectGarbage(): { evicted: number; freedBytes: number; overBudgetBytes: number; repaired: number } {
-    let repaired = 0;
     const known = new Set<string>();
     const lost: string[] = [];
-    for (const o of this.ix.allObjects()) {
-      if (this.has(o.hash)) known.add(o.hash);
+    for (const o of this.ix.looseObjects()) {
+      if (fs.existsSync(this.objectPath(o.hash)!)) known.add(o.hash);
       else lost.push(o.hash);
     }
     this.ix.removeObjects(lost, 'evicted', this.clock());
-    repaired += lost.length;
-    // Objects on disk the index lost (a crash between rename and index write) are adopted.
-    const adopted = [...scanObjects(this.dir)].filter((o) => !known.has(o.hash));
+    for (const h of this.ix.packedHashes()) known.add(h);
+    const adopted = [...scanLoose(this.dir)].filter((o) => !known.has(o.hash));
     this.ix.upsertObjects(adopted);
-    repaired += adopted.length;
     fs.rmSync(path.join(this.dir, 'tmp'), { recursive: true, force: true });
-    return { ...this.enforceBudget(), repaired };
+    const r = this.enforceBudget();
+    this.ix.compact();
+    return { ...r, repaired: lost.length + adopted.length };
+  }
+
+  /** Writes every packed object out as a loose file: a copy of the store that needs no index (the recorded demo). */
+  exportLoose(): number {
+    const hashes = this.ix.packedHashes();
+    for (const h of hashes) {
+      const data = this.ix.blob(h);
+      if (data) writeLoose(this.dir, h.slice('sha256:'.length), data);
+    }
+    return hashes.length;
   }
 
   pin(run: string, hashes: readonly string[]): void {
@@ -232,12 +263,6 @@ export class ContentStore implements Disposable {
   }
 }
 
-async function sha256OfFile(p: string): Promise<string> {
-  const h = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(p, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
-  return `sha256:${h.digest('hex')}`;
-}
-
 function sizeOf(p: string): number | null {
   try {
     return fs.statSync(p).size;
@@ -246,72 +271,11 @@ function sizeOf(p: string): number | null {
   }
 }
 
-/**
- * Copies `src` to the object `dest`, hashing the bytes on the way; null when they do not match
- * `hash` (the file changed after the run hashed it) or the file is gone. Small files are read
- * once and written with O_EXCL straight to their place — a handful of syscalls per file, which
- * is what 20,000 small outputs cost; a concurrent writer of the same object wins harmlessly.
- * Large files stream through a temp file and a rename, so a reader never sees half of one.
- */
-async function copyVerified(src: string, hash: string, dest: string, size: number | null, tmpDir: string): Promise<number | null> {
-  const hex = hash.slice('sha256:'.length);
+function readIfHashes(p: string, hex: string): Buffer | null {
   try {
-    if (size !== null && size <= SMALL_FILE_BYTES) {
-      const buf = fs.readFileSync(src);
-      if (crypto.createHash('sha256').update(buf).digest('hex') !== hex) return null;
-      try {
-        fs.writeFileSync(dest, buf, { flag: 'wx', mode: 0o444 });
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-      return buf.length;
-    }
-    return await streamCopyVerified(src, hex, dest, tmpDir);
+    const buf = fs.readFileSync(p);
+    return crypto.createHash('sha256').update(buf).digest('hex') === hex ? buf : null;
   } catch {
     return null;
-  }
-}
-
-async function streamCopyVerified(src: string, hex: string, dest: string, tmpDir: string): Promise<number | null> {
-  fs.mkdirSync(tmpDir, { recursive: true });
-  const tmp = path.join(tmpDir, `${path.basename(dest)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`);
-  try {
-    const h = crypto.createHash('sha256');
-    let size = 0;
-    const out = fs.createWriteStream(tmp, { mode: 0o444 });
-    const closed = new Promise<void>((resolve, reject) => {
-      out.once('close', resolve);
-      out.once('error', reject);
-    });
-    for await (const chunk of fs.createReadStream(src, { highWaterMark: 1024 * 1024 })) {
-      h.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-    }
-    out.end();
-    await closed;
-    if (h.digest('hex') !== hex) return null;
-    fs.renameSync(tmp, dest);
-    return size;
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
-}
-
-/** Every object file under the store folder, with its size and modification time. */
-function* scanObjects(dir: string): IterableIterator<ObjectRow> {
-  let shards: fs.Dirent[];
-  try {
-    shards = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const s of shards) {
-    if (!s.isDirectory() || !/^[0-9a-f]{2}$/.test(s.name)) continue;
-    for (const name of fs.readdirSync(path.join(dir, s.name))) {
-      if (!/^[0-9a-f]{62}$/.test(name)) continue;
-      const st = fs.statSync(path.join(dir, s.name, name));
-      yield { hash: `sha256:${s.name}${name}`, size: st.size, lastUsed: Math.floor(st.mtimeMs) };
-    }
   }
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { captureRun, startPipelineRun } from '../capture/capture-run';
+import { ContentStore } from '../content-store/content-store';
 import { latestTableVersion } from '../capture/delta-tables';
 import { rawDeliveryCsv } from './raw-deliveries';
 import { retraceCliArgv, retraceInstallRoot } from '../capture/install-paths';
@@ -88,6 +89,13 @@ function copyRecorded(from: string, to: string): void {
  */
 export function copyForRecording(builtDir: string, target: string): void {
   fs.rmSync(target, { recursive: true, force: true });
+  // Small objects live in the store's index, which is not shipped: write them out as files.
+  const store = new ContentStore(path.join(builtDir, '.retrace'));
+  try {
+    store.exportLoose();
+  } finally {
+    store.dispose();
+  }
   fs.cpSync(builtDir, target, {
     recursive: true,
     filter: (src) => {

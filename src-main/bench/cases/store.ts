@@ -37,7 +37,7 @@ const storeBench: BenchCase = {
     fs.writeFileSync(path.join(ws, 'io_heavy.py'), IO_HEAVY);
     const py = probePython('python3', process.env, ws)?.executable ?? 'python3';
     const files = ctx.quick ? 2_000 : 20_000;
-    const reps = ctx.quick ? 2 : 4;
+    const reps = ctx.quick ? 2 : 3;
     const paths = workspacePaths(ws);
     const setStore = (enabled: boolean) => fs.writeFileSync(paths.configFile, JSON.stringify({ store: { enabled } }));
     const metrics: BenchMetric[] = [];
