@@ -102,7 +102,16 @@ export const API_ARG_SCHEMAS = {
   readTablePage: z
     .object({ artifact: ref, version: seq.optional(), offset: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(1000).optional() })
     .strict(),
-  diffTable: z.object({ artifact: ref, from: seq, to: seq, limit: z.number().int().min(1).max(10_000).optional() }).strict(),
+  diffTable: z
+    .object({
+      artifact: ref, from: seq, to: seq, limit: z.number().int().min(1).max(10_000).optional(), offset: z.number().int().nonnegative().optional(),
+      key: z.array(z.string().min(1).max(200)).max(16).optional(),
+    })
+    .strict(),
+  tableValueAsOf: z.object({ artifact: ref, key: z.string().max(4096), keyColumn: z.string().min(1).max(200).optional(), asOf: time }).strict(),
+  tableChangesBetween: z
+    .object({ artifact: ref, fromTime: time, toTime: time, offset: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(10_000).optional() })
+    .strict(),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 /** Returns the parsed argument or a one-sentence description of what is wrong. */

@@ -18,7 +18,7 @@ import type { ReproReportDto, RerunOfferDto, RerunResultDto } from './repro-dto'
 import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from './rerun-dto';
 import type { ReplayExecutionDto, ReplayPlanDto, ReplayProgressDto, StartReplayRequest } from './replay-dto';
 import type { VersionChoiceDto, VersionDiffDto, VersionRefDto } from './version-diff-dto';
-import type { TableCommitDto, TableDiffDto, TablePageDto } from './table-dto';
+import type { TableChangesDto, TableCommitDto, TableDiffDto, TablePageDto, TableValueAsOfDto } from './table-dto';
 import type {
   GraphChangedDto,
   GraphDto,
@@ -128,8 +128,24 @@ export interface RetraceApi {
   /** Commits of the Delta table behind an artifact, oldest first. */
   getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]>;
   readTablePage(req: { artifact: string; version?: number; offset?: number; limit?: number }): Promise<TablePageDto>;
-  /** Row changes after `from` up to and including `to`. */
-  diffTable(req: { artifact: string; from: number; to: number; limit?: number }): Promise<TableDiffDto>;
+  /**
+   * Version `to` against version `from`: the change feed after `from` up to and including `to`
+   * (`changes`, at most `limit`), and the net rows added, removed and changed with the changed
+   * cells named (`rows`, at most `limit` from `offset`), matched by the table's key (or `key`).
+   */
+  diffTable(req: { artifact: string; from: number; to: number; limit?: number; offset?: number; key?: string[] }): Promise<TableDiffDto>;
+  /**
+   * "Value of key K as of time T": the row with `key` in `keyColumn` (default: the table's key)
+   * in the version current at `asOf`, found through the key index, with that version's commit
+   * and the equivalent `retrace table read … --as-of T --where COL=K` command.
+   */
+  tableValueAsOf(req: { artifact: string; key: string; keyColumn?: string; asOf: string }): Promise<TableValueAsOfDto>;
+  /**
+   * "Rows changed between T1 and T2": the change feed (insert, update_preimage, update_postimage,
+   * delete) of the commits in that time range, with the equivalent `retrace table changes
+   * … --from-time T1 --to-time T2` command.
+   */
+  tableChangesBetween(req: { artifact: string; fromTime: string; toTime: string; offset?: number; limit?: number }): Promise<TableChangesDto>;
 }
 
 /** Events the core pushes to every connected UI. Names are `on<Noun>`. */
@@ -182,6 +198,8 @@ export const API_METHODS = {
   getTableHistory: true,
   readTablePage: true,
   diffTable: true,
+  tableValueAsOf: true,
+  tableChangesBetween: true,
 } as const satisfies Record<ApiMethod, true>;
 
 export const API_EVENTS = {

@@ -39,6 +39,11 @@ export interface GraphNodeDto {
    * parent-run chain), when there is one. The explorer groups a pipeline's stages under it.
    */
   readonly pipeline?: string;
+  /** Run nodes: `namespace/name` of the run's job (its stage), so runs can be laid out in their stage's lane. */
+  readonly job?: string;
+  /** Run nodes: ISO start time, and end time when the run had ended by this snapshot. */
+  readonly startedAt?: string;
+  readonly endedAt?: string;
 }
 
 export interface GraphEdgeDto {

@@ -25,6 +25,8 @@ export interface FootprintEntryDto {
   readonly artifact: string;
   /** Graph node id of the artifact (`artifact:<ns>/<name>`). */
   readonly id: string;
+  /** The graph node that draws it: its artifact folder's for a file inside one, else `id` (always set by the core). */
+  readonly node?: string;
   readonly kind: NodeKind;
   /** Classes this artifact falls in; empty when only OTHER ops (metadata) touched it. */
   readonly classes: FootprintClass[];
@@ -112,13 +114,29 @@ export type StaleReasonCode = 'INPUT_NEWER' | 'INPUT_DELETED' | 'CODE_CHANGED' |
 
 export interface StaleReasonDto {
   readonly code: StaleReasonCode;
-  /** One human sentence, e.g. "data/train.csv has a newer version sha256:9f8e1a2b (read: sha256:1a2b3c4d)". */
+  /**
+   * One human sentence, e.g. "data/train.csv has a newer version sha256:9f8e1a2b… (the producing
+   * run read sha256:1a2b3c4d…)." or "The code of ns/train changed in run 3f2a9c1e: train.py modified."
+   */
   readonly message: string;
   /** The input artifact (INPUT_*), or the later run (CODE_/ENVIRONMENT_CHANGED). */
   readonly artifact?: string;
+  /**
+   * Full values on both sides: versions (INPUT_*), git shas or code hashes (CODE_CHANGED: the git
+   * shas when they differ, else the code versions' hashes), environment hashes. Never equal.
+   */
   readonly readVersion?: string;
   readonly currentVersion?: string;
+  /** Short forms of the two for display, long enough to differ from each other. */
+  readonly readShort?: string;
+  readonly currentShort?: string;
   readonly run?: string;
+  /**
+   * What differs, in full. CODE_CHANGED: `{from, to: {hash, gitSha, dirtyDiffHash}, files:
+   * [{path, change: modified|added|removed, from, to}]}`; ENVIRONMENT_CHANGED: `{from, to: {hash,
+   * interpreter, os, arch}, packages: [{name, from, to}]}` (null = absent on that side).
+   */
+  readonly details?: Record<string, unknown>;
 }
 
 export interface StalenessDto {
@@ -217,6 +235,10 @@ export interface RunRowDto {
   readonly startedAt: string | null;
   readonly endedAt: string | null;
   readonly parentRun: string | null;
+  /** From START to the end, when both are known. */
+  readonly durationMs: number | null;
+  /** From the run's `retrace_command` facet, when it has one. */
+  readonly exitCode: number | null;
 }
 
 export interface ArtifactRowDto {

@@ -20,4 +20,8 @@ test('a pair that agrees on its first characters is lengthened until the two dif
   assert.deepEqual(shortPair('abcdef0123456789', 'abcdef01234567890'), { before: 'abcdef0123456789', after: 'abcdef01234567890' });
   assert.deepEqual(shortPair('3', '4'), { before: '3', after: '4' });
   assert.deepEqual(shortPair('cafe0123456789ab', 'cafe0123456789ab'), { before: 'cafe0123…', after: 'cafe0123…' });
+  // git style: seven characters, no ellipsis; the scheme can be left out.
+  assert.deepEqual(shortPair('f7abae1c0ffee00112233445566778899aabbcc', 'f7abae2c0ffee00112233445566778899aabbcc', { digits: 7, mark: '' }), { before: 'f7abae1', after: 'f7abae2' });
+  assert.deepEqual(shortPair(`sha256:${'ab'.repeat(10)}0${'0'.repeat(43)}`, `sha256:${'ab'.repeat(10)}1${'0'.repeat(43)}`, { scheme: false, mark: '' }),
+    { before: `${'ab'.repeat(10)}0`, after: `${'ab'.repeat(10)}1` });
 });

@@ -17,7 +17,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
 import { RUN, stageLines } from '../src-main/lineage/lineage-workspace.test-support';
 import type { StageSpec } from '../src-main/lineage/lineage-workspace.test-support';
 import { ingestOnce } from '../src-main/provenance/ingest';
@@ -53,26 +52,4 @@ export function ingestExplore(paths: WorkspacePaths, db: WritableDb, lines: read
   fs.writeFileSync(path.join(paths.logsDir, 'explore.jsonl'), lines.map((l) => l + '\n').join(''));
   const report = ingestOnce({ paths, db });
   if (report.rejected.length) throw new Error(`fixture lines rejected: ${JSON.stringify(report.rejected)}`);
-}
-
-/**
- * Runs one `retrace …` command in this process through commander (the same registrar the CLI
- * uses) and returns what it printed on stdout.
- */
-export async function cliInProcess(register: (program: Command) => void, args: readonly string[]): Promise<string> {
-  const program = new Command('retrace').exitOverride();
-  register(program);
-  for (const c of program.commands) c.exitOverride();
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await program.parseAsync([...args], { from: 'user' });
-  } finally {
-    process.stdout.write = write;
-  }
-  return out;
 }

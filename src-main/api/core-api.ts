@@ -12,9 +12,11 @@ import { ContentStore } from '../content-store/content-store';
 import { readStoreConfig } from '../content-store/store-config';
 import { diffVersions } from '../version-diff/version-diff';
 import { versionChoices } from '../version-diff/version-choices';
-import type { CellDto, TableCommitDto, TableDiffDto, TablePageDto } from '../../shared/table-dto';
+import type { TableChangesDto, TableCommitDto, TableDiffDto, TablePageDto, TableValueAsOfDto } from '../../shared/table-dto';
+import { toCells } from './cells';
+import { historyWithRowCounts, tableChangesBetween, type TableRef, tableValueAsOf, versionDiff } from './table-explore';
 import type { WritableDb } from '../db/open-db';
-import { readTablePage, tableDiff, tableHistory } from '../lake';
+import { readTablePage } from '../lake';
 import { latestPipelineUsing, mostUsed, whoRan } from '../lineage/read-models/insights';
 import { listArtifacts, listRuns } from '../lineage/read-models/filters';
 import { search } from '../lineage/read-models/search';
@@ -77,7 +79,9 @@ export class CoreApi implements RetraceApi {
   async getStatus(req: { snapshot?: number } = {}): Promise<StatusDto> {
     const counts = this.deps.counts();
     if (req.snapshot === undefined) return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, snapshot: null, counts };
-    return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, snapshot: req.snapshot, counts: { ...counts, ...countsAt(this.engine, this.deps.db, req.snapshot) } };
+    this.checkSnapshot(req.snapshot);
+    const at = this.deps.engine ? countsAt(this.deps.engine, this.deps.db, req.snapshot) : this.countsFromGraph(req.snapshot);
+    return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, snapshot: req.snapshot, counts: { ...counts, ...at } };
   }
 
   async getGraph(req: { snapshot?: number; asOf?: string; granularity?: Granularity }): Promise<GraphDto> {
@@ -239,7 +243,7 @@ export class CoreApi implements RetraceApi {
   }
 
   async getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]> {
-    return tableHistory(this.tableDir(req.artifact));
+    return historyWithRowCounts(this.tableRef(req.artifact));
   }
 
   async readTablePage(req: { artifact: string; version?: number; offset?: number; limit?: number }): Promise<TablePageDto> {
@@ -248,9 +252,22 @@ export class CoreApi implements RetraceApi {
     return { version: p.version, columns: p.columns.map((c) => ({ name: c.name, type: typeof c.type === 'string' ? c.type : JSON.stringify(c.type) })), rows: p.rows.map(toCells), offset: p.offset, hasMore: p.hasMore };
   }
 
-  async diffTable(req: { artifact: string; from: number; to: number; limit?: number }): Promise<TableDiffDto> {
-    const d = await tableDiff(this.tableDir(req.artifact), req.from, req.to, req.limit === undefined ? {} : { limit: req.limit });
-    return { fromVersion: d.fromVersion, toVersion: d.toVersion, counts: d.counts, changes: d.changes.map(toCells), truncated: d.truncated };
+  async diffTable(req: { artifact: string; from: number; to: number; limit?: number; offset?: number; key?: string[] }): Promise<TableDiffDto> {
+    return versionDiff(this.tableRef(req.artifact), req);
+  }
+
+  async tableValueAsOf(req: { artifact: string; key: string; keyColumn?: string; asOf: string }): Promise<TableValueAsOfDto> {
+    return tableValueAsOf(this.tableRef(req.artifact), req);
+  }
+
+  async tableChangesBetween(req: { artifact: string; fromTime: string; toTime: string; offset?: number; limit?: number }): Promise<TableChangesDto> {
+    return tableChangesBetween(this.tableRef(req.artifact), req);
+  }
+
+  /** A reader without the lineage engine (a fixture) answers counts from its graph: run nodes and artifact nodes. */
+  private countsFromGraph(snapshot: number): { runs: number; artifacts: number } {
+    const nodes = this.deps.lineage.graphAt(snapshot, { granularity: 'run' }).nodes;
+    return { runs: nodes.filter((n) => n.kind === 'run').length, artifacts: nodes.filter((n) => !['job', 'run', 'code', 'environment'].includes(n.kind)).length };
   }
 
   private checkSnapshot(k: number): void {
@@ -258,6 +275,12 @@ export class CoreApi implements RetraceApi {
     if (known.some((s) => s.seq === k)) return;
     const last = known.at(-1)?.seq;
     throw new AppError('NOT_FOUND', last === undefined ? `Snapshot ${k} does not exist; the workspace has no snapshots yet.` : `Snapshot ${k} does not exist; snapshots run from ${known[0]!.seq} to ${last}.`);
+  }
+
+  /** The table behind an artifact with its label and its path from the workspace folder (for commands to copy). */
+  private tableRef(artifact: string): TableRef {
+    const dir = this.tableDir(artifact);
+    return { dir, label: this.engine.catalog.artifact(this.engine.resolveArtifact(artifact)).label, rel: path.relative(path.resolve(this.deps.workspaceRoot), dir) || '.' };
   }
 
   /** The Delta table folder behind an artifact, confined to the workspace. */
@@ -272,22 +295,4 @@ export class CoreApi implements RetraceApi {
     if (!fs.existsSync(path.join(dir, '_delta_log'))) throw new AppError('NOT_FOUND', `${artifact} is not a Delta table (it has no _delta_log folder).`);
     return dir;
   }
-}
-
-/** Rows from the lake may hold bigints and Dates; the API carries JSON only. */
-function toCells(row: Record<string, unknown>): Record<string, CellDto> {
-  const out: Record<string, CellDto> = {};
-  for (const [k, v] of Object.entries(row)) out[k] = toCell(v);
-  return out;
-}
-
-function toCell(v: unknown): CellDto {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-  if (v instanceof Date) return v.toISOString();
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
-  if (Array.isArray(v)) return v.map(toCell);
-  if (typeof v === 'object') return toCells(v as Record<string, unknown>);
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  return v as string | number | boolean;
 }

@@ -66,6 +66,14 @@ test('an unchanged setup is reproducible on all three axes, then each change is 
   assert.match(byCode.CODE_CHANGED ?? '', /git [0-9a-f]{7} → [0-9a-f]{7}.*train\.py modified/);
   assert.match(byCode.INPUT_DATA_CHANGED ?? '', /^data\.csv changed since the run \(sha256:/);
   assert.match(byCode.ENVIRONMENT_CHANGED ?? '', /fastmath added \(1\.4\.0\)/);
+  // What differs is carried in full: the file with both hashes, the git commits, the packages.
+  const codeDetails = changed.warnings.find((w) => w.code === 'CODE_CHANGED')!.details as { files: { path: string; change: string; recorded: string; now: string }[]; gitSha: { recorded: string; now: string } };
+  const trainPy = codeDetails.files.find((f) => f.path === 'train.py')!;
+  assert.equal(trainPy.change, 'modified');
+  assert.match(trainPy.recorded, /^sha256:[0-9a-f]{64}$/);
+  assert.match(trainPy.now, /^sha256:[0-9a-f]{64}$/);
+  assert.notEqual(trainPy.recorded, trainPy.now);
+  assert.match(codeDetails.gitSha.now, /^[0-9a-f]{40}$/);
 
   // The newest run matches today's setup exactly.
   const latest = await checkReproducibility(db, runIdOf(second.runId), liveState(ws));

@@ -1,7 +1,8 @@
 import type { ReadableDb } from '../db/open-db';
 import type { CurrentState } from './current-state';
-import { diffPackages, summarizeChanges } from './env-diff';
+import { diffPackages } from './env-diff';
 import { latestRunOfJob, readRecordedRun, type RecordedInput, type RecordedRun } from './recorded-run';
+import { REPRO_REASONS, REPRO_SENTENCES } from './sentences';
 import { ecosystemOf } from './version-compare';
 
 import type { AxisVerdict, ReproReportDto, ReproWarningDto } from '../../shared/repro-dto';
@@ -34,33 +35,28 @@ async function checkCode(rec: RecordedRun, now: CurrentState, out: ReproWarningD
   const git = now.git();
   if (rec.code.gitSha && git) {
     if (git.sha !== rec.code.gitSha) {
-      reasons.push(`git ${rec.code.gitSha.slice(0, 7)} → ${git.sha.slice(0, 7)}`);
+      reasons.push(REPRO_REASONS.git({ recorded: rec.code.gitSha, now: git.sha }));
       details.gitSha = { recorded: rec.code.gitSha, now: git.sha };
     }
     if ((rec.code.dirtyDiffHash ?? null) !== (git.dirtyDiffHash ?? null)) {
-      reasons.push(
-        !rec.code.dirtyDiffHash
-          ? 'the working tree now has uncommitted changes'
-          : git.dirtyDiffHash
-            ? 'the uncommitted changes differ from the run\'s'
-            : 'the uncommitted changes the run had are gone',
-      );
+      reasons.push(!rec.code.dirtyDiffHash ? REPRO_REASONS.uncommittedAppeared() : git.dirtyDiffHash ? REPRO_REASONS.uncommittedChanged() : REPRO_REASONS.uncommittedGone());
       details.dirtyDiff = { recorded: rec.code.dirtyDiffHash, now: git.dirtyDiffHash };
     }
   }
-  const files: { path: string; change: 'modified' | 'missing' }[] = [];
+  // Each differing file with both full hashes, so a UI can show exactly what differs.
+  const files: { path: string; change: 'modified' | 'missing'; recorded: string; now: string | null }[] = [];
   for (const f of rec.code.files) {
     if (!f.hash) continue;
     const v = await now.hash(f.path);
-    if (!v) files.push({ path: f.path, change: 'missing' });
-    else if (v.hash !== f.hash) files.push({ path: f.path, change: 'modified' });
+    if (!v) files.push({ path: f.path, change: 'missing', recorded: f.hash, now: null });
+    else if (v.hash !== f.hash) files.push({ path: f.path, change: 'modified', recorded: f.hash, now: v.hash });
   }
   if (files.length) {
-    reasons.push(files.slice(0, 3).map((f) => `${f.path} ${f.change}`).join(', ') + (files.length > 3 ? ` and ${files.length - 3} more` : ''));
+    reasons.push(REPRO_REASONS.codeFiles({ files }));
     details.files = files;
   }
   if (reasons.length === 0) return rec.code.gitSha || rec.code.files.length ? 'same' : 'unknown';
-  out.push({ code: 'CODE_CHANGED', message: `Code changed since the run: ${reasons.join('; ')}.`, details });
+  out.push({ code: 'CODE_CHANGED', message: REPRO_SENTENCES.codeChanged({ reasons }), details });
   return 'changed';
 }
 
@@ -74,20 +70,20 @@ async function checkData(inputs: readonly RecordedInput[], now: CurrentState, ou
       const pinned = Number(i.version);
       if (tableNow > pinned) {
         const n = tableNow - pinned;
-        out.push({ code: 'INPUT_DATA_CHANGED', message: `${i.label} has ${n} ${n === 1 ? 'commit' : 'commits'} after the pinned version ${pinned} (now ${tableNow}).`, details: { artifact: i.label, pinned, now: tableNow } });
+        out.push({ code: 'INPUT_DATA_CHANGED', message: REPRO_SENTENCES.tableCommitsAfterPinned({ artifact: i.label, pinned, now: tableNow }), details: { artifact: i.label, pinned, now: tableNow, commits: n } });
         verdict = 'changed';
       }
       continue;
     }
     if (i.path && i.versionKind === 'hash') {
       if (!now.exists(i.path)) {
-        out.push({ code: 'INPUT_MISSING', message: `${i.label} no longer exists (the run read ${short(i.version)}).`, details: { artifact: i.label, recorded: i.version } });
+        out.push({ code: 'INPUT_MISSING', message: REPRO_SENTENCES.inputMissingRead({ artifact: i.label, recorded: i.version }), details: { artifact: i.label, recorded: i.version } });
         verdict = 'changed';
         continue;
       }
       const v = await now.hash(i.path);
       if (v && v.hash !== i.version) {
-        out.push({ code: 'INPUT_DATA_CHANGED', message: `${i.label} changed since the run (${short(i.version)} → ${short(v.hash)}).`, details: { artifact: i.label, recorded: i.version, now: v.hash } });
+        out.push({ code: 'INPUT_DATA_CHANGED', message: REPRO_SENTENCES.inputChanged({ artifact: i.label, recorded: i.version, now: v.hash }), details: { artifact: i.label, recorded: i.version, now: v.hash } });
         verdict = 'changed';
       }
       continue;
@@ -95,10 +91,10 @@ async function checkData(inputs: readonly RecordedInput[], now: CurrentState, ou
     // Not a file we can look at (a warehouse table, a path we never hashed): the newest
     // version Retrace has seen stands for "now".
     if (i.path && !i.path.startsWith('/') && !now.exists(i.path) && i.kind !== 'dataset') {
-      out.push({ code: 'INPUT_MISSING', message: `${i.label} no longer exists.`, details: { artifact: i.label } });
+      out.push({ code: 'INPUT_MISSING', message: REPRO_SENTENCES.inputMissing({ artifact: i.label }), details: { artifact: i.label } });
       verdict = 'changed';
     } else if (i.currentVersionId !== null && i.currentVersionId !== i.versionId) {
-      out.push({ code: 'INPUT_DATA_CHANGED', message: `${i.label} has a newer version ${short(i.currentVersion ?? '')} (the run read ${short(i.version)}).`, details: { artifact: i.label, recorded: i.version, now: i.currentVersion } });
+      out.push({ code: 'INPUT_DATA_CHANGED', message: REPRO_SENTENCES.inputNewer({ artifact: i.label, recorded: i.version, now: i.currentVersion ?? '?' }), details: { artifact: i.label, recorded: i.version, now: i.currentVersion } });
       verdict = 'changed';
     }
   }
@@ -111,8 +107,14 @@ async function checkEnvironment(db: ReadableDb, runId: number, rec: RecordedRun,
   const reasons: string[] = [];
   const details: Record<string, unknown> = {};
   const plat = now.platform();
-  if (env.os && env.os !== plat.os) reasons.push(`OS ${env.os} → ${plat.os}`);
-  if (env.arch && env.arch !== plat.arch) reasons.push(`architecture ${env.arch} → ${plat.arch}`);
+  if (env.os && env.os !== plat.os) {
+    reasons.push(REPRO_REASONS.os({ recorded: env.os, now: plat.os }));
+    details.os = { recorded: env.os, now: plat.os };
+  }
+  if (env.arch && env.arch !== plat.arch) {
+    reasons.push(REPRO_REASONS.arch({ recorded: env.arch, now: plat.arch }));
+    details.arch = { recorded: env.arch, now: plat.arch };
+  }
   if (env.executable) {
     // A re-run uses the stage's current configuration: this machine, plus the interpreter paths
     // the stage's newest run set (PYTHONPATH, a virtualenv), which is how the demo's package
@@ -122,12 +124,16 @@ async function checkEnvironment(db: ReadableDb, runId: number, rec: RecordedRun,
     const overlay = Object.fromEntries(vars.filter((v) => /^(PYTHONPATH|VIRTUAL_ENV|CONDA_PREFIX|PYTHONHOME)$/.test(v.name)).map((v) => [v.name, v.value]));
     const probe = await now.python(env.executable, { ...process.env, ...overlay });
     if (!probe) {
-      reasons.push(`the interpreter ${env.executable} is gone`);
+      reasons.push(REPRO_REASONS.interpreterGone({ executable: env.executable }));
+      details.interpreter = { recorded: env.executable, now: null };
     } else {
-      if (env.interpreterVersion && probe.version !== env.interpreterVersion) reasons.push(`Python ${env.interpreterVersion} → ${probe.version}`);
+      if (env.interpreterVersion && probe.version !== env.interpreterVersion) {
+        reasons.push(REPRO_REASONS.python({ recorded: env.interpreterVersion, now: probe.version }));
+        details.interpreter = { recorded: env.interpreterVersion, now: probe.version };
+      }
       const changes = diffPackages(env.packages, probe.packages, ecosystemOf(env.interpreter));
       if (changes.length) {
-        reasons.push(summarizeChanges(changes));
+        reasons.push(REPRO_REASONS.packages({ changes }));
         details.packages = changes;
       }
     }
@@ -135,8 +141,7 @@ async function checkEnvironment(db: ReadableDb, runId: number, rec: RecordedRun,
     return 'unknown';
   }
   if (reasons.length === 0) return 'same';
-  out.push({ code: 'ENVIRONMENT_CHANGED', message: `Environment changed since the run: ${reasons.join('; ')}.`, details });
+  out.push({ code: 'ENVIRONMENT_CHANGED', message: REPRO_SENTENCES.environmentChanged({ reasons }), details });
   return 'changed';
 }
 
-const short = (v: string) => (v.length > 19 ? v.slice(0, 19) + '…' : v);

@@ -1,5 +1,6 @@
 import type { CurrentState } from './current-state';
 import type { RunIo, RunIoReader } from './run-io';
+import { REPRO_SENTENCES } from './sentences';
 
 /**
  * Why a run's outputs are stale, judged against now (one sentence each; empty = fresh):
@@ -18,23 +19,23 @@ export async function staleReasonsOf(r: RunIo, io: RunIoReader, now: CurrentStat
       const tableNow = now.deltaVersion(e.path);
       if (tableNow !== null && /^\d+$/.test(e.version)) {
         const n = tableNow - Number(e.version);
-        if (n > 0 && !io.newerTableVersionKnownBefore(a, Number(e.version), r.firstSeq)) out.push(`${e.label} has ${n} ${n === 1 ? 'commit' : 'commits'} after version ${e.version}, which the run read.`);
+        if (n > 0 && !io.newerTableVersionKnownBefore(a, Number(e.version), r.firstSeq)) out.push(REPRO_SENTENCES.tableCommitsAfterRead({ artifact: e.label, read: e.version, commits: n }));
         continue;
       }
       if (e.versionKind === 'hash') {
         if (!now.exists(e.path)) {
-          out.push(`${e.label} no longer exists (the run read ${short(e.version)}).`);
+          out.push(REPRO_SENTENCES.goneSinceRead({ artifact: e.label, recorded: e.version }));
           continue;
         }
         const v = await now.hash(e.path);
-        if (v && v.hash !== e.version) out.push(`${e.label} ${e.kind === 'code' ? 'was edited' : 'changed'} since the run read it (${short(e.version)} → ${short(v.hash)}).`);
+        if (v && v.hash !== e.version) out.push(REPRO_SENTENCES.editedSinceRead({ artifact: e.label, code: e.kind === 'code', recorded: e.version, now: v.hash }));
         continue;
       }
     }
     if (e.kind === 'code') continue;
     const cur = io.current(a);
     if (cur && cur.versionId !== e.versionId && cur.seq > e.seq && cur.producer !== r.id) {
-      out.push(`${e.label} has a newer version ${short(cur.version)} (the run read ${short(e.version)}).`);
+      out.push(REPRO_SENTENCES.newerSinceRead({ artifact: e.label, recorded: e.version, now: cur.version }));
     }
   }
   return out;

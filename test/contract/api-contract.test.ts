@@ -45,7 +45,10 @@ for (const transport of TRANSPORTS) {
       const s = await h.client.getStatus({});
       assert.equal(s.workspace, h.core.paths.root);
       assert.deepEqual(s.counts, { runs: 2, artifacts: 3, rejectedLines: 1 });
-      seen.push(s.counts);
+      // Travelling: at snapshot 1 the fixture graph holds one run and one artifact.
+      const at1 = await h.client.getStatus({ snapshot: 1 });
+      assert.deepEqual([at1.snapshot, at1.counts], [1, { runs: 1, artifacts: 1, rejectedLines: 1 }]);
+      seen.push(s.counts, at1.counts);
     });
 
     test('getGraph returns the newest graph, a given snapshot, and as-of a time', async () => {

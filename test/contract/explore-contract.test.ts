@@ -4,7 +4,8 @@ import { AppError } from '../../shared/errors';
 import { impactCsv } from '../../shared/impact-csv';
 import { registerLineageCommands } from '../../src-main/cli/commands/lineage';
 import { openHarness, TRANSPORTS, type Harness, type TransportName } from '../api-clients.test-support';
-import { cliInProcess, H, ingestExplore, minute, RUN } from '../explore-workspace.test-support';
+import { cliInProcess } from '../../src-main/cli/cli-in-process.test-support';
+import { C1, C2, H, ingestExplore, minute, RUN } from '../explore-workspace.test-support';
 
 /**
  * The explorer's API methods (issue 13) over every transport, on the explore fixture ingested
@@ -187,6 +188,49 @@ for (const transport of TRANSPORTS) {
         await assert.rejects(h.client.listCatalog(req as never), { code: 'INVALID_ARGUMENT' });
       }
       await assert.rejects(h.client.listCatalog({ what: 'runs', snapshot: 42 }), { code: 'NOT_FOUND' });
+    });
+
+    test('inspector truth: a code change under the same git commit names the file, never two equal short hashes', async () => {
+      const [model] = await h.client.getStaleness({ artifact: 'models/m.pt' });
+      assert.deepEqual(model!.reasons.map((r) => r.code), ['INPUT_NEWER', 'CODE_CHANGED', 'ENVIRONMENT_CHANGED']);
+      const [newer, code, env] = model!.reasons;
+      assert.equal(newer!.message, 'data/feat.parquet has a newer version sha256:44444444… (the producing run read sha256:33333333…).');
+      // R3 and R7 both ran git commit t1; only train.py differs (C1 and C2 agree on their first 19 characters).
+      assert.equal(code!.message, 'The code of ns/train changed in run 00000000: train.py modified.');
+      assert.equal(code!.run, RUN(7));
+      assert.notEqual(code!.readVersion, code!.currentVersion);
+      assert.notEqual(code!.readShort, code!.currentShort);
+      assert.deepEqual((code!.details as { files: unknown }).files, [{ path: 'train.py', change: 'modified', from: C1, to: C2 }]);
+      assert.equal(env!.message, 'The environment of ns/train changed in run 00000000: numpy added (2.1.0).');
+      assert.deepEqual((env!.details as { packages: unknown }).packages, [{ name: 'numpy', from: null, to: '2.1.0' }]);
+      for (const r of model!.reasons) assert.doesNotMatch(r.message, /\(run|undefined/);
+      seen.push(model);
+    });
+
+    test('run rows carry duration and exit code', async () => {
+      const rows = await h.client.listRuns({ filterBy: ['JOB:report'] });
+      assert.deepEqual(rows.map((r) => [r.run, r.state, r.durationMs, r.exitCode]), [[RUN(5), 'FAIL', 60_000, 2]]);
+      const first = await h.client.listRuns({ filterBy: [`RUN_ID:${RUN(2)}`] });
+      assert.deepEqual([first[0]!.durationMs, first[0]!.exitCode], [60_000, null], 'no retrace_command facet, no exit code');
+      seen.push(rows);
+    });
+
+    test('footprint entries name the graph node that draws them', async () => {
+      const fp = await h.client.getFootprint({ run: RUN(6) });
+      assert.deepEqual(fp.entries.map((e) => [e.artifact, e.node, e.classes.join(' ')]), [
+        ['data/feat.parquet', 'artifact:file/data/feat.parquet', 'OUTPUT_MODIFIED'],
+        ['data/raw.csv', 'artifact:file/data/raw.csv', 'INPUT'],
+        ['notes/readme.txt', 'artifact:file/notes/readme.txt', 'OUTPUT_REMOVED'],
+      ]);
+    });
+
+    test('runs view: run nodes carry their stage and their start and end times', async () => {
+      const g = await h.client.getGraph({ granularity: 'run' });
+      const r5 = g.nodes.find((n) => n.id === `run:${RUN(5)}`)!;
+      assert.deepEqual([r5.label, r5.state, r5.job, r5.startedAt, r5.endedAt], ['report #1', 'FAIL', 'ns/report', minute(8), minute(9)]);
+      const ingest = g.nodes.filter((n) => n.kind === 'run' && n.job === 'ns/ingest').map((n) => [n.label, n.startedAt]);
+      assert.deepEqual(ingest, [['ingest #1', minute(0)], ['ingest #2', minute(6)]]);
+      seen.push(r5);
     });
 
     test('insights: bad windows and kinds are refused with one sentence', async () => {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Command } from 'commander';
+import { cliInProcess } from '../cli-in-process.test-support';
 import { registerLineageCommands } from './lineage';
 import { RUN, lineageWorkspace, minute, stageLines } from '../../lineage/lineage-workspace.test-support';
 
@@ -16,24 +17,8 @@ const STAGES = [
   ...stageLines({ run: RUN(4), job: 'report', at: 6, user: 'carol', state: 'FAIL', ops: [R('data/raw.csv')] }),
 ];
 
-/** Runs one `retrace <args>` through a fresh commander program; returns stdout. */
-async function cli(args: string[]): Promise<string> {
-  const program = new Command('retrace').exitOverride();
-  registerLineageCommands(program);
-  for (const c of program.commands) c.exitOverride();
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } finally {
-    process.stdout.write = write;
-  }
-  return out;
-}
+/** Runs one `retrace <args>` in this process; returns stdout. */
+const cli = (args: string[]) => cliInProcess(registerLineageCommands, args);
 
 test('CLI --json shapes of DESIGN §8 on a hand-worked fixture', async () => {
   const ws = lineageWorkspace(STAGES);

@@ -50,17 +50,7 @@ export class ImpactComputer {
    */
   compute(start: ImpactStart, depth: number | null, limit: number): ImpactRaw {
     const ix = this.ix;
-    this.fit();
-    const visited = this.visited;
-    const epoch = ++this.epoch;
-    const scratch = this.scratch;
-    // The unions are returned to the caller, so they get fresh arrays per query.
-    const fileBits = (this.fileBits = new Uint8Array(this.fileBits.length));
-    const artBits = (this.artBits = new Uint8Array(this.artBits.length));
-    const files: number[] = [];
-    const arts: number[] = [];
-    const runs: number[] = [];
-    const depths: number[] = [];
+    const { visited, epoch, scratch, fileBits, artBits, files, arts, runs, depths } = this.begin();
 
     const readHead = ix.verReadHead.data, nextRead = ix.accNextRead.data, accRun = ix.accRun.data, accSeq = ix.accSeq.data;
     const next = ix.accNextInRun.data, accOp = ix.accOp.data, accArt = ix.accArt.data, accVer = ix.accVer.data;
@@ -159,16 +149,7 @@ export class ImpactComputer {
    */
   computeUpstream(start: ImpactStart, depth: number | null, limit: number): ImpactRaw {
     const ix = this.ix;
-    this.fit();
-    const visited = this.visited;
-    const epoch = ++this.epoch;
-    const scratch = this.scratch;
-    const fileBits = (this.fileBits = new Uint8Array(this.fileBits.length));
-    const artBits = (this.artBits = new Uint8Array(this.artBits.length));
-    const files: number[] = [];
-    const arts: number[] = [];
-    const runs: number[] = [];
-    const depths: number[] = [];
+    const { visited, epoch, scratch, fileBits, artBits, files, arts, runs, depths } = this.begin();
     const next = ix.accNextInRun.data, accOp = ix.accOp.data, accVer = ix.accVer.data, accSeq = ix.accSeq.data;
     const producer = ix.verProducer.data, verSeq = ix.verSeq.data, runHead = ix.runHead.data;
     /** Producers in force at `limit` of the versions run `r` read, not yet visited. */
@@ -211,6 +192,17 @@ export class ImpactComputer {
       frontier = nextLevel;
     }
     return { runs, depths, files, fileBits, arts, artBits, maxDepthReached };
+  }
+
+  /** A new query: a fresh visited stamp, and fresh unions (they are returned to the caller). */
+  private begin() {
+    this.fit();
+    this.fileBits = new Uint8Array(this.fileBits.length);
+    this.artBits = new Uint8Array(this.artBits.length);
+    return {
+      visited: this.visited, epoch: ++this.epoch, scratch: this.scratch, fileBits: this.fileBits, artBits: this.artBits,
+      files: [] as number[], arts: [] as number[], runs: [] as number[], depths: [] as number[],
+    };
   }
 
   /** Adds the footprint in the scratch to the unions. */

@@ -2,7 +2,7 @@
  * Sorting, filtering and paging for the catalogue, fast enough to re-sort 100,000 rows on a
  * click. Each column is ranked once per model (one comparator sort); a query then sorts packed
  * `rank · 2^21 + row` numbers with the typed-array sort, which needs no comparator. Sorted and
- * filtered views are kept (a few per model), so scrolling through pages only slices.
+ * filtered views are kept (16 per model: every column both ways), so scrolling through pages only slices.
  */
 
 /** A column: numbers (NaN = no value) or text (null = no value). Text compares ignoring case. */
@@ -50,7 +50,7 @@ export class SortableRows {
     const out = new Int32Array(m);
     for (let k = 0; k < m; k++) out[k] = sorted[k]! % ROW_BITS;
     this.views.set(key, out);
-    if (this.views.size > 8) this.views.delete(this.views.keys().next().value!);
+    if (this.views.size > 16) this.views.delete(this.views.keys().next().value!);
     return out;
   }
 

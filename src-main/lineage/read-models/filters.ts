@@ -109,11 +109,12 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
 /** Runs matching the filters, newest first unless sorted otherwise. */
 export function listRuns(db: ReadableDb, req: ListRequest = {}): RunRowDto[] {
   const { where, params } = compileFilters(req.filterBy ?? [], RUN_FIELDS, 'run');
-  const sql = `SELECT r.run_uuid, j.namespace, j.name, r.state, r.user, r.host, r.started_at, r.ended_at, r.parent_run_uuid
+  const sql = `SELECT r.run_uuid, j.namespace, j.name, r.state, r.user, r.host, r.started_at, r.ended_at, r.parent_run_uuid, r.exit_code
     FROM runs r LEFT JOIN jobs j ON j.id = r.job_id ${where} ${orderBy(req.sortBy, RUN_FIELDS, 'ORDER BY r.id DESC')} LIMIT ? OFFSET ?`;
-  const rows = db.prepare(sql).raw().all(...params, ...page(req)) as [string, string | null, string | null, string, string | null, string | null, number | null, number | null, string | null][];
-  return rows.map(([run, ns, name, state, user, host, s, e, parent]) => ({
+  const rows = db.prepare(sql).raw().all(...params, ...page(req)) as [string, string | null, string | null, string, string | null, string | null, number | null, number | null, string | null, number | null][];
+  return rows.map(([run, ns, name, state, user, host, s, e, parent, exit]) => ({
     run, job: ns !== null && name !== null ? `${ns}/${name}` : null, state: state as RunState, user, host, startedAt: iso(s), endedAt: iso(e), parentRun: parent,
+    durationMs: s !== null && e !== null ? e - s : null, exitCode: exit,
   }));
 }
 

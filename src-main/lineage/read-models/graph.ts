@@ -45,7 +45,15 @@ export function buildGraph(ix: LineageIndex, cat: Catalog, h: HistoryState, snap
     if (!nodes.has(id)) {
       const job = cat.job(ix.runJob.data[r]!);
       const pipeline = cat.pipelineOf(r);
-      nodes.set(id, { id, kind: 'run', label: job ? `${job.name} #${ordinal[r]}` : shortRunId(cat.run(r).uuid), state: runState(r), ...(pipeline ? { pipeline } : {}) });
+      const rec = cat.run(r);
+      // Times for a timeline of runs in their stage's lane; an end the snapshot had not seen yet is left out.
+      const ended = rec.endedAt !== null && (h.maxSeq === null || h.endedState(r) !== 0);
+      nodes.set(id, {
+        id, kind: 'run', label: job ? `${job.name} #${ordinal[r]}` : shortRunId(rec.uuid), state: runState(r), ...(pipeline ? { pipeline } : {}),
+        ...(job ? { job: `${job.namespace}/${job.name}` } : {}),
+        ...(rec.startedAt !== null ? { startedAt: new Date(rec.startedAt).toISOString() } : {}),
+        ...(ended ? { endedAt: new Date(rec.endedAt!).toISOString() } : {}),
+      });
     }
     return id;
   };

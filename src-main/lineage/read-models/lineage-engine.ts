@@ -188,7 +188,7 @@ export class LineageEngine implements LineageReader {
       const entries: FootprintEntryDto[] = s.files.map((f) => {
         const a = this.catalog.artifact(f);
         const v = lastVer.get(f);
-        return { artifact: a.label, id: a.nodeId, kind: a.kind, classes: classNames(s.fileCls[f]!), ops: opNames(s.fileOps[f]! & 0x7f),
+        return { artifact: a.label, id: a.nodeId, node: this.catalog.artifact(ix.artRollup.data[f] || f).nodeId, kind: a.kind, classes: classNames(s.fileCls[f]!), ops: opNames(s.fileOps[f]! & 0x7f),
           ...(v ? { version: shortVersion(this.catalog.version(v)) } : {}) };
       }).sort((a, b) => (a.artifact < b.artifact ? -1 : a.artifact > b.artifact ? 1 : 0));
       const files = classesFrom(s.files.map((f) => [this.catalog.artifact(f).label, s.fileCls[f]!] as const));

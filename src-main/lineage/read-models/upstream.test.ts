@@ -43,8 +43,9 @@ test('staleness: a newer input version, changed code and environment are each a 
       ['out.pt', true, ['INPUT_NEWER', 'CODE_CHANGED', 'ENVIRONMENT_CHANGED']],
     ]);
     const [newer, code] = now[0]!.reasons;
-    assert.equal(newer!.message, `in.csv has a newer version run:${RUN(4)} (read: run:${RUN(1)}).`);
-    assert.equal(code!.message, `The code of ns/train changed: v1 → v2 (run ${RUN(3)}).`);
+    assert.equal(newer!.message, `in.csv has a newer version run:${RUN(4)} (the producing run read run:${RUN(1)}).`);
+    assert.equal(code!.message, 'The code of ns/train changed in run 00000000: git v1 → v2.');
+    assert.deepEqual([code!.run, code!.readVersion, code!.currentVersion], [RUN(3), 'v1', 'v2']);
     // Asked about one artifact, fresh versions are listed too.
     assert.deepEqual(stalenessOf(ws.engine, { artifact: 'in.csv' }).map((s) => [s.version, s.stale]), [[`run:${RUN(4)}`, false]]);
     // At snapshot 3 (after the failed run) only code and environment have moved on.
@@ -62,7 +63,8 @@ test('a deleted input makes the output stale with INPUT_DELETED', () => {
   ]);
   try {
     const [s] = stalenessOf(ws.engine);
-    assert.deepEqual([s!.artifact, s!.reasons.map((r) => r.message)], ['out.pt', [`in.csv (read: run:${RUN(1)}) has been deleted.`]]);
+    assert.deepEqual([s!.artifact, s!.reasons.map((r) => r.message)], ['out.pt', ['in.csv has been deleted since the producing run read it (run:00000000…).']]);
+    assert.equal(s!.reasons[0]!.readVersion, `run:${RUN(1)}`, 'the full version is in the reason');
   } finally {
     ws.dispose();
   }
