@@ -1,17 +1,15 @@
 import path from 'node:path';
 import type { ReplayPlanDto } from '../../shared/replay-dto';
-import type { RerunEnvironmentDto } from '../../shared/rerun-dto';
 import type { ContentStore } from '../content-store/content-store';
 import { retraceCliArgv } from '../capture/install-paths';
 import type { ReadableDb } from '../db/open-db';
 import type { CurrentState } from '../repro/current-state';
-import { diffPackages } from '../repro/env-diff';
 import { readRecordedRun, type RecordedEnvironment } from '../repro/recorded-run';
 import { shellQuote } from '../repro/rerun';
 import { INTERPRETER_VARS } from '../repro/rerun-env';
+import { environmentNow } from '../repro/rerun-preflight';
 import { RunIoReader, type IoEntry, type RunIo } from '../repro/run-io';
 import { short } from '../repro/stale-check';
-import { ecosystemOf } from '../repro/version-compare';
 import { inputsOf, isInside, locateInputs, type InputSource } from './replay-inputs';
 import { replayedRun } from './replayability';
 
@@ -68,7 +66,7 @@ export async function planReplay(ctx: ReplayPlanContext, runId: number): Promise
     missing: sources.filter((s) => s.dto.problem).length,
     outputs: writes.map((w) => ({ artifact: w.label, kind: w.path !== null && tables.has(w.path) ? 'table' : 'file', version: /^\d+$/.test(w.version) ? `v${w.version}` : short(w.version) })),
     writesOutside: writes.filter((w) => w.path !== null && !isInside(ctx.workspaceRoot, w.path)).map((w) => w.label),
-    environment: run.argv ? await environmentOf(rec.environment, variables, ctx.now) : null,
+    environment: run.argv ? await environmentNow(rec.environment, variables, ctx.now) : null,
     blocked: blockedOf(run, ctx.workspaceRoot, replayedRun(ctx.db, runId)),
   };
   return { body, run, sources, writes, tables, folders: [...folders], variables, environment: rec.environment };
@@ -96,17 +94,4 @@ export function replayVariables(env: RecordedEnvironment | null, workspaceRoot: 
   if (base.RETRACE_CLI === undefined) out.push({ name: 'RETRACE_CLI', value: JSON.stringify(retraceCliArgv()) });
   if (base.PYTHONUNBUFFERED === undefined) out.push({ name: 'PYTHONUNBUFFERED', value: '1' });
   return out;
-}
-
-async function environmentOf(env: RecordedEnvironment | null, variables: readonly { name: string; value: string }[], now: CurrentState): Promise<RerunEnvironmentDto> {
-  const recorded = env?.interpreter ? `${env.interpreter} ${env.interpreterVersion ?? ''}`.trim() : null;
-  if (!env?.executable) return { recorded, now: null, executable: null, packages: [], variables };
-  const probe = await now.python(env.executable, { ...process.env, ...Object.fromEntries(variables.map((v) => [v.name, v.value])) });
-  return {
-    recorded,
-    now: probe ? `python ${probe.version}` : null,
-    executable: probe?.executable ?? env.executable,
-    packages: probe ? diffPackages(env.packages, probe.packages, ecosystemOf(env.interpreter)) : [],
-    variables,
-  };
 }

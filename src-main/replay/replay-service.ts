@@ -8,6 +8,7 @@ import { liveState, type CurrentState } from '../repro/current-state';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { ReplayExecution } from './replay-execution';
 import { planReplay, type PreparedReplay } from './replay-planner';
+import { PlanTokens } from '../repro/plan-tokens';
 
 /**
  * Replays behind the API, with the re-runs' confirmation rule: `prepare` shows the plan and
@@ -29,12 +30,13 @@ export interface ReplayServiceDeps {
 const KEPT_EXECUTIONS = 20;
 
 export class ReplayService {
-  private readonly pending = new Map<string, { plan: ReplayPlanDto; prepared: PreparedReplay; expires: number }>();
+  private readonly tokens: PlanTokens<{ readonly digest: string; readonly plan: ReplayPlanDto; readonly prepared: PreparedReplay }>;
   private readonly executions = new Map<string, ReplayExecution>();
   private readonly clock: () => number;
 
   constructor(private readonly deps: ReplayServiceDeps) {
     this.clock = deps.clock ?? Date.now;
+    this.tokens = new PlanTokens({ confirmation: 'replay', plan: 'replay' }, deps.ttlMs, this.clock);
   }
 
   private openStore(): ContentStore {
@@ -46,12 +48,8 @@ export class ReplayService {
     try {
       const now = this.deps.state?.() ?? liveState(this.deps.paths.root);
       const prepared = await planReplay({ db: this.deps.db, workspaceRoot: this.deps.paths.root, store, now }, this.deps.resolveRun(req.run));
-      const token = crypto.randomBytes(18).toString('base64url');
-      const expires = this.clock() + (this.deps.ttlMs ?? 10 * 60_000);
-      const plan: ReplayPlanDto = { ...prepared.body, digest: digestOf(prepared), token, expiresAt: new Date(expires).toISOString() };
-      for (const [t, p] of this.pending) if (p.expires < this.clock()) this.pending.delete(t);
-      this.pending.set(token, { plan, prepared, expires });
-      return plan;
+      const digest = digestOf(prepared);
+      return this.tokens.issue((token, expiresAt) => ({ digest, prepared, plan: { ...prepared.body, digest, token, expiresAt: new Date(expiresAt).toISOString() } })).plan;
     } finally {
       store.dispose();
     }
@@ -59,23 +57,14 @@ export class ReplayService {
 
   /** Starts a confirmed replay; resolves at once with its first state (progress follows as events). */
   start(req: StartReplayRequest): ReplayExecutionDto {
-    const p = this.pending.get(req.token);
-    if (!p) throw new AppError('NOT_FOUND', 'This replay confirmation is unknown or was already used; ask for the replay again.');
-    if (p.plan.digest !== req.digest) {
-      this.pending.delete(req.token);
-      throw new AppError('FORBIDDEN', 'This confirmation was issued for a different replay than the one confirmed; nothing ran. Ask for the replay again and confirm what it shows.');
-    }
-    if (p.expires < this.clock()) {
-      this.pending.delete(req.token);
-      throw new AppError('CANCELLED', 'This replay confirmation expired; ask for the replay again.');
-    }
+    const p = this.tokens.check(req.token, req.digest);
     if (p.plan.blocked) throw new AppError('UNSUPPORTED', p.plan.blocked.message);
     if (p.plan.missing > 0 && !req.acceptMissing) {
       // The token stays valid: the user may still decide to go on without them.
       const names = p.plan.inputs.filter((i) => i.problem).map((i) => `${i.artifact} (${i.problem!.code.toLowerCase().replace(/_/g, ' ')})`);
       throw new AppError('CONFLICT', `Not replayed: ${names.length === 1 ? 'an input' : `${names.length} inputs`} cannot be restored as the run read ${names.length === 1 ? 'it' : 'them'}: ${names.join(', ')}. Confirm again to go on without ${names.length === 1 ? 'it' : 'them'}.`, { missing: names });
     }
-    this.pending.delete(req.token);
+    this.tokens.spend(req.token);
     const execution = crypto.randomUUID();
     const store = this.openStore();
     const run = new ReplayExecution({
