@@ -8,6 +8,7 @@ import { liveState, type CurrentState } from '../repro/current-state';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { ReplayExecution } from './replay-execution';
 import { planReplay, type PreparedReplay } from './replay-planner';
+import { ExecutionRegistry } from '../repro/execution-registry';
 import { PlanTokens } from '../repro/plan-tokens';
 
 /**
@@ -27,11 +28,9 @@ export interface ReplayServiceDeps {
   readonly state?: () => CurrentState;
 }
 
-const KEPT_EXECUTIONS = 20;
-
 export class ReplayService {
   private readonly tokens: PlanTokens<{ readonly digest: string; readonly plan: ReplayPlanDto; readonly prepared: PreparedReplay }>;
-  private readonly executions = new Map<string, ReplayExecution>();
+  private readonly executions = new ExecutionRegistry<ReplayExecutionDto, ReplayExecution>('replay');
   private readonly clock: () => number;
 
   constructor(private readonly deps: ReplayServiceDeps) {
@@ -79,36 +78,24 @@ export class ReplayService {
       ...(this.deps.clock ? { clock: this.deps.clock } : {}),
     });
     void run.done.finally(() => store.dispose());
-    this.executions.set(execution, run);
-    for (const [id, e] of this.executions) {
-      if (this.executions.size <= KEPT_EXECUTIONS) break;
-      if (e.snapshot().state !== 'running') this.executions.delete(id);
-    }
+    this.executions.add(execution, run);
     return run.snapshot();
   }
 
   cancel(execution: string): { cancelled: boolean } {
-    return { cancelled: this.find(execution).cancel() };
+    return this.executions.cancel(execution);
   }
 
   get(execution: string): ReplayExecutionDto {
-    return this.find(execution).snapshot();
+    return this.executions.get(execution);
   }
 
   finished(execution: string): Promise<ReplayExecutionDto> {
-    return this.find(execution).done;
+    return this.executions.finished(execution);
   }
 
-  async dispose(): Promise<void> {
-    const running = [...this.executions.values()].filter((e) => e.snapshot().state === 'running');
-    for (const e of running) e.cancel();
-    await Promise.all(running.map((e) => e.done));
-  }
-
-  private find(execution: string): ReplayExecution {
-    const e = this.executions.get(execution);
-    if (!e) throw new AppError('NOT_FOUND', `No replay ${execution} in this session.`);
-    return e;
+  dispose(): Promise<void> {
+    return this.executions.dispose();
   }
 }
 

@@ -6,6 +6,7 @@ import { liveState, type CurrentState } from './current-state';
 import { RerunExecution, type ExecutablePlan } from './rerun-executor';
 import { planStages, type PlannerContext } from './rerun-planner';
 import { describeStage } from './rerun-preflight';
+import { ExecutionRegistry } from './execution-registry';
 import { PlanTokens } from './plan-tokens';
 import { RunIoReader } from './run-io';
 
@@ -28,12 +29,10 @@ export interface RerunServiceDeps {
   readonly state?: () => CurrentState;
 }
 
-const KEPT_EXECUTIONS = 20;
-
 
 export class RerunService {
   private readonly tokens: PlanTokens<{ readonly digest: string; readonly plan: ExecutablePlan }>;
-  private readonly executions = new Map<string, RerunExecution>();
+  private readonly executions = new ExecutionRegistry<RerunExecutionDto, RerunExecution>('re-run execution');
   private readonly clock: () => number;
 
   constructor(private readonly deps: RerunServiceDeps) {
@@ -59,7 +58,7 @@ export class RerunService {
 
   /** Starts a confirmed plan; resolves at once with its first state (progress follows as events). */
   start(req: StartRerunRequest): RerunExecutionDto {
-    const busy = [...this.executions.values()].find((e) => e.snapshot().state === 'running');
+    const busy = this.executions.running()[0];
     if (busy) throw new AppError('CONFLICT', `A re-run plan is already running (${busy.snapshot().execution}); wait for it or cancel it first.`);
     const p = this.tokens.check(req.token, req.digest);
     this.tokens.spend(req.token);
@@ -73,39 +72,26 @@ export class RerunService {
       emit: (e) => this.deps.emit(e),
       ...(this.deps.clock ? { clock: this.deps.clock } : {}),
     });
-    this.executions.set(execution, run);
-    // A session keeps the last few executions for UIs that join late, not every one ever run.
-    for (const [id, e] of this.executions) {
-      if (this.executions.size <= KEPT_EXECUTIONS) break;
-      if (e.snapshot().state !== 'running') this.executions.delete(id);
-    }
+    this.executions.add(execution, run);
     return run.snapshot();
   }
 
   cancel(execution: string): { cancelled: boolean } {
-    return { cancelled: this.find(execution).cancel() };
+    return this.executions.cancel(execution);
   }
 
   get(execution: string): RerunExecutionDto {
-    return this.find(execution).snapshot();
+    return this.executions.get(execution);
   }
 
   /** Resolves when the execution has ended (the CLI waits on this). */
   finished(execution: string): Promise<RerunExecutionDto> {
-    return this.find(execution).done;
+    return this.executions.finished(execution);
   }
 
   /** Cancels whatever still runs (the core is closing). */
-  async dispose(): Promise<void> {
-    const running = [...this.executions.values()].filter((e) => e.snapshot().state === 'running');
-    for (const e of running) e.cancel();
-    await Promise.all(running.map((e) => e.done));
-  }
-
-  private find(execution: string): RerunExecution {
-    const e = this.executions.get(execution);
-    if (!e) throw new AppError('NOT_FOUND', `No re-run execution ${execution} in this session.`);
-    return e;
+  dispose(): Promise<void> {
+    return this.executions.dispose();
   }
 }
 
