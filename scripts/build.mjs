@@ -14,6 +14,7 @@ const mainEntries = {
   'entry-node': 'src-main/entry-node.ts',
   'entry-electron': 'src-main/entry-electron.ts',
   'lake-worker': 'src-main/lake/lake-worker.ts',
+  'parquet-worker': 'src-main/lake/parquet-worker.ts',
 };
 await esbuild({
   absWorkingDir: root,

@@ -99,6 +99,7 @@ export const API_ARG_SCHEMAS = {
   diffVersions: z.object({ a: versionRef, b: versionRef }).strict(),
   listVersions: z.object({ artifact: ref, limit: z.number().int().min(1).max(1000).optional() }).strict(),
   getTableHistory: z.object({ artifact: ref }).strict(),
+  getTableInfo: z.object({ artifact: ref, version: seq.optional() }).strict(),
   readTablePage: z
     .object({ artifact: ref, version: seq.optional(), offset: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(1000).optional() })
     .strict(),

@@ -18,7 +18,7 @@ import type { ReproReportDto, RerunOfferDto, RerunResultDto } from './repro-dto'
 import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from './rerun-dto';
 import type { ReplayExecutionDto, ReplayPlanDto, ReplayProgressDto, StartReplayRequest } from './replay-dto';
 import type { VersionChoiceDto, VersionDiffDto, VersionRefDto } from './version-diff-dto';
-import type { TableChangesDto, TableCommitDto, TableDiffDto, TablePageDto, TableValueAsOfDto } from './table-dto';
+import type { TableChangesDto, TableCommitDto, TableDiffDto, TableInfoDto, TablePageDto, TableValueAsOfDto } from './table-dto';
 import type {
   GraphChangedDto,
   GraphDto,
@@ -125,8 +125,10 @@ export interface RetraceApi {
   /** Versions to compare an artifact with: its own versions and its sibling version folders. */
   listVersions(req: { artifact: string; limit?: number }): Promise<VersionChoiceDto[]>;
 
-  /** Commits of the Delta table behind an artifact, oldest first. */
+  /** Commits of the Delta table (or completed instants of the Hudi table) behind an artifact, oldest first. */
   getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]>;
+  /** Format, protocol and features, the schema as a tree, partitioning and size of the table behind an artifact. */
+  getTableInfo(req: { artifact: string; version?: number }): Promise<TableInfoDto>;
   readTablePage(req: { artifact: string; version?: number; offset?: number; limit?: number }): Promise<TablePageDto>;
   /**
    * Version `to` against version `from`: the change feed after `from` up to and including `to`
@@ -196,6 +198,7 @@ export const API_METHODS = {
   diffVersions: true,
   listVersions: true,
   getTableHistory: true,
+  getTableInfo: true,
   readTablePage: true,
   diffTable: true,
   tableValueAsOf: true,

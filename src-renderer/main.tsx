@@ -10,7 +10,11 @@ import { createAppStore } from './state/app-store';
 import type { Theme } from './state/theme';
 import { StoreContext } from './state/use-app';
 import { initialUrlView, syncUrl } from './state/url-sync';
-import './styles.css';
+import './styles/base.css';
+import './styles/panels.css';
+import './styles/graph.css';
+import './styles/inspector.css';
+import './styles/catalogue.css';
 
 function initialTheme(): Theme {
   try {

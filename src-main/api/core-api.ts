@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { RetraceApi } from '../../shared/api';
 import type { GraphDto, NodeKind, PingDto, RejectedPageDto, SnapshotDto, StatusDto } from '../../shared/dto';
@@ -12,11 +11,14 @@ import { ContentStore } from '../content-store/content-store';
 import { readStoreConfig } from '../content-store/store-config';
 import { diffVersions } from '../version-diff/version-diff';
 import { versionChoices } from '../version-diff/version-choices';
-import type { TableChangesDto, TableCommitDto, TableDiffDto, TablePageDto, TableValueAsOfDto } from '../../shared/table-dto';
+import type { TableChangesDto, TableCommitDto, TableDiffDto, TableInfoDto, TablePageDto, TableValueAsOfDto } from '../../shared/table-dto';
 import { toCells } from './cells';
 import { historyWithRowCounts, tableChangesBetween, type TableRef, tableValueAsOf, versionDiff } from './table-explore';
 import type { WritableDb } from '../db/open-db';
-import { readTablePage } from '../lake';
+import { describeType } from '../lake/conform';
+import type { DeltaType } from '../lake/delta-types';
+import { readTablePage, tableHistoryOf } from '../lake/table-api';
+import { tableFormat, tableInfo } from '../lake/table-info';
 import { latestPipelineUsing, mostUsed, whoRan } from '../lineage/read-models/insights';
 import { listArtifacts, listRuns } from '../lineage/read-models/filters';
 import { search } from '../lineage/read-models/search';
@@ -243,13 +245,23 @@ export class CoreApi implements RetraceApi {
   }
 
   async getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]> {
-    return historyWithRowCounts(this.tableRef(req.artifact));
+    const t = this.tableRef(req.artifact);
+    // Hudi tables have instants, not Delta versions: their history comes from the timeline.
+    return tableFormat(t.dir) === 'hudi' ? tableHistoryOf(t.dir) : historyWithRowCounts(t);
+  }
+
+  async getTableInfo(req: { artifact: string; version?: number }): Promise<TableInfoDto> {
+    return tableInfo(this.tableDir(req.artifact), req.version);
   }
 
   async readTablePage(req: { artifact: string; version?: number; offset?: number; limit?: number }): Promise<TablePageDto> {
     const { artifact, ...page } = req;
     const p = await readTablePage(this.tableDir(artifact), page);
-    return { version: p.version, columns: p.columns.map((c) => ({ name: c.name, type: typeof c.type === 'string' ? c.type : JSON.stringify(c.type) })), rows: p.rows.map(toCells), offset: p.offset, hasMore: p.hasMore };
+    return {
+      version: p.version, format: p.format, ...(p.instant ? { instant: p.instant } : {}), warnings: p.warnings,
+      columns: p.columns.map((c) => ({ name: c.name, type: typeof c.type === 'string' ? c.type : describeType(c.type as DeltaType) })),
+      rows: p.rows.map(toCells), offset: p.offset, hasMore: p.hasMore,
+    };
   }
 
   async diffTable(req: { artifact: string; from: number; to: number; limit?: number; offset?: number; key?: string[] }): Promise<TableDiffDto> {
@@ -292,7 +304,7 @@ export class CoreApi implements RetraceApi {
     if (!dir || (dir !== root && !dir.startsWith(root + path.sep))) {
       throw new AppError('FORBIDDEN', `${artifact} is not a table inside the workspace; previews stay inside ${root}.`);
     }
-    if (!fs.existsSync(path.join(dir, '_delta_log'))) throw new AppError('NOT_FOUND', `${artifact} is not a Delta table (it has no _delta_log folder).`);
+    if (!tableFormat(dir)) throw new AppError('NOT_FOUND', `${artifact} is not a Delta or Hudi table (it has neither _delta_log nor .hoodie).`);
     return dir;
   }
 }

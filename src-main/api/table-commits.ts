@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ReadableDb } from '../db/open-db';
-import { tableHistory } from '../lake';
+import { tableHistory } from '../lake/table-api';
 import type { TableCommitSnapshot } from '../lineage/index-engine/snapshots';
 
 /**

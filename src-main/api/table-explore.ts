@@ -7,7 +7,7 @@
 import { AppError } from '../../shared/errors';
 import type { TableChangesDto, TableCommitDto, TableDiffDto, TableValueAsOfDto } from '../../shared/table-dto';
 import { readChanges } from '../lake/changes';
-import { tableHistory } from '../lake';
+import { tableHistory } from '../lake/table-api';
 import { changesBetweenTimes, netRowChanges, rowCountsByVersion, tableKeyColumns, valueAsOf } from '../lake/table-queries';
 import { shellQuote } from '../repro/rerun';
 import { toCells } from './cells';

@@ -1,20 +1,41 @@
 import {
-  Binary, Bool, type Data, DateDay, Decimal, Field, Float32, Float64, Int16, Int32, Int64, Int8, makeData, RecordBatch,
+  Binary, Bool, type Data, DateDay, Decimal, Field, Float32, Float64, Int16, Int32, Int64, Int8, List, makeData, Map_, RecordBatch,
   Schema, Struct, Table, TimestampMicrosecond, Utf8, vectorFromArray, type DataType,
 } from 'apache-arrow';
 import { AppError } from '../../shared/errors';
+import { type ColumnMappingMode, fieldId, physicalName } from './column-mapping';
 import {
-  type DeltaField, type Row, dateToDays, decimalParams, isDecimal, parseDecimal, toMicros,
+  type DeltaField, type DeltaType, type Row, dateToDays, decimalParams, isDecimal, parseDecimal, toMicros,
 } from './delta-types';
 
 /**
- * Rows (Retrace's JSON-safe values) → an apache-arrow Table with the Parquet types Delta expects
- * (timestamp = INT64 µs UTC, timestamp_ntz = µs without zone, date = DATE32, decimal = 128-bit).
+ * Rows (Retrace's JSON-safe values, already conformed to the schema) → an apache-arrow Table with
+ * the Parquet types Delta expects (timestamp = INT64 µs UTC, timestamp_ntz = µs without zone,
+ * date = DATE32, decimal = 128-bit) and the standard nested layouts other engines read: a list's
+ * element is named `element`, a map's entries `key_value` with `key` and `value` (Parquet's
+ * LogicalTypes.md). Under column mapping every field, nested ones included, is written under its
+ * physical name with its id as the Parquet field id.
  * Every column gets its own buffers: arrow-js writes a corrupt IPC stream when two columns share
  * one typed array (apache/arrow-js#315).
  */
-export function arrowTypeOf(field: DeltaField): DataType {
-  const t = field.type;
+export interface ArrowWriteOptions { readonly mode?: ColumnMappingMode }
+
+function arrowField(f: DeltaField, mode: ColumnMappingMode): Field {
+  const id = mode === 'none' ? undefined : fieldId(f);
+  const metadata = id === undefined ? undefined : new Map([['PARQUET:field_id', String(id)]]);
+  return new Field(physicalName(f, mode), arrowType(f.type, mode, f.name), f.nullable !== false, metadata);
+}
+
+export function arrowType(t: DeltaType, mode: ColumnMappingMode = 'none', column = 'a column'): DataType {
+  if (typeof t === 'object') {
+    if (t.type === 'array') return new List(new Field('element', arrowType(t.elementType, mode, column), t.containsNull !== false));
+    if (t.type === 'struct') return new Struct(t.fields.map((f) => arrowField(f, mode)));
+    const entries = new Struct([new Field('key', arrowType(t.keyType, mode, column), false), new Field('value', arrowType(t.valueType, mode, column), t.valueContainsNull !== false)]);
+    const map = new Map_(new Field('key_value', entries, false));
+    // apache-arrow renames the entries field to Arrow's "entries"; Parquet's standard name is "key_value".
+    (map.children[0] as unknown as { name: string }).name = 'key_value';
+    return map;
+  }
   switch (t) {
     case 'string': return new Utf8();
     case 'long': return new Int64();
@@ -29,39 +50,45 @@ export function arrowTypeOf(field: DeltaField): DataType {
     case 'timestamp': return new TimestampMicrosecond('UTC');
     case 'timestamp_ntz': return new TimestampMicrosecond();
     default:
-      if (typeof t === 'string' && isDecimal(t)) {
+      if (isDecimal(t)) {
         const { precision, scale } = decimalParams(t);
         return new Decimal(scale, precision, 128);
       }
-      throw new AppError('UNSUPPORTED', `Column "${field.name}" has type ${JSON.stringify(t)}, which Retrace cannot write yet.`);
+      throw new AppError('UNSUPPORTED', `Column "${column}" has type ${JSON.stringify(t)}, which Retrace cannot write yet.`);
   }
 }
 
-function validity(values: readonly unknown[]): { bitmap: Uint8Array; nullCount: number } {
+function validity(values: readonly unknown[]): { nullBitmap: Uint8Array | undefined; nullCount: number } {
   const bitmap = new Uint8Array(Math.ceil(values.length / 8));
   let nullCount = 0;
   for (let i = 0; i < values.length; i++) {
     if (values[i] === null || values[i] === undefined) nullCount++;
     else bitmap[i >> 3]! |= 1 << (i & 7);
   }
-  return { bitmap, nullCount };
+  return { nullBitmap: nullCount > 0 ? bitmap : undefined, nullCount };
 }
 
-/** One column of values → Arrow Data. */
-export function columnData(field: DeltaField, values: readonly unknown[]): Data {
-  const type = arrowTypeOf(field);
+/** One column of values → Arrow Data of `type` (its Arrow form from `arrowType`). */
+export function columnData(t: DeltaType, values: readonly unknown[], mode: ColumnMappingMode = 'none', arrow: DataType = arrowType(t, mode)): Data {
   const n = values.length;
-  const { bitmap, nullCount } = validity(values);
-  const nullBitmap = nullCount > 0 ? bitmap : undefined;
-  const t = field.type;
+  const { nullBitmap, nullCount } = validity(values);
+  if (typeof t === 'object') {
+    if (t.type === 'array') return listData(t.elementType, values, nullBitmap, nullCount, mode, arrow as List);
+    if (t.type === 'struct') {
+      const st = arrow as Struct;
+      const children = t.fields.map((f, k) => columnData(f.type, values.map((v) => (v === null || v === undefined ? null : (v as Row)[f.name])), mode, st.children[k]!.type));
+      return makeData({ type: st, length: n, nullCount, nullBitmap, children });
+    }
+    return mapData(t.keyType, t.valueType, values, nullBitmap, nullCount, mode, arrow as Map_);
+  }
   const numeric = (arr: Int8Array | Int16Array | Int32Array | Float32Array | Float64Array): Data => {
     for (let i = 0; i < n; i++) { const v = values[i]; if (v !== null && v !== undefined) arr[i] = Number(v); }
-    return makeData({ type: type as never, length: n, nullCount, nullBitmap, data: arr } as never);
+    return makeData({ type: arrow as never, length: n, nullCount, nullBitmap, data: arr } as never);
   };
   const wide = (conv: (v: unknown) => bigint): Data => {
     const arr = new BigInt64Array(n);
     for (let i = 0; i < n; i++) { const v = values[i]; if (v !== null && v !== undefined) arr[i] = conv(v); }
-    return makeData({ type: type as never, length: n, nullCount, nullBitmap, data: arr } as never);
+    return makeData({ type: arrow as never, length: n, nullCount, nullBitmap, data: arr } as never);
   };
   switch (t) {
     case 'string': return utf8Data(values, nullCount, nullBitmap);
@@ -77,7 +104,7 @@ export function columnData(field: DeltaField, values: readonly unknown[]): Data 
     case 'date': {
       const arr = new Int32Array(n);
       for (let i = 0; i < n; i++) { const v = values[i]; if (v !== null && v !== undefined) arr[i] = dateToDays(v); }
-      return makeData({ type: type as DateDay, length: n, nullCount, nullBitmap, data: arr });
+      return makeData({ type: arrow as DateDay, length: n, nullCount, nullBitmap, data: arr });
     }
     default: {
       const { scale } = decimalParams(String(t));
@@ -88,9 +115,63 @@ export function columnData(field: DeltaField, values: readonly unknown[]): Data 
         let x = BigInt.asUintN(128, parseDecimal(v, scale));
         for (let w = 0; w < 4; w++) { words[i * 4 + w] = Number(x & 0xffffffffn); x >>= 32n; }
       }
-      return makeData({ type: type as Decimal, length: n, nullCount, nullBitmap, data: words });
+      return makeData({ type: arrow as Decimal, length: n, nullCount, nullBitmap, data: words });
     }
   }
+}
+
+function listData(el: DeltaType, values: readonly unknown[], nullBitmap: Uint8Array | undefined, nullCount: number, mode: ColumnMappingMode, arrow: List): Data {
+  const n = values.length;
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as ArrayLike<unknown> | null | undefined;
+    offsets[i + 1] = offsets[i]! + (v ? v.length : 0);
+  }
+  const total = offsets[n]!;
+  const childType = arrow.children[0]!.type;
+  let child: Data;
+  if ((el === 'float' || el === 'double') && values.every((v) => v === null || v === undefined || ArrayBuffer.isView(v) || (v as unknown[]).every((x) => typeof x === 'number'))) {
+    // Embeddings: copy each row's numbers straight into one typed array (no per-value boxing).
+    const flat = el === 'float' ? new Float32Array(total) : new Float64Array(total);
+    for (let i = 0; i < n; i++) {
+      const v = values[i] as ArrayLike<number> | null | undefined;
+      if (!v) continue;
+      if (ArrayBuffer.isView(v)) flat.set(v as unknown as ArrayLike<number>, offsets[i]!);
+      else for (let k = 0; k < v.length; k++) flat[offsets[i]! + k] = v[k]!;
+    }
+    child = makeData({ type: childType as never, length: total, nullCount: 0, data: flat } as never);
+  } else {
+    const flat: unknown[] = new Array(total);
+    for (let i = 0; i < n; i++) {
+      const v = values[i] as ArrayLike<unknown> | null | undefined;
+      if (v) for (let k = 0; k < v.length; k++) flat[offsets[i]! + k] = typeof v[k] === 'bigint' ? String(v[k]) : v[k];
+    }
+    child = columnData(el, flat, mode, childType);
+  }
+  return makeData({ type: arrow, length: n, nullCount, nullBitmap, valueOffsets: offsets, child });
+}
+
+function mapData(keyType: DeltaType, valueType: DeltaType, values: readonly unknown[], nullBitmap: Uint8Array | undefined, nullCount: number, mode: ColumnMappingMode, arrow: Map_): Data {
+  const n = values.length;
+  const offsets = new Int32Array(n + 1);
+  const keys: unknown[] = [], vals: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as Record<string, unknown> | null | undefined;
+    if (v) {
+      for (const [k, x] of Object.entries(v)) {
+        // Keys are the JSON object's strings; a key of a nested type is its JSON text.
+        keys.push(typeof keyType === 'string' ? k : JSON.parse(k));
+        vals.push(x);
+      }
+    }
+    offsets[i + 1] = keys.length;
+  }
+  const entries = arrow.children[0]!.type as Struct;
+  const entryData = makeData({
+    type: entries, length: keys.length, nullCount: 0,
+    children: [columnData(keyType, keys, mode, entries.children[0]!.type), columnData(valueType, vals, mode, entries.children[1]!.type)],
+  });
+  return makeData({ type: arrow, length: n, nullCount, nullBitmap, valueOffsets: offsets, child: entryData });
 }
 
 const encoder = new TextEncoder();
@@ -127,10 +208,11 @@ function utf8Data(values: readonly unknown[], nullCount: number, nullBitmap: Uin
   return makeData({ type: new Utf8(), length: n, nullCount, nullBitmap, valueOffsets: offsets, data: bytes.slice(0, pos) });
 }
 
-/** Builds a Table from row objects for the given fields (in order). */
-export function rowsToArrow(fields: readonly DeltaField[], rows: readonly Row[]): Table {
-  const arrowFields = fields.map((f) => new Field(f.name, arrowTypeOf(f), f.nullable !== false));
-  const children = fields.map((f) => columnData(f, rows.map((r) => r[f.name])));
+/** Builds a Table from row objects for the given fields (in order), named as column mapping says. */
+export function rowsToArrow(fields: readonly DeltaField[], rows: readonly Row[], opts: ArrowWriteOptions = {}): Table {
+  const mode = opts.mode ?? 'none';
+  const arrowFields = fields.map((f) => arrowField(f, mode));
+  const children = fields.map((f, k) => columnData(f.type, rows.map((r) => r[f.name]), mode, arrowFields[k]!.type));
   const schema = new Schema(arrowFields);
   const data = makeData({ type: new Struct(arrowFields), length: rows.length, nullCount: 0, children });
   return new Table([new RecordBatch(schema, data)]);

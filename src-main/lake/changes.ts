@@ -1,8 +1,10 @@
 import { AppError } from '../../shared/errors';
 import { loadDeletionVector } from './deletion-vectors';
-import { type Action, type AddAction, type LogListing, type Snapshot, listLog, loadSnapshot, readCommit } from './delta-log';
+import { type LogListing, type Snapshot, listLog, loadSnapshot, readCommit } from './delta-log';
+import type { Action, AddAction } from './delta-actions';
 import { readDataFile } from './delta-scan';
-import { type DeltaField, type Row, keyString } from './delta-types';
+import { columnMappingMode } from './column-mapping';
+import { type DeltaField, type Row, keyString, parseSchemaString } from './delta-types';
 import { rawCommitTimestamp } from './time-travel';
 
 /**
@@ -69,11 +71,18 @@ export async function readChanges(tableDir: string, fromVersion: number, toVersi
   const listing = listLog(tableDir);
   const inRange = [...listing.commits.keys()].filter((v) => v >= fromVersion && v <= toVersion);
   if (inRange.length === 0) throw new AppError('NOT_FOUND', `Table ${tableDir}: no log files found in the requested version range ${fromVersion}..${toVersion}.`);
-  const snapshot = await loadSnapshot(tableDir, Math.min(toVersion, listing.latest), listing);
-  const fields = snapshot.schema.fields.filter((f) => !opts.columns || opts.columns.includes(f.name));
+  // Each version's rows carry the names and columns of that version's schema (a rename or a
+  // dropped column under column mapping shows up where it happened, not before).
+  let snapshot = await loadSnapshot(tableDir, fromVersion, listing);
   const out: ChangeRow[] = [];
-  for (let v = fromVersion; v <= toVersion; v++) {
+  for (let v = fromVersion; v <= Math.min(toVersion, listing.latest); v++) {
     const actions = readCommit(tableDir, v);
+    const meta = actions.find((a) => a.metaData)?.metaData;
+    if (meta && v > fromVersion) {
+      const schema = parseSchemaString(meta.schemaString, `${tableDir} version ${v}`);
+      snapshot = { ...snapshot, version: v, metadata: meta, schema, columnMapping: columnMappingMode(meta) };
+    }
+    const fields = snapshot.schema.fields.filter((f) => !opts.columns || opts.columns.includes(f.name));
     const ts = new Date(changeFeedTimestamp(tableDir, v, actions)).toISOString();
     const tag = (rows: Row[], type: ChangeType): void => {
       for (const r of rows) out.push({ ...r, _change_type: type, _commit_version: v, _commit_timestamp: ts });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listLog, loadSnapshot, readCommit } from './delta-log';
 import { readAllRows } from './delta-scan';
-import { tempDir } from './lake-test-helpers';
+import { tempDir } from './lake.test-support';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WRITER = path.join(repoRoot, 'test/fixtures/lake/lake-writer-process.ts');

@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { rowsToArrow } from './arrow-write';
+import { type ColumnMappingMode, physicalName } from './column-mapping';
 import { writeDataFile } from './delta-commit';
-import type { AddAction, CdcAction } from './delta-log';
+import type { AddAction, CdcAction } from './delta-actions';
 import { type Data, type Table as ArrowTable, Type } from 'apache-arrow';
 import {
   type DeltaField, type DeltaType, type Row, compareValues, daysToDate, microsToIso, normalizeBigInt, serializePartitionValue,
 } from './delta-types';
 import { encodeParquet } from './parquet-io';
+import { encodeInPool, poolSize } from './parquet-pool';
 
 /**
  * Writing data files: rows are grouped by partition, sorted by key (tight key ranges make both
@@ -21,10 +23,20 @@ const STRING_PREFIX = 32; // Spark truncates string bounds to 32 characters
 
 export interface FileLayout {
   readonly fields: readonly DeltaField[];
+  /** Column mapping of the table: data files, stats and partition values use physical names. */
+  readonly mode: ColumnMappingMode;
   readonly partitionColumns: readonly string[];
   readonly keyColumns: readonly string[];
   readonly rowsPerFile: number;
+  /** Rows per row group; with `rowGroupBytes`, the most a row group may hold. */
   readonly rowGroupRows: number;
+  /**
+   * Row groups of about this many bytes (Arrow size) instead of a fixed row count: a point lookup
+   * decodes one row group, and a row of a 128-float embedding is ~60× one of a narrow table.
+   */
+  readonly rowGroupBytes?: number;
+  /** Hears of every file before it is written (write-journal.ts). */
+  readonly journal?: { record(relPath: string): void };
 }
 
 /** Per-row-group key bounds of one data file, kept in `_retrace_index/` (ignored by other engines). */
@@ -52,10 +64,12 @@ function typedBounds(data: Data): { min: number | bigint | null; max: number | b
   return { min, max, nulls: data.nullCount };
 }
 
-function statsFor(fields: readonly DeltaField[], rows: readonly Row[], table: ArrowTable): string {
+function statsFor(fields: readonly DeltaField[], rows: readonly Row[], table: ArrowTable, mode: ColumnMappingMode): string {
   const minValues: Record<string, unknown> = {}, maxValues: Record<string, unknown> = {}, nullCount: Record<string, number> = {};
-  for (const f of fields.slice(0, STATS_COLUMNS)) {
-    const t = f.type;
+  for (const field of fields.slice(0, STATS_COLUMNS)) {
+    const t = field.type;
+    // Stats are keyed by physical name; values are read from rows by logical name.
+    const f = { name: physicalName(field, mode) }, logical = field.name;
     if (typeof t !== 'string' || (!STATS_TYPES.has(t) && !t.startsWith('decimal'))) continue;
     const typed = t === 'boolean' || t === 'string' ? null : typedBounds(table.getChild(f.name)!.data[0]!);
     if (typed) {
@@ -79,7 +93,7 @@ function statsFor(fields: readonly DeltaField[], rows: readonly Row[], table: Ar
     }
     let min: unknown = null, max: unknown = null, nulls = 0;
     for (const r of rows) {
-      const v = r[f.name];
+      const v = r[logical];
       if (v === null || v === undefined) { nulls++; continue; }
       if (t === 'string') {
         if (min === null || (v as string) < (min as string)) min = v;
@@ -103,8 +117,9 @@ function statsFor(fields: readonly DeltaField[], rows: readonly Row[], table: Ar
   return JSON.stringify({ numRecords: rows.length, minValues, maxValues, nullCount, tightBounds: true });
 }
 
-function partitionPath(partitionColumns: readonly string[], values: Record<string, string | null>): string {
-  return partitionColumns.map((c) => {
+/** Hive-style folders (`col=value/`), named by the keys of `values` (physical names). */
+function partitionPath(values: Record<string, string | null>): string {
+  return Object.keys(values).map((c) => {
     const v = values[c];
     return `${c}=${v === null || v === undefined ? '__HIVE_DEFAULT_PARTITION__' : encodeURIComponent(v)}`;
   }).join('/');
@@ -130,9 +145,13 @@ function sortByKey(rows: Row[], keyColumns: readonly string[], fields: readonly 
 function groupByPartition(rows: readonly Row[], layout: FileLayout): Map<string, { values: Record<string, string | null>; rows: Row[] }> {
   const groups = new Map<string, { values: Record<string, string | null>; rows: Row[] }>();
   if (layout.partitionColumns.length === 0) return groups.set('{}', { values: {}, rows: [...rows] });
+  const parts = layout.partitionColumns.map((c) => {
+    const f = layout.fields.find((x) => x.name === c)!;
+    return { logical: c, stored: physicalName(f, layout.mode), type: f.type };
+  });
   for (const r of rows) {
     const values: Record<string, string | null> = {};
-    for (const c of layout.partitionColumns) values[c] = serializePartitionValue(r[c], layout.fields.find((f) => f.name === c)!.type);
+    for (const p of parts) values[p.stored] = serializePartitionValue(r[p.logical], p.type);
     const k = JSON.stringify(values);
     let g = groups.get(k);
     if (!g) groups.set(k, (g = { values, rows: [] }));
@@ -143,30 +162,66 @@ function groupByPartition(rows: readonly Row[], layout: FileLayout): Map<string,
 
 export interface WrittenFiles { readonly adds: AddAction[]; readonly paths: string[] }
 
-/** Writes rows as new data files; returns their `add` actions (with stats). */
-export function writeRows(tableDir: string, rows: readonly Row[], layout: FileLayout, now: number): WrittenFiles {
+/** Rows per row group for one file: fixed, or sized by bytes (multiples of 256, at least 1024). */
+function rowGroupRowsFor(table: ArrowTable, layout: FileLayout): number {
+  if (!layout.rowGroupBytes || table.numRows === 0) return layout.rowGroupRows;
+  let bytes = 0;
+  for (const batch of table.batches) bytes += batch.data.byteLength;
+  const rows = Math.floor(layout.rowGroupBytes / Math.max(1, bytes / table.numRows) / 256) * 256;
+  return Math.min(layout.rowGroupRows, Math.max(1024, rows));
+}
+
+/** Below this many rows a commit is encoded in this thread: starting workers would cost more. */
+const POOL_MIN_ROWS = 100_000;
+
+/**
+ * Writes rows as new data files; returns their `add` actions (with stats). A big commit's files
+ * are encoded in the Parquet worker pool, a few at a time, while this thread builds the next
+ * file's Arrow columns and statistics; files are written and listed in order either way.
+ */
+export async function writeRows(tableDir: string, rows: readonly Row[], layout: FileLayout, now: number): Promise<WrittenFiles> {
   const dataFields = layout.fields.filter((f) => !layout.partitionColumns.includes(f.name));
   const adds: AddAction[] = [], paths: string[] = [];
-  for (const group of groupByPartition(rows, layout).values()) {
-    const sorted = sortByKey(group.rows, layout.keyColumns, layout.fields);
-    for (let start = 0; start < sorted.length; start += layout.rowsPerFile) {
-      const chunk = sorted.slice(start, start + layout.rowsPerFile);
-      const name = `part-00000-${randomUUID()}.c000.snappy.parquet`;
-      const dir = partitionPath(layout.partitionColumns, group.values);
-      const rel = dir ? `${dir}/${name}` : name;
-      const table = rowsToArrow(dataFields, chunk);
-      const stats = statsFor(dataFields, chunk, table);
-      const bytes = encodeParquet(table, { rowGroupRows: layout.rowGroupRows });
-      writeDataFile(tableDir, rel, bytes);
-      paths.push(rel);
-      if (layout.keyColumns.length === 1 && !layout.partitionColumns.includes(layout.keyColumns[0]!)) {
-        writeKeyIndex(tableDir, name, layout.keyColumns[0]!, chunk, layout.rowGroupRows);
-      }
-      adds.push({
-        path: rel.split('/').map(encodeURIComponent).join('/'), partitionValues: group.values, size: bytes.length,
-        modificationTime: now, dataChange: true, stats,
-      });
+  const pooled = rows.length >= POOL_MIN_ROWS && rows.length > layout.rowsPerFile;
+  const inFlight: { bytes: Promise<Uint8Array>; finish(bytes: Uint8Array): void }[] = [];
+  const drain = async (keep: number): Promise<void> => {
+    while (inFlight.length > keep) {
+      const next = inFlight.shift()!;
+      next.finish(await next.bytes);
     }
+  };
+  const [key] = layout.keyColumns;
+  const indexed = layout.keyColumns.length === 1 && !layout.partitionColumns.includes(key!);
+  try {
+    for (const group of groupByPartition(rows, layout).values()) {
+      const sorted = sortByKey(group.rows, layout.keyColumns, layout.fields);
+      for (let start = 0; start < sorted.length; start += layout.rowsPerFile) {
+        const chunk = sorted.slice(start, start + layout.rowsPerFile);
+        const name = `part-00000-${randomUUID()}.c000.snappy.parquet`;
+        const dir = partitionPath(group.values);
+        const rel = dir ? `${dir}/${name}` : name;
+        const table = rowsToArrow(dataFields, chunk, { mode: layout.mode });
+        const stats = statsFor(dataFields, chunk, table, layout.mode);
+        const groupRows = rowGroupRowsFor(table, layout);
+        const finish = (bytes: Uint8Array): void => {
+          writeDataFile(tableDir, rel, bytes, layout.journal);
+          paths.push(rel);
+          if (indexed) writeKeyIndex(tableDir, name, physicalName(layout.fields.find((f) => f.name === key)!, layout.mode), key!, chunk, groupRows, layout.journal);
+          adds.push({
+            path: rel.split('/').map(encodeURIComponent).join('/'), partitionValues: group.values, size: bytes.length,
+            modificationTime: now, dataChange: true, stats,
+          });
+        };
+        if (!pooled) { finish(encodeParquet(table, { rowGroupRows: groupRows })); continue; }
+        inFlight.push({ bytes: encodeInPool(table, { rowGroupRows: groupRows }), finish });
+        await drain(poolSize() * 2);
+      }
+    }
+    await drain(0);
+  } catch (err) {
+    // Let every encode still running settle before the caller cleans up what was written.
+    await Promise.allSettled(inFlight.map((x) => x.bytes));
+    throw err;
   }
   return { adds, paths };
 }
@@ -177,24 +232,25 @@ export function writeChangeRows(tableDir: string, rows: readonly Row[], layout: 
   const fields = [...layout.fields.filter((f) => !layout.partitionColumns.includes(f.name)), { name: '_change_type', type: 'string', nullable: true }];
   const cdc: CdcAction[] = [], paths: string[] = [];
   for (const group of groupByPartition(rows, layout).values()) {
-    const dir = partitionPath(layout.partitionColumns, group.values);
+    const dir = partitionPath(group.values);
     const rel = `_change_data/${dir ? `${dir}/` : ''}cdc-00000-${randomUUID()}.c000.snappy.parquet`;
-    const bytes = encodeParquet(rowsToArrow(fields, group.rows));
-    writeDataFile(tableDir, rel, bytes);
+    const bytes = encodeParquet(rowsToArrow(fields, group.rows, { mode: layout.mode }));
+    writeDataFile(tableDir, rel, bytes, layout.journal);
     paths.push(rel);
     cdc.push({ path: rel.split('/').map(encodeURIComponent).join('/'), partitionValues: group.values, size: bytes.length, dataChange: false } as CdcAction);
   }
   return { cdc, paths };
 }
 
-function writeKeyIndex(tableDir: string, fileName: string, column: string, sortedRows: readonly Row[], rowGroupRows: number): void {
+/** The index names the key by physical name, so it survives a rename under column mapping. */
+function writeKeyIndex(tableDir: string, fileName: string, column: string, logical: string, sortedRows: readonly Row[], rowGroupRows: number, journal?: FileLayout['journal']): void {
   const rowGroups: KeyIndexEntry['rowGroups'][number][] = [];
   for (let s = 0; s < sortedRows.length; s += rowGroupRows) {
     const e = Math.min(sortedRows.length, s + rowGroupRows);
-    rowGroups.push({ rows: e - s, min: sortedRows[s]![column] ?? null, max: sortedRows[e - 1]![column] ?? null });
+    rowGroups.push({ rows: e - s, min: sortedRows[s]![logical] ?? null, max: sortedRows[e - 1]![logical] ?? null });
   }
   const entry: KeyIndexEntry = { column, rowGroups };
-  writeDataFile(tableDir, `${KEY_INDEX_DIR}/${fileName}.json`, Buffer.from(JSON.stringify(entry)));
+  writeDataFile(tableDir, `${KEY_INDEX_DIR}/${fileName}.json`, Buffer.from(JSON.stringify(entry)), journal);
 }
 
 /** The key index of a data file, or null when it has none (files written by other engines). */

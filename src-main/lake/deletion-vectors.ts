@@ -40,7 +40,8 @@ export function deletionVectorId(dv: DeletionVectorDescriptor | null | undefined
   return `${dv.storageType}${dv.pathOrInlineDv}${dv.offset != null ? `@${dv.offset}` : ''}`;
 }
 
-function dvFilePath(tableDir: string, dv: DeletionVectorDescriptor): string {
+/** The file holding a stored (non-inline) deletion vector. */
+export function dvFilePath(tableDir: string, dv: DeletionVectorDescriptor): string {
   if (dv.storageType === 'p') return dv.pathOrInlineDv.startsWith('file:') ? new URL(dv.pathOrInlineDv).pathname : dv.pathOrInlineDv;
   const encoded = dv.pathOrInlineDv;
   const prefix = encoded.slice(0, encoded.length - 20);

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors';
-import { type Action, commitFileName, logDir } from './delta-log';
+import { commitFileName, logDir } from './delta-log';
+import type { Action } from './delta-actions';
 
 /**
  * Put-if-absent of the next log entry (notes/table-formats.md §1.7): write a temp file, fsync
@@ -52,8 +53,12 @@ function fsyncDir(dir: string): void {
   }
 }
 
-/** Writes bytes to a uniquely named data file, via a temp name so no reader sees a partial file. */
-export function writeDataFile(tableDir: string, relPath: string, bytes: Uint8Array): void {
+/**
+ * Writes bytes to a uniquely named data file, via a temp name so no reader sees a partial file.
+ * The journal hears of the file before it exists, so a failed write can take it back.
+ */
+export function writeDataFile(tableDir: string, relPath: string, bytes: Uint8Array, journal?: { record(relPath: string): void }): void {
+  journal?.record(relPath);
   const target = path.join(tableDir, relPath);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID()}.tmp`);

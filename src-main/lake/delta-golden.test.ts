@@ -5,7 +5,7 @@ import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { loadSnapshot, readCommit } from './delta-log';
 import { fileMayMatch, readAllRows } from './delta-scan';
-import { EXTERNAL, ext, range, rowsAt, sortNum, sortedColumn } from './lake-test-helpers';
+import { EXTERNAL, ext, range, rowsAt, sortNum, sortedColumn } from './lake.test-support';
 
 // Expectations quoted from ../shared/testdata/external/README.md (delta-io/delta golden tables).
 
@@ -88,21 +88,6 @@ test('delta/multi-part-checkpoint: a 2-part checkpoint at v1', async () => {
 
 test('delta/corrupted-last-checkpoint-kernel: a corrupt _last_checkpoint is ignored', async () => {
   assert.deepEqual(await sortedColumn(ext('delta/corrupted-last-checkpoint-kernel'), 'id'), range(0, 100));
-});
-
-const refusedAs = (feature: string) => (e: AppError): boolean => e.code === 'UNSUPPORTED' && e.message.includes(`"${feature}"`);
-
-test('delta/v2-checkpoint-json and v2-checkpoint-parquet: refused naming v2Checkpoint', async () => {
-  await assert.rejects(loadSnapshot(ext('delta/v2-checkpoint-json')), refusedAs('v2Checkpoint'));
-  await assert.rejects(loadSnapshot(ext('delta/v2-checkpoint-parquet')), refusedAs('v2Checkpoint'));
-});
-
-test('delta/table-with-columnmapping-mode-name: refused naming columnMapping', async () => {
-  await assert.rejects(loadSnapshot(ext('delta/table-with-columnmapping-mode-name')), refusedAs('columnMapping'));
-});
-
-test('delta/table-with-dv-small: uses column mapping too, so refused naming columnMapping', async () => {
-  await assert.rejects(loadSnapshot(ext('delta/table-with-dv-small')), refusedAs('columnMapping'));
 });
 
 test('delta/deltalog-invalid-protocol-version: reader version 99 refused', async () => {

@@ -8,7 +8,7 @@ import { readChanges, firstVersionAtOrAfter, lastVersionAtOrBefore } from './cha
 import { writeCheckpoint } from './checkpoint-writer';
 import { fileMayMatch } from './delta-scan';
 import { _resetTimelineCacheForTests, versionAtTime } from './time-travel';
-import { copyTable, ext, range, rowsAt, setMtime, sortedColumn } from './lake-test-helpers';
+import { copyTable, ext, range, rowsAt, setMtime, sortedColumn } from './lake.test-support';
 
 // Expectations quoted from ../shared/testdata/external/README.md (delta-rs and time-travel tables).
 

@@ -1,10 +1,13 @@
-import type { Table as ArrowTable } from 'apache-arrow';
+import type { Field as ArrowField, Table as ArrowTable } from 'apache-arrow';
 import { AppError } from '../../shared/errors';
-import { vectorToValues } from './arrow-read';
+import { childIndex, vectorToValues } from './arrow-read';
+import { physicalName } from './column-mapping';
 import { loadDeletionVector } from './deletion-vectors';
-import { type AddAction, type Snapshot, dataFilePath } from './delta-log';
+import { type Snapshot, dataFilePath } from './delta-log';
+import type { AddAction } from './delta-actions';
 import { type DeltaField, type DeltaType, type Row, coerceValue, compareValues, keyString, parsePartitionValue, toMicros } from './delta-types';
-import { readParquetSlice } from './parquet-io';
+import { type ParquetSlice, readParquetSlice } from './parquet-io';
+import { decodeFileInPool, poolSize } from './parquet-pool';
 import { readInt96Columns } from './int96';
 
 /**
@@ -57,16 +60,17 @@ export function fileMayMatch(snapshot: Snapshot, add: AddAction, where: readonly
     const field = snapshot.schema.fields.find((f) => f.name === column);
     if (!field) continue;
     const wanted = coerceValue(value, field.type, column);
+    const stored = physicalName(field, snapshot.columnMapping);
     if (partitionColumns.includes(column)) {
-      if (keyString(parsePartitionValue(add.partitionValues[column], field.type)) !== keyString(wanted)) return false;
+      if (keyString(parsePartitionValue(add.partitionValues[stored] ?? add.partitionValues[column], field.type)) !== keyString(wanted)) return false;
       continue;
     }
-    if (!stats || typeof field.type !== 'string' || field.type === 'binary') continue;
+    if (!stats || typeof field.type !== 'string' || field.type === 'binary' || field.type === 'variant') continue;
     if (wanted === null) {
-      if (stats.nullCount && stats.nullCount[column] === 0) return false;
+      if (stats.nullCount && stats.nullCount[stored] === 0) return false;
       continue;
     }
-    const min = stats.minValues?.[column], max = stats.maxValues?.[column];
+    const min = stats.minValues?.[stored], max = stats.maxValues?.[stored];
     if (min === undefined || max === undefined || min === null || max === null) continue;
     try {
       if (compareValues(wanted, coerceValue(min, field.type, column), field.type) < 0) return false;
@@ -93,29 +97,48 @@ export interface DataSlice {
   /** False for rows removed by the file's deletion vector. */
   isLive(i: number): boolean;
   row(i: number): Row;
-  /** Raw Arrow data (columnar consumers; no conversion). */
+  /** Raw Arrow data (columnar consumers; no conversion). Columns are under their stored names. */
   readonly table: ArrowTable;
+  /** The column of `table` that holds a logical column (undefined: not in this file). */
+  storedName(name: string): string | undefined;
 }
 
-export async function readDataSlice(snapshot: Snapshot, add: AddAction, fields: readonly DeltaField[], rowGroups?: readonly number[]): Promise<DataSlice> {
+export async function readDataSlice(
+  snapshot: Snapshot, add: AddAction, fields: readonly DeltaField[], rowGroups?: readonly number[], window?: { readonly offset: number; readonly limit: number },
+  /** The whole file already decoded (a prefetching scan). */
+  preloaded?: ArrowTable,
+): Promise<DataSlice> {
+  const mode = snapshot.columnMapping;
   const partitionColumns = new Set(snapshot.metadata.partitionColumns);
   const dataFields = fields.filter((f) => !partitionColumns.has(f.name));
   const file = dataFilePath(snapshot.tableDir, add.path);
-  const slice = await readParquetSlice(file, { columns: dataFields.map((f) => f.name), ...(rowGroups ? { rowGroups } : {}) });
+  // logical name → the file's column that stores it (physical name, or found by field id)
+  const stored = new Map<string, string>();
+  const select = (fileFields: readonly ArrowField[]): string[] => dataFields.flatMap((f) => {
+    const k = childIndex(fileFields, f, mode);
+    if (k < 0) return [];
+    stored.set(f.name, fileFields[k]!.name);
+    return [fileFields[k]!.name];
+  });
+  const slice: ParquetSlice = preloaded
+    ? (select(preloaded.schema.fields), { table: preloaded, rowIndexOf: (i: number) => i, fileColumns: preloaded.schema.fields.map((f) => f.name) })
+    : await readParquetSlice(file, { select, ...(rowGroups ? { rowGroups } : {}), ...(window ?? {}) });
   const n = slice.table.numRows;
-  const int96 = dataFields.filter((f) => slice.table.getChild(f.name)?.type.toString() === 'Timestamp<NANOSECOND>');
+  const int96 = dataFields.filter((f) => stored.has(f.name) && slice.table.getChild(stored.get(f.name)!)?.type.toString() === 'Timestamp<NANOSECOND>');
   // parquet-wasm decodes INT96 into int64 nanoseconds, which wraps for years after 2262.
-  const int96Values = int96.length > 0 ? await readInt96Columns(file, int96.map((f) => f.name), rowGroups) : null;
+  const int96Raw = int96.length > 0 ? await readInt96Columns(file, int96.map((f) => stored.get(f.name)!), rowGroups, window) : null;
+  const int96Values = int96Raw && new Map(int96.map((f) => [f.name, int96Raw.get(stored.get(f.name)!)!]));
   const converted = new Map<string, readonly unknown[]>();
+  const partitionValue = (f: DeltaField): unknown => parsePartitionValue(add.partitionValues?.[physicalName(f, mode)] ?? add.partitionValues?.[f.name], f.type as DeltaType);
   const column = (name: string): readonly unknown[] => {
     let values = converted.get(name);
     if (values) return values;
     const f = fields.find((x) => x.name === name);
     if (!f) throw new AppError('INTERNAL', `Column "${name}" was not read from ${file}.`);
-    if (partitionColumns.has(name)) values = new Array<unknown>(n).fill(parsePartitionValue(add.partitionValues?.[name], f.type as DeltaType));
+    if (partitionColumns.has(name)) values = new Array<unknown>(n).fill(partitionValue(f));
     else {
-      const vec = slice.table.getChild(name);
-      values = int96Values?.get(name) ?? (vec ? vectorToValues(vec, f.type) : new Array<unknown>(n).fill(null));
+      const vec = stored.has(name) ? slice.table.getChild(stored.get(name)!) : null;
+      values = int96Values?.get(name) ?? (vec ? vectorToValues(vec, f.type, mode) : new Array<unknown>(n).fill(null));
     }
     converted.set(name, values);
     return values;
@@ -125,13 +148,14 @@ export async function readDataSlice(snapshot: Snapshot, add: AddAction, fields: 
     const done = converted.get(f.name);
     if (done) return done[i];
     if (partitionColumns.has(f.name) || int96Values?.has(f.name)) return column(f.name)[i];
-    const vec = slice.table.getChild(f.name);
-    return vec ? vectorToValues(vec.slice(i, i + 1), f.type)[0] : null;
+    const vec = stored.has(f.name) ? slice.table.getChild(stored.get(f.name)!) : null;
+    return vec ? vectorToValues(vec.slice(i, i + 1), f.type, mode)[0] : null;
   };
   const deleted = add.deletionVector ? loadDeletionVector(snapshot.tableDir, add.deletionVector) : null;
   return {
     numRows: n,
     table: slice.table,
+    storedName: (name) => stored.get(name),
     column,
     isLive: (i) => !deleted || !deleted.has(slice.rowIndexOf(i)),
     row: (i) => {
@@ -194,8 +218,34 @@ export async function readAllRows(snapshot: Snapshot, opts: ScanOptions = {}): P
 /**
  * Columnar scan: each live file decoded to Arrow (deletion vectors exposed via `isLive`), with no
  * per-value conversion — for bulk consumers (exports, aggregates) that do not need JSON rows.
+ * Reading every column of a big version, files are decoded ahead in the Parquet worker pool, a
+ * few at a time, while earlier ones are consumed.
  */
 export async function* scanSlices(snapshot: Snapshot, opts: { columns?: readonly string[] } = {}): AsyncGenerator<{ add: AddAction; slice: DataSlice }> {
   const fields = outputFields(snapshot, opts.columns);
-  for (const add of snapshot.files) yield { add, slice: await readDataSlice(snapshot, add, fields) };
+  const bytes = snapshot.files.reduce((s, f) => s + (f.size ?? 0), 0);
+  if (opts.columns || snapshot.files.length < 2 || bytes < POOL_MIN_BYTES) {
+    for (const add of snapshot.files) yield { add, slice: await readDataSlice(snapshot, add, fields) };
+    return;
+  }
+  const ahead = poolSize() + 1;
+  const decoding: Promise<ArrowTable>[] = [];
+  const start = (k: number): void => {
+    const add = snapshot.files[k];
+    if (!add) return;
+    const p = decodeFileInPool(dataFilePath(snapshot.tableDir, add.path));
+    p.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+    decoding[k] = p;
+  };
+  for (let k = 0; k < ahead; k++) start(k);
+  for (let k = 0; k < snapshot.files.length; k++) {
+    const table = await decoding[k]!;
+    delete decoding[k];
+    start(k + ahead);
+    const add = snapshot.files[k]!;
+    yield { add, slice: await readDataSlice(snapshot, add, fields, undefined, undefined, table) };
+  }
 }
+
+/** Below this much data a version is decoded in this thread: starting workers would cost more. */
+const POOL_MIN_BYTES = 16 * 1024 * 1024;

@@ -6,17 +6,18 @@ import { AppError } from '../../shared/errors';
  * - byte/short/integer/float/double: number; long: number when safe, else a decimal string;
  * - decimal(p,s): string such as "12.30"; date: "YYYY-MM-DD";
  * - timestamp: ISO-8601 UTC ("…Z", microseconds shown only when non-zero); timestamp_ntz: same without "Z";
- * - binary: base64 string; struct: object; array: array; map: object keyed by the string form of keys.
+ * - binary: base64 string; struct: object; array: array; map: object keyed by the string form of keys
+ *   (a string key as it is, any other key as its JSON text); variant: the JSON value it encodes.
  */
 export type DeltaType = string | DeltaStructType | DeltaArrayType | DeltaMapType;
 export interface DeltaStructType { readonly type: 'struct'; readonly fields: readonly DeltaField[] }
 export interface DeltaArrayType { readonly type: 'array'; readonly elementType: DeltaType; readonly containsNull?: boolean }
-export interface DeltaMapType { readonly type: 'map'; readonly keyType: DeltaType; readonly valueType: DeltaType }
+export interface DeltaMapType { readonly type: 'map'; readonly keyType: DeltaType; readonly valueType: DeltaType; readonly valueContainsNull?: boolean }
 export interface DeltaField { readonly name: string; readonly type: DeltaType; readonly nullable: boolean; readonly metadata?: Record<string, unknown> }
 
 export type Row = Record<string, unknown>;
 
-export const PRIMITIVE_TYPES = ['string', 'long', 'integer', 'short', 'byte', 'float', 'double', 'boolean', 'binary', 'date', 'timestamp', 'timestamp_ntz'];
+export const PRIMITIVE_TYPES = ['string', 'long', 'integer', 'short', 'byte', 'float', 'double', 'boolean', 'binary', 'date', 'timestamp', 'timestamp_ntz', 'variant'];
 
 export function parseSchemaString(schemaString: string, where: string): DeltaStructType {
   try {

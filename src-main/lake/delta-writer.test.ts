@@ -10,7 +10,7 @@ import { type DeltaField, type Row } from './delta-types';
 import { writeTable } from './delta-writer';
 import { readInputFile } from './input';
 import { versionAtTime } from './time-travel';
-import { copyTable, rowsAt, sortedColumn, tempDir } from './lake-test-helpers';
+import { copyTable, rowsAt, sortedColumn, tempDir } from './lake.test-support';
 
 const ALL_TYPES: DeltaField[] = [
   { name: 'id', type: 'long', nullable: false }, { name: 's', type: 'string', nullable: true }, { name: 'i', type: 'integer', nullable: true },
@@ -151,24 +151,46 @@ test('partitioned tables and writing into an upstream table (Spark-written, CDF 
   assert.deepEqual(ch.map((c) => `${c._change_type}:${c.name}`).sort(), ['update_postimage:Stevie', 'update_preimage:Steve']);
 }));
 
-test('refusals: unknown writer feature, missing key, conflicting upserts', withTemp(async (dir) => {
+test('refusals: unknown writer feature, missing key, unknown input column', withTemp(async (dir) => {
   await assert.rejects(writeTable(dir, { mode: 'upsert', rows: [{ k: 1 }], fields: [{ name: 'k', type: 'long', nullable: false }] }), /needs a key column/);
   await assert.rejects(writeTable(dir, { mode: 'delete', rows: [{ k: 1 }], keyColumns: ['k'] }), (e: AppError) => e.code === 'NOT_FOUND');
   const fields: DeltaField[] = [{ name: 'k', type: 'long', nullable: false }, { name: 'v', type: 'long', nullable: true }];
   await writeTable(dir, { mode: 'append', rows: [{ k: 1, v: 0 }], fields, keyColumns: ['k'] });
-  await assert.rejects(writeTable(dir, { mode: 'append', rows: [{ k: 1, nope: 0 }] }), /Input column "nope" does not exist/);
-  // Two writers plan against the same snapshot; the loser touched the same file.
-  const a = writeTable(dir, { mode: 'upsert', rows: [{ k: 1, v: 1 }], keyColumns: ['k'] });
-  const b = writeTable(dir, { mode: 'upsert', rows: [{ k: 1, v: 2 }], keyColumns: ['k'] });
-  const results = await Promise.allSettled([a, b]);
-  const rejected = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
-  if (rejected.length > 0) assert.ok(rejected.every((r) => (r.reason as AppError).code === 'CONFLICT'), String(rejected[0]!.reason));
-  // With replan, both land and the later one wins.
-  const c = writeTable(dir, { mode: 'upsert', rows: [{ k: 1, v: 3 }], keyColumns: ['k'], onConflict: 'replan' });
-  const d = writeTable(dir, { mode: 'upsert', rows: [{ k: 1, v: 4 }], keyColumns: ['k'], onConflict: 'replan' });
-  const [rc, rd] = await Promise.all([c, d]);
-  const winner = rc.version > rd.version ? 3 : 4;
-  assert.deepEqual(await rowsAt(dir), [{ k: 1, v: winner }]);
+  await assert.rejects(writeTable(dir, { mode: 'append', rows: [{ k: 1, v: 0 }, { k: 1, nope: 0 }] }), /^AppError: Row 2 of the input has column "nope", which does not exist/);
   const bad = copyTable('delta/v2-checkpoint-json', path.dirname(dir));
-  await assert.rejects(writeTable(bad, { mode: 'append', rows: [] }), (e: AppError) => e.code === 'UNSUPPORTED');
+  await assert.rejects(writeTable(bad, { mode: 'append', rows: [] }), (e: AppError) => e.code === 'UNSUPPORTED' && /writer feature "v2Checkpoint"/.test(e.message));
+}));
+
+const dataFilesOnDisk = (dir: string): string[] => fs.readdirSync(dir, { recursive: true }).map(String).filter((p) => p.endsWith('.parquet') && !p.startsWith('_delta_log')).sort();
+
+test('a write planned on a version another commit has since rewritten is refused with CONFLICT, and leaves nothing', withTemp(async (dir) => {
+  const fields: DeltaField[] = [{ name: 'k', type: 'long', nullable: false }, { name: 'v', type: 'long', nullable: true }];
+  await writeTable(dir, { mode: 'append', rows: [{ k: 1, v: 0 }, { k: 2, v: 0 }], fields, keyColumns: ['k'] });
+  await writeTable(dir, { mode: 'upsert', rows: [{ k: 1, v: 1 }], keyColumns: ['k'] }); // v1 rewrites the only file
+  const before = dataFilesOnDisk(dir);
+  // This writer read version 0: its plan rewrites the file v1 already removed. It must refuse,
+  // not quietly plan again (that would drop what the caller saw).
+  await assert.rejects(
+    writeTable(dir, { mode: 'upsert', rows: [{ k: 1, v: 2 }], keyColumns: ['k'], readVersion: 0 }),
+    (e: AppError) => e.code === 'CONFLICT' && e.message === `Commit to table ${dir} lost to a concurrent commit at version 1 that rewrote the same file ${(readCommit(dir, 1).find((a) => a.remove)!.remove!.path)}; nothing was written.`,
+  );
+  assert.equal(listLog(dir).latest, 1);
+  assert.deepEqual(dataFilesOnDisk(dir), before, 'the refused write left no file behind');
+  assert.deepEqual((await rowsAt(dir)).sort((a, b) => Number(a.k) - Number(b.k)), [{ k: 1, v: 1 }, { k: 2, v: 0 }]);
+  // Asked to, the writer plans again on the new version.
+  const replanned = await writeTable(dir, { mode: 'upsert', rows: [{ k: 1, v: 2 }], keyColumns: ['k'], readVersion: 0, onConflict: 'replan' });
+  assert.deepEqual([replanned.version, replanned.retries], [2, 1]);
+  assert.deepEqual((await rowsAt(dir)).sort((a, b) => Number(a.k) - Number(b.k)), [{ k: 1, v: 2 }, { k: 2, v: 0 }]);
+  // A blind append conflicts with nothing: it lands on top, one retry per commit it lost to.
+  const appended = await writeTable(dir, { mode: 'append', rows: [{ k: 3, v: 0 }], readVersion: 0 });
+  assert.deepEqual([appended.version, appended.retries], [3, 2]);
+}));
+
+test('writes are refused where the table asks for rules Retrace cannot enforce: invariants, generated and identity columns', withTemp(async (dir) => {
+  for (const [key, words] of [['delta.invariants', 'a column invariant ("v")'], ['delta.generationExpression', 'a generated column ("v")'], ['delta.identity.start', 'an identity column ("v")']] as const) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await writeTable(dir, { mode: 'append', rows: [{ k: 1, v: 1 }], fields: [{ name: 'k', type: 'long', nullable: false }, { name: 'v', type: 'long', nullable: true, metadata: { [key]: 'x' } }] });
+    await assert.rejects(writeTable(dir, { mode: 'append', rows: [{ k: 2, v: 2 }] }), (e: AppError) => e.code === 'UNSUPPORTED' && e.message === `Table ${dir} has ${words}, which Retrace cannot enforce, so it will not write to it.`);
+    assert.equal(listLog(dir).latest, 0);
+  }
 }));

@@ -1,147 +1,150 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import avro from 'avsc';
-import type { Field as ArrowField } from 'apache-arrow';
-import { Type } from 'apache-arrow';
-import { AppError } from '../../shared/errors';
-import { vectorToValues } from './arrow-read';
-import type { DeltaType, Row } from './delta-types';
+import { deltaTypeOfArrow, vectorToValues } from './arrow-read';
+import type { Row } from './delta-types';
+import { type HudiBlock, readHudiLogFile } from './hudi-log';
+import { type HudiInstant, type HudiTable, commitMetadata, hudiTimeline, padInstant } from './hudi-timeline';
 import { readParquetSlice } from './parquet-io';
 
 /**
- * Hudi copy-on-write reader (notes/table-formats.md §2): the timeline of completed instants
- * (table version 6: `.hoodie/<instant>.<action>` with JSON metadata; 8+: `.hoodie/timeline/
- * <requested>_<completed>.<action>` with Avro metadata), the latest base file per file group as
- * of an instant, file groups replaced by a completed `replacecommit` dropped, and incremental
- * reads filtered on `_hoodie_commit_time` in (start, end].
+ * Hudi reader, copy-on-write and merge-on-read (notes/table-formats.md §2, hudi-rs). A snapshot
+ * as of an instant takes, per file group not replaced by a completed `replacecommit`, its latest
+ * file slice: the newest base file written by a completed instant, plus (merge-on-read) the log
+ * files written on top of it. Log blocks count only when their instant is completed and not
+ * rolled back; their records are merged with the base file's by record key, keeping the record
+ * with the larger ordering (precombine) value, ties going to the later commit; a delete removes
+ * a key unless the record it meets is newer. Read-optimised reads take base files only.
  */
-export interface HudiInstant {
-  /** Requested (instant) time, `yyyyMMddHHmmssSSS`; base files carry it in their names. */
-  readonly instant: string;
-  readonly action: string;
-  /** Completion time (table version 8+ only). */
-  readonly completed?: string;
-  readonly file: string;
-}
-
-export interface HudiTable {
-  readonly dir: string;
-  readonly tableVersion: number;
-  readonly properties: Record<string, string>;
-  /** Completed data instants (commit, replacecommit, deltacommit), oldest first. */
-  readonly timeline: HudiInstant[];
-}
-
-const DATA_ACTIONS = new Set(['commit', 'replacecommit', 'deltacommit']);
-
-function readProperties(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (line.startsWith('#') || !line.includes('=')) continue;
-    const i = line.indexOf('=');
-    out[line.slice(0, i).trim()] = line.slice(i + 1).trim().replace(/\\:/g, ':');
-  }
-  return out;
-}
-
-export function hudiTimeline(dir: string): HudiTable {
-  const props = path.join(dir, '.hoodie', 'hoodie.properties');
-  if (!fs.existsSync(props)) throw new AppError('NOT_FOUND', `${dir} is not a Hudi table (no .hoodie/hoodie.properties).`);
-  const properties = readProperties(props);
-  const tableVersion = Number(properties['hoodie.table.version'] ?? '6');
-  if (properties['hoodie.table.type'] && properties['hoodie.table.type'] !== 'COPY_ON_WRITE') {
-    throw new AppError('UNSUPPORTED', `Hudi table ${dir} is ${properties['hoodie.table.type']}; Retrace reads only COPY_ON_WRITE tables.`);
-  }
-  const timelineDir = tableVersion >= 8 ? path.join(dir, '.hoodie', properties['hoodie.timeline.path'] ?? 'timeline') : path.join(dir, '.hoodie');
-  const timeline: HudiInstant[] = [];
-  for (const name of fs.existsSync(timelineDir) ? fs.readdirSync(timelineDir) : []) {
-    // Completed instants have no state suffix (.requested / .inflight).
-    const m = tableVersion >= 8 ? /^(\d+)_(\d+)\.([a-z]+)$/.exec(name) : /^(\d+)\.([a-z]+)$/.exec(name);
-    if (!m) continue;
-    const action = tableVersion >= 8 ? m[3]! : m[2]!;
-    if (!DATA_ACTIONS.has(action)) continue;
-    timeline.push({ instant: m[1]!, action, ...(tableVersion >= 8 ? { completed: m[2]! } : {}), file: path.join(timelineDir, name) });
-  }
-  timeline.sort((a, b) => (a.instant < b.instant ? -1 : a.instant > b.instant ? 1 : 0));
-  return { dir, tableVersion, properties, timeline };
-}
-
-async function commitMetadata(table: HudiTable, instant: HudiInstant): Promise<Record<string, unknown>> {
-  if (table.tableVersion < 8) {
-    const text = fs.readFileSync(instant.file, 'utf8');
-    return text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-  }
-  return new Promise((resolve, reject) => {
-    let record: Record<string, unknown> = {};
-    avro.createFileDecoder(instant.file)
-      .on('data', (r: Record<string, unknown>) => { record = r; })
-      .on('error', (e: Error) => reject(new AppError('STORE_CORRUPT', `Hudi instant ${instant.file} is not valid Avro (${e.message}).`)))
-      .on('end', () => resolve(record));
-  });
-}
 
 interface BaseFile { readonly fileId: string; readonly partition: string; readonly instant: string; readonly path: string }
-
-function listBaseFiles(dir: string): BaseFile[] {
-  const out: BaseFile[] = [];
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.parquet')) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    const rel = path.relative(dir, full);
-    if (rel.split(path.sep).some((seg) => seg.startsWith('.'))) continue; // .hoodie (metadata table) and hidden dirs
-    const m = /^(.+)_([^_]+)_(\d+)\.parquet$/.exec(entry.name);
-    if (!m) continue;
-    out.push({ fileId: m[1]!, partition: path.dirname(rel) === '.' ? '' : path.dirname(rel).split(path.sep).join('/'), instant: m[3]!, path: full });
-  }
-  return out;
+interface LogFile { readonly fileId: string; readonly partition: string; readonly instant: string; readonly version: number; readonly token: string; readonly path: string }
+export interface HudiFileSlice {
+  readonly fileId: string;
+  readonly partition: string;
+  /** The base file; absent for a group that so far exists only in log files. */
+  readonly base?: BaseFile;
+  readonly logs: LogFile[];
 }
 
-/** The base files of the latest slice per live file group as of `asOf` (default: latest). */
-export async function hudiFileSlices(table: HudiTable, asOf?: string): Promise<BaseFile[]> {
+const BASE_RE = /^(.+)_([^_]+)_(\d+)\.parquet$/;
+const LOG_RE = /^\.(.+)_(\d+)\.log\.(\d+)_(.+)$/;
+
+function listDataFiles(dir: string): { bases: BaseFile[]; logs: LogFile[] } {
+  const bases: BaseFile[] = [], logs: LogFile[] = [];
+  const walk = (rel: string): void => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) { if (!e.name.startsWith('.')) walk(r); continue; } // .hoodie holds the metadata table
+      let m: RegExpExecArray | null;
+      if ((m = LOG_RE.exec(e.name))) logs.push({ fileId: m[1]!, partition: rel, instant: m[2]!, version: Number(m[3]), token: m[4]!, path: path.join(dir, r) });
+      else if (!e.name.startsWith('.') && (m = BASE_RE.exec(e.name))) bases.push({ fileId: m[1]!, partition: rel, instant: m[3]!, path: path.join(dir, r) });
+    }
+  };
+  walk('');
+  return { bases, logs };
+}
+
+/** What is visible as of an instant: completed data instants ≤ T and the groups they replaced. */
+async function visibility(table: HudiTable, asOf?: string): Promise<{ completed: Set<string>; replaced: Set<string>; completion: Map<string, string> }> {
   const visible = table.timeline.filter((i) => asOf === undefined || i.instant <= asOf);
-  const completed = new Set(visible.map((i) => i.instant));
   const replaced = new Set<string>();
   for (const i of visible.filter((x) => x.action === 'replacecommit')) {
     const meta = await commitMetadata(table, i);
     const byPartition = (meta.partitionToReplaceFileIds ?? {}) as Record<string, string[]>;
     for (const [partition, ids] of Object.entries(byPartition)) for (const id of ids ?? []) replaced.add(`${partition}/${id}`);
   }
-  const latest = new Map<string, BaseFile>();
-  for (const f of listBaseFiles(table.dir)) {
-    if (!completed.has(f.instant)) continue; // written by an inflight, failed or later instant
-    const group = `${f.partition}/${f.fileId}`;
-    if (replaced.has(group)) continue;
-    const prev = latest.get(group);
-    if (!prev || prev.instant < f.instant) latest.set(group, f);
-  }
-  return [...latest.values()].sort((a, b) => a.path.localeCompare(b.path));
+  return { completed: new Set(visible.map((i) => i.instant)), replaced, completion: new Map(visible.map((i) => [i.instant, i.completed ?? i.instant])) };
 }
 
-function lenientType(f: ArrowField): DeltaType {
-  const t = f.type as { typeId: Type; bitWidth?: number; timezone?: string | null; precision?: number; scale?: number };
-  switch (t.typeId) {
-    case Type.Int: return t.bitWidth === 64 ? 'long' : 'integer';
-    case Type.Float: return 'double';
-    case Type.Bool: return 'boolean';
-    case Type.Binary: case Type.LargeBinary: case Type.FixedSizeBinary: return 'binary';
-    case Type.Date: return 'date';
-    case Type.Timestamp: return t.timezone ? 'timestamp' : 'timestamp_ntz';
-    case Type.Decimal: return `decimal(${t.precision},${t.scale})`;
-    default: return 'string';
+/** The latest file slice of every live file group as of `asOf` (default: latest). */
+export async function hudiFileSlices(table: HudiTable, asOf?: string): Promise<HudiFileSlice[]> {
+  const { completed, replaced, completion } = await visibility(table, asOf);
+  const { bases, logs } = listDataFiles(table.dir);
+  const groups = new Map<string, { base?: BaseFile; logs: LogFile[]; fileId: string; partition: string }>();
+  for (const f of bases) {
+    if (!completed.has(f.instant)) continue; // written by an inflight, failed, rolled-back or later instant
+    const key = `${f.partition}/${f.fileId}`;
+    const g = groups.get(key) ?? { fileId: f.fileId, partition: f.partition, logs: [] };
+    if (!g.base || g.base.instant < f.instant) g.base = f;
+    groups.set(key, g);
   }
+  const v8 = table.tableVersion >= 8;
+  for (const l of logs) {
+    const key = `${l.partition}/${l.fileId}`;
+    const g = groups.get(key) ?? { fileId: l.fileId, partition: l.partition, logs: [] };
+    groups.set(key, g);
+    // Version 6 names a log after its base file's instant; 8+ after the deltacommit that wrote
+    // it, which belongs to the newest base written before that deltacommit completed.
+    const at = v8 ? completion.get(l.instant) : l.instant;
+    if (at === undefined) continue;
+    if (!g.base ? true : v8 ? g.base.instant <= at : g.base.instant === l.instant) g.logs.push(l);
+  }
+  const out: HudiFileSlice[] = [];
+  for (const [key, g] of groups) {
+    if (replaced.has(key) || (!g.base && g.logs.length === 0)) continue;
+    g.logs.sort((a, b) => (a.instant !== b.instant ? (a.instant < b.instant ? -1 : 1) : a.version - b.version || a.token.localeCompare(b.token)));
+    out.push({ fileId: g.fileId, partition: g.partition, logs: g.logs, ...(g.base ? { base: g.base } : {}) });
+  }
+  return out.sort((a, b) => `${a.partition}/${a.fileId}`.localeCompare(`${b.partition}/${b.fileId}`));
 }
 
-async function readBaseFile(file: BaseFile, columns?: readonly string[]): Promise<Row[]> {
-  const { table } = await readParquetSlice(file.path, columns ? { columns } : {});
+async function readBaseFile(file: string): Promise<Row[]> {
+  const { table } = await readParquetSlice(file);
   const fields = table.schema.fields;
-  const cols = fields.map((f) => vectorToValues(table.getChild(f.name)!, lenientType(f)));
-  const rows: Row[] = [];
-  for (let i = 0; i < table.numRows; i++) {
-    const r: Row = {};
-    fields.forEach((f, k) => { r[f.name] = cols[k]![i]; });
-    rows.push(r);
+  const cols = fields.map((f) => vectorToValues(table.getChild(f.name)!, deltaTypeOfArrow(f.type, `Column "${f.name}" of ${file}`)));
+  return Array.from({ length: table.numRows }, (_, i) => Object.fromEntries(fields.map((f, k) => [f.name, cols[k]![i]])));
+}
+
+const cmp = (a: unknown, b: unknown): number => {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return BigInt(a) < BigInt(b) ? -1 : 1;
+  return String(a) < String(b) ? -1 : 1;
+};
+
+/** Merges a slice's base rows with its log blocks (hudi-rs `RecordMerger`, OverwriteWithLatest). */
+function mergeSlice(base: Row[], blocks: HudiBlock[], orderingField: string | undefined, metaFields: boolean): Row[] {
+  const rows = [...base];
+  for (const b of blocks) if (b.kind === 'data') rows.push(...b.rows);
+  if (!metaFields || rows.some((r) => r._hoodie_record_key == null)) return rows; // no record keys: append-only (as hudi-rs)
+  const ordering = (r: Row): unknown => (orderingField ? r[orderingField] : null);
+  const newer = (a: Row, b: Row): boolean => {
+    const o = cmp(ordering(a), ordering(b));
+    return o !== 0 ? o > 0 : cmp(a._hoodie_commit_seqno, b._hoodie_commit_seqno) > 0;
+  };
+  const latest = new Map<string, Row>();
+  for (const r of rows) {
+    const key = String(r._hoodie_record_key);
+    const prev = latest.get(key);
+    if (!prev || newer(r, prev)) latest.set(key, r);
   }
-  return rows;
+  for (const b of blocks) {
+    if (b.kind !== 'delete') continue;
+    for (const d of b.keys) {
+      const r = latest.get(d.key);
+      if (!r) continue;
+      const zero = d.ordering === null || d.ordering === undefined || d.ordering === 0;
+      // A delete without an ordering value wins over anything its commit follows.
+      const wins = zero ? cmp(b.instant, r._hoodie_commit_time) > 0
+        : cmp(d.ordering, ordering(r)) > 0 || (cmp(d.ordering, ordering(r)) === 0 && cmp(b.instant, r._hoodie_commit_time) > 0);
+      if (wins) latest.delete(d.key);
+    }
+  }
+  return [...latest.values()];
+}
+
+async function readSlice(table: HudiTable, slice: HudiFileSlice, completed: ReadonlySet<string>, readOptimized: boolean): Promise<Row[]> {
+  const base = slice.base ? await readBaseFile(slice.base.path) : [];
+  if (readOptimized || slice.logs.length === 0) return base;
+  const blocks: HudiBlock[] = [];
+  for (const l of slice.logs) blocks.push(...(await readHudiLogFile(l.path)));
+  const rolledBack = new Set(blocks.filter((b) => b.kind === 'rollback').map((b) => (b as { target: string }).target));
+  // Blocks of instants that never completed (failed, rolled back) or come after T do not count.
+  const valid = blocks.filter((b) => b.kind !== 'rollback' && completed.has(b.instant) && !rolledBack.has(b.instant));
+  const orderingField = (table.properties['hoodie.table.ordering.fields'] ?? table.properties['hoodie.table.precombine.field'])?.split(',')[0];
+  return mergeSlice(base, valid, orderingField, table.properties['hoodie.populate.meta.fields'] !== 'false');
 }
 
 export interface HudiReadOptions {
@@ -150,34 +153,38 @@ export interface HudiReadOptions {
   readonly columns?: readonly string[];
   /** Keep only rows of these partitions (prunes file slices before reading). */
   readonly partitions?: readonly string[];
+  /** Base files only: what compaction has produced, without the log files on top (Hudi's read-optimised query). */
+  readonly readOptimized?: boolean;
 }
 
-const padInstant = (t: string): string => t.padEnd(17, '9');
+const project = (rows: Row[], columns?: readonly string[]): Row[] => (columns ? rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))) : rows);
 
-/** Snapshot (time-travel) read of a Hudi COW table. */
-export async function readHudiSnapshot(dir: string, opts: HudiReadOptions = {}): Promise<Row[]> {
-  const table = hudiTimeline(dir);
-  const slices = (await hudiFileSlices(table, opts.asOf === undefined ? undefined : padInstant(opts.asOf)))
-    .filter((s) => !opts.partitions || opts.partitions.includes(s.partition));
+async function readAsOf(table: HudiTable, asOf: string | undefined, opts: HudiReadOptions): Promise<Row[]> {
+  const { completed } = await visibility(table, asOf);
+  const slices = (await hudiFileSlices(table, asOf)).filter((s) => !opts.partitions || opts.partitions.includes(s.partition));
   const rows: Row[] = [];
-  for (const s of slices) rows.push(...(await readBaseFile(s, opts.columns)));
+  for (const s of slices) rows.push(...(await readSlice(table, s, completed, opts.readOptimized === true)));
   return rows;
 }
 
-/** Rows written by commits in (start, end], read from each file group's slice as of end. */
+/** Snapshot (time-travel) read of a Hudi table; merge-on-read slices are merged unless read-optimised. */
+export async function readHudiSnapshot(dir: string, opts: HudiReadOptions = {}): Promise<Row[]> {
+  const table = hudiTimeline(dir);
+  return project(await readAsOf(table, opts.asOf === undefined ? undefined : padInstant(opts.asOf), opts), opts.columns);
+}
+
+/**
+ * Rows written by commits in (start, end] (Hudi's incremental query, as hudi-rs runs it): each
+ * file group's slice as of end, merged, keeping rows whose `_hoodie_commit_time` is in range.
+ */
 export async function readHudiIncremental(dir: string, start: string, end?: string, columns?: readonly string[]): Promise<Row[]> {
   const table = hudiTimeline(dir);
   const endT = end === undefined ? undefined : padInstant(end);
-  const cols = columns ? [...new Set([...columns, '_hoodie_commit_time'])] : undefined;
-  const out: Row[] = [];
-  for (const s of await hudiFileSlices(table, endT)) {
-    if (s.instant <= start) continue; // the slice predates the range, so none of its rows are in it
-    for (const r of await readBaseFile(s, cols)) {
-      const t = String(r._hoodie_commit_time ?? '');
-      if (t > start && (endT === undefined || t <= endT)) out.push(r);
-    }
-  }
-  return out;
+  const rows = (await readAsOf(table, endT, {})).filter((r) => {
+    const t = String(r._hoodie_commit_time ?? '');
+    return t > start && (endT === undefined || t <= endT);
+  });
+  return project(rows, columns);
 }
 
 /** One completed instant with its write stats (summed over `partitionToWriteStats`). */
@@ -196,19 +203,51 @@ export interface HudiCommitSummary {
 export async function hudiHistory(dir: string): Promise<HudiCommitSummary[]> {
   const table = hudiTimeline(dir);
   const out: HudiCommitSummary[] = [];
-  for (const i of table.timeline) {
-    const meta = await commitMetadata(table, i);
-    const partitions = (meta.partitionToWriteStats ?? {}) as Record<string, Record<string, unknown>[]>;
-    let ins = 0, upd = 0, del = 0;
-    for (const stats of Object.values(partitions)) {
-      for (const s of stats ?? []) {
-        ins += Number(s.numInserts ?? 0);
-        upd += Number(s.numUpdateWrites ?? 0);
-        del += Number(s.numDeletes ?? 0);
-      }
-    }
-    const op = meta.operationType;
-    out.push({ instant: i.instant, action: i.action, operationType: typeof op === 'string' ? op : null, rowsInserted: ins, rowsUpdated: upd, rowsDeleted: del, partitions });
-  }
+  for (const i of table.timeline) out.push(await summarize(table, i));
   return out;
+}
+
+async function summarize(table: HudiTable, i: HudiInstant): Promise<HudiCommitSummary> {
+  const meta = await commitMetadata(table, i);
+  const partitions = (meta.partitionToWriteStats ?? {}) as Record<string, Record<string, unknown>[]>;
+  let ins = 0, upd = 0, del = 0;
+  for (const stats of Object.values(partitions)) {
+    for (const s of stats ?? []) {
+      ins += Number(s.numInserts ?? 0);
+      upd += Number(s.numUpdateWrites ?? 0);
+      del += Number(s.numDeletes ?? 0);
+    }
+  }
+  const op = meta.operationType;
+  return { instant: i.instant, action: i.action, operationType: typeof op === 'string' ? op : null, rowsInserted: ins, rowsUpdated: upd, rowsDeleted: del, partitions };
+}
+
+/**
+ * `retrace table changes` on a Hudi table: the incremental query (start, end] with each row
+ * labelled like Delta's change feed: `insert` when its key did not exist as of `start`, else
+ * `update_postimage`; `_commit_version` is the instant that wrote it. Hudi's incremental query
+ * does not report deletes, so neither does this.
+ */
+export async function hudiChanges(dir: string, start: string, end?: string): Promise<Row[]> {
+  const table = hudiTimeline(dir);
+  const before = table.timeline.some((i) => i.instant <= start) ? await readAsOf(table, start, {}) : [];
+  const existed = new Set(before.map((r) => `${String(r._hoodie_partition_path)}\u0001${String(r._hoodie_record_key)}`));
+  const rows = await readHudiIncremental(dir, start, end);
+  const commitTimes = new Map(table.timeline.map((i) => [i.instant, i.completed ?? i.instant]));
+  return rows.map((r) => {
+    const instant = String(r._hoodie_commit_time);
+    const key = `${String(r._hoodie_partition_path)}\u0001${String(r._hoodie_record_key)}`;
+    return { ...r, _change_type: existed.has(key) ? 'update_postimage' : 'insert', _commit_version: instant, _commit_timestamp: instantToIso(commitTimes.get(instant) ?? instant) };
+  }).sort((a, b) => String(a._commit_version).localeCompare(String(b._commit_version)));
+}
+
+/** `yyyyMMddHHmmssSSS` → ISO-8601 (read as UTC: Hudi writes instants in the writer's zone by default, which the table does not record). */
+export function instantToIso(instant: string): string {
+  const d = instant.padEnd(17, '0');
+  return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(8, 10)}:${d.slice(10, 12)}:${d.slice(12, 14)}.${d.slice(14, 17)}Z`;
+}
+
+/** ISO-8601 or epoch ms → the instant string of that moment (UTC). */
+export function timeToInstant(ms: number): string {
+  return new Date(ms).toISOString().replace(/\D/g, '').slice(0, 17);
 }

@@ -7,7 +7,7 @@ import { microsToIso } from './delta-types';
  * into int64 nanoseconds, which overflows after 2262 (delta-rs `table_with_edge_timestamps`
  * holds 9999-12-31). hyparquet gives exact bigint nanoseconds when asked to.
  */
-export async function readInt96Columns(file: string, columns: readonly string[], rowGroups?: readonly number[]): Promise<Map<string, unknown[]>> {
+export async function readInt96Columns(file: string, columns: readonly string[], rowGroups?: readonly number[], window?: { offset: number; limit: number }): Promise<Map<string, unknown[]>> {
   const buffer = await asyncBufferFromFile(file);
   const metadata = await parquetMetadataAsync(buffer);
   const ranges: [number, number][] = [];
@@ -30,5 +30,6 @@ export async function readInt96Columns(file: string, columns: readonly string[],
       }
     }
   }
+  if (window) for (const [c, values] of out) out.set(c, values.slice(window.offset, window.offset + window.limit));
   return out;
 }

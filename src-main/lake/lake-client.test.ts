@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { createLakeClient } from './lake-client';
-import { ext, tempDir } from './lake-test-helpers';
+import { ext, tempDir } from './lake.test-support';
 
 test('the worker client reads, writes and reports errors off the main thread, and recycles workers', { timeout: 60_000 }, async () => {
   const root = tempDir();
@@ -19,7 +19,7 @@ test('the worker client reads, writes and reports errors off the main thread, an
     const hit = await client.lookupKey(dir, { keyColumn: 'k', key: 2 });
     assert.deepEqual(hit.rows, [{ k: 2, v: 'b' }]);
     assert.equal(client.workersStarted, 2);
-    await assert.rejects(client.readTablePage(ext('delta/table-with-columnmapping-mode-name')), (e: AppError) => e instanceof AppError && e.code === 'UNSUPPORTED' && /columnMapping/.test(e.message));
+    await assert.rejects(client.readTablePage(ext('delta/deltalog-invalid-protocol-version')), (e: AppError) => e instanceof AppError && e.code === 'UNSUPPORTED' && /reader version 99/.test(e.message));
     const concurrent = await Promise.all([client.tableHistory(dir), client.tableHistory(dir), client.tableHistory(dir)]);
     for (const h of concurrent) assert.equal(h.length, 1);
   } finally {

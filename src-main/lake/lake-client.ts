@@ -1,9 +1,10 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../shared/errors';
 import type { LAKE_WORKER_METHODS, LakeMethod, LakeRequest, LakeResponse } from './lake-worker';
+import { spawnLakeModule } from './worker-spawn';
 
 /**
- * Runs the commit store's functions (index.ts) in a worker thread, one job at a time, so the
+ * Runs the commit store's functions (lake-worker.ts lists them) in a worker thread, one job at a time, so the
  * Electron main loop never blocks on parquet-wasm. The worker is replaced after it has grown its
  * WASM memory past `maxWasmBytes` or served `maxJobs` jobs (WASM memory never shrinks).
  */
@@ -17,18 +18,7 @@ export interface LakeClientOptions {
   readonly maxJobs?: number;
 }
 
-/**
- * Built: dist/main/lake-worker.js next to the bundle that holds this code. From source (tests
- * under tsx): a small bootstrap registers tsx inside the worker first, because Node 20 ignores
- * `--import` in a worker's execArgv.
- */
-function spawnLakeWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./lake-worker.js', import.meta.url));
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./lake-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true });
-}
+const spawnLakeWorker = (): Worker => spawnLakeModule('lake-worker');
 
 interface Job { req: LakeRequest; resolve(v: unknown): void; reject(e: unknown): void }
 

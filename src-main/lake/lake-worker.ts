@@ -1,6 +1,13 @@
 import { parentPort } from 'node:worker_threads';
 import { toErrorDto } from '../../shared/errors';
-import * as lake from './index';
+import { readChanges } from './changes';
+import { writeTable } from './delta-writer';
+import { hudiChanges, hudiHistory, readHudiIncremental, readHudiSnapshot } from './hudi';
+import { lookupKey, rowsInRange } from './lookup';
+import { alterTable } from './table-alter';
+import { readTablePage, tableDiff, tableHistory, tableHistoryOf, writeTableFromFile } from './table-api';
+import { tableInfo } from './table-info';
+import { vacuumTable } from './vacuum';
 import { wasmMemoryBytes } from './parquet-io';
 
 /**
@@ -9,17 +16,22 @@ import { wasmMemoryBytes } from './parquet-io';
  * the client replaces this worker once its memory grows past a limit.
  */
 export const LAKE_WORKER_METHODS = {
-  tableHistory: lake.tableHistory,
-  readTablePage: lake.readTablePage,
-  tableDiff: lake.tableDiff,
-  lookupKey: lake.lookupKey,
-  rowsInRange: lake.rowsInRange,
-  readChanges: lake.readChanges,
-  writeTable: lake.writeTable,
-  writeTableFromFile: lake.writeTableFromFile,
-  readHudiSnapshot: lake.readHudiSnapshot,
-  readHudiIncremental: lake.readHudiIncremental,
-  hudiHistory: lake.hudiHistory,
+  tableHistory,
+  tableHistoryOf,
+  tableInfo,
+  readTablePage,
+  tableDiff,
+  lookupKey,
+  rowsInRange,
+  readChanges,
+  writeTable,
+  writeTableFromFile,
+  readHudiSnapshot,
+  readHudiIncremental,
+  hudiHistory,
+  hudiChanges,
+  alterTable,
+  vacuumTable,
 } as const;
 
 export type LakeMethod = keyof typeof LAKE_WORKER_METHODS;

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { type DeltaField } from './delta-types';
 import { writeTable } from './delta-writer';
 import { KEY_INDEX_DIR } from './data-files';
-import { clearLookupCaches, lookupKey, rowsInRange } from './lookup';
-import { readTablePage, tableDiff, tableHistory } from './index';
-import { ext, tempDir } from './lake-test-helpers';
+import { clearLookupCaches, configureLookupCaches, lookupCacheUsage, lookupKey, rowsInRange } from './lookup';
+import { readTablePage, tableDiff, tableHistory } from './table-api';
+import { ext, tempDir } from './lake.test-support';
 
 const FIELDS: DeltaField[] = [
   { name: 'key', type: 'long', nullable: false }, { name: 'feature', type: 'double', nullable: true },
@@ -64,4 +64,31 @@ test('lookups also work on tables without a key index (upstream tables)', async 
   const diff = await tableDiff(ext('delta/basic-with-inserts-updates'), 0, 1, { keyColumns: ['id'], limit: 5 });
   assert.deepEqual(diff.counts, { inserted: 0, updated: 50, deleted: 0 });
   assert.equal(diff.truncated, true);
+});
+
+test('the decoded-data cache is bounded by bytes, not entries: wide embedding files evict each other', async () => {
+  const root = tempDir();
+  const dir = path.join(root, 'emb');
+  try {
+    const fields: DeltaField[] = [{ name: 'key', type: 'long', nullable: false }, { name: 'emb', type: { type: 'array', elementType: 'float', containsNull: false }, nullable: true }];
+    // 4 files of 500 rows × 128 floats, written without a key index (as another engine would):
+    // a lookup decodes a whole file, > 256 KB of Arrow buffers each.
+    const rows = Array.from({ length: 2000 }, (_, key) => ({ key, emb: new Float32Array(128).fill(key) }));
+    await writeTable(dir, { mode: 'append', rows, fields, rowsPerFile: 500 });
+    const limit = 700 * 1024;
+    configureLookupCaches({ sliceBytes: limit });
+    for (const key of [0, 500, 1000, 1500]) {
+      const r = await lookupKey(dir, { keyColumn: 'key', key });
+      assert.deepEqual(r.rows.map((x) => (x.emb as number[]).slice(0, 2)), [[key, key]]);
+      assert.equal(r.read!.rowGroups, 1);
+      assert.ok(lookupCacheUsage().sliceBytes <= limit, `cache holds ${lookupCacheUsage().sliceBytes} bytes > ${limit}`);
+    }
+    // Four entries would fit any entry count; the byte bound kept at most two.
+    assert.ok(lookupCacheUsage().slices <= 2, `${lookupCacheUsage().slices} files cached`);
+    assert.deepEqual((await lookupKey(dir, { keyColumn: 'key', key: 1500 })).read, { files: 0, rowGroups: 0, cached: 1 });
+    assert.deepEqual((await lookupKey(dir, { keyColumn: 'key', key: 0 })).read, { files: 1, rowGroups: 1, cached: 0 }, 'the oldest file was evicted');
+  } finally {
+    configureLookupCaches({});
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -7,7 +7,9 @@
  */
 import { AppError } from '../../shared/errors';
 import { type ChangeRow, firstVersionAtOrAfter, lastVersionAtOrBefore, readChanges } from './changes';
-import { type AddAction, listLog, loadSnapshot, readCommit } from './delta-log';
+import type { AddAction } from './delta-actions';
+import { listLog, loadSnapshot, readCommit } from './delta-log';
+import { physicalName } from './column-mapping';
 import { parseStats } from './delta-scan';
 import { type Row, keyString } from './delta-types';
 import { readKeyIndex } from './data-files';
@@ -64,7 +66,9 @@ export async function tableKeyColumns(dir: string): Promise<string[]> {
   const snap = await loadSnapshot(dir, undefined, listing);
   for (const f of snap.files.slice(0, 8)) {
     const index = readKeyIndex(dir, f.path);
-    if (index) return [index.column];
+    // The index names the column as stored (its physical name under column mapping).
+    const field = index && snap.schema.fields.find((x) => physicalName(x, snap.columnMapping) === index.column);
+    if (field) return [field.name];
   }
   return [];
 }

@@ -1,7 +1,9 @@
 import { AppError } from '../../shared/errors';
-import type { Action, AddAction, Snapshot } from './delta-log';
+import type { Snapshot } from './delta-log';
+import type { Action, AddAction } from './delta-actions';
 import { fileMayMatch, parseStats, readDataFile } from './delta-scan';
 import { type DeltaField, type DeltaType, type Row, coerceValue, compareValues, keyString } from './delta-types';
+import { physicalName } from './column-mapping';
 import { type FileLayout, writeChangeRows, writeRows } from './data-files';
 
 /**
@@ -38,9 +40,10 @@ export function candidateFiles(snap: Snapshot, layout: FileLayout, keyRows: read
     // One key column: binary-search the sorted keys against each file's [min, max].
     const t = field.type as DeltaType;
     const keys = keyRows.map((r) => coerceValue(r[only!], t, only!)).filter((v) => v !== null).sort((a, b) => compareValues(a, b, t));
+    const stored = physicalName(field, snap.columnMapping);
     return snap.files.filter((f) => {
       const stats = parseStats(f);
-      const min = stats?.minValues?.[only!], max = stats?.maxValues?.[only!];
+      const min = stats?.minValues?.[stored], max = stats?.maxValues?.[stored];
       if (min === undefined || max === undefined || min === null || max === null) return true;
       let lo = 0, hi = keys.length;
       const cmin = coerceValue(min, t, only!);
@@ -93,7 +96,7 @@ export async function planUpsert(tableDir: string, snap: Snapshot, layout: FileL
   const adds: AddAction[] = [], written: string[] = [];
   for (const group of [...rewrites, inserts]) {
     if (group.length === 0) continue;
-    const w = writeRows(tableDir, group, layout, now);
+    const w = await writeRows(tableDir, group, layout, now);
     adds.push(...w.adds);
     written.push(...w.paths);
   }
@@ -131,7 +134,7 @@ export async function planDelete(tableDir: string, snap: Snapshot, layout: FileL
     removed.push(file);
     copied += keep.length;
     if (keep.length > 0) {
-      const w = writeRows(tableDir, keep, layout, now);
+      const w = await writeRows(tableDir, keep, layout, now);
       adds.push(...w.adds);
       written.push(...w.paths);
     }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ReplayInputDto, ReplayProblemCode } from '../../shared/replay-dto';
 import type { ContentStore, MissingReason } from '../content-store/content-store';
-import { tableHistory } from '../lake';
+import { tableHistory } from '../lake/table-api';
 import type { CurrentState } from '../repro/current-state';
 import type { RunIo } from '../repro/run-io';
 import { short } from '../repro/stale-check';

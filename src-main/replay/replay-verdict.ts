@@ -7,7 +7,7 @@ import type { EnvironmentFacet } from '../capture/environment';
 import type { FootprintOp } from '../capture/footprint';
 import { sha256Text } from '../capture/hashing';
 import type { ContentStore } from '../content-store/content-store';
-import { readTablePage } from '../lake';
+import { readTablePage } from '../lake/table-api';
 import { DIFFABLE } from '../repro/data-diff';
 import { diffPackages, summarizeChanges } from '../repro/env-diff';
 import { judgeOutputs, type Baseline } from '../repro/output-verdict';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { Disposable } from '../../shared/disposable';
 import type { ContentStore } from '../content-store/content-store';
-import { readTablePage, tableHistory } from '../lake';
+import { readTablePage, tableHistory } from '../lake/table-api';
 import type { InputSource } from './replay-inputs';
 
 /**

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { FootprintOp } from '../capture/footprint';
 import { sha256Text } from '../capture/hashing';
-import { writeTable, type WriteRequest } from '../lake';
+import { writeTable, type WriteRequest } from '../lake/delta-writer';
 import type { Baseline } from './output-verdict';
 import { judgeOutputs } from './output-verdict';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { OutputVerdictDto } from '../../shared/rerun-dto';
 import type { FootprintOp } from '../capture/footprint';
 import { sha256Text } from '../capture/hashing';
-import { tableDiff } from '../lake';
+import { tableDiff } from '../lake/table-api';
 import type { CurrentState } from './current-state';
 import { DIFFABLE, diffDataFile } from './data-diff';
 import type { RunIo } from './run-io';

@@ -5,7 +5,7 @@ import { AppError } from '../../shared/errors';
 import type { OutputDiffDto, RunRefDto, TableCommitSummaryDto, VersionDiffDto, VersionRefDto } from '../../shared/version-diff-dto';
 import type { ContentStore } from '../content-store/content-store';
 import type { ReadableDb } from '../db/open-db';
-import { tableHistory } from '../lake';
+import { tableHistory } from '../lake/table-api';
 import type { LineageEngine } from '../lineage/read-models/lineage-engine';
 import { DIFFABLE, diffDataFile } from '../repro/data-diff';
 import { alignChains, roleOf } from './align';

@@ -1,20 +1,28 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { TableCommitDto, TableDiffDto } from '../../../shared/table-dto';
+import type { SchemaNodeDto, TableCommitDto, TableDiffDto, TableInfoDto } from '../../../shared/table-dto';
 import { useApp } from '../../state/use-app';
 import { formatTime } from '../details/format';
-import { CopyIcon } from '../details/Hash';
+import { CommandHint } from './CommandHint';
 import { RowGrid } from './RowGrid';
-import { formatCell, pairChanges, rowsByVersion } from './table-math';
+import { TableQueries } from './TableQueries';
+import { formatCell, pairChanges, rowsByVersion, type DiffRow } from './table-math';
 
-type Tab = 'history' | 'rows' | 'diff';
+type Tab = 'history' | 'rows' | 'diff' | 'ask' | 'schema';
 
 /**
  * A table artifact: named as what it is ("Delta table · version 4 · 12,000 rows"), its commits
  * with rows inserted / updated / deleted, its rows at any version, and the diff of any two.
  */
-export function TableSection({ artifact, commits, format = 'Delta' }: { artifact: string; commits: readonly TableCommitDto[]; format?: string }) {
+export function TableSection({ artifact, commits }: { artifact: string; commits: readonly TableCommitDto[] }) {
+  const info = useTableInfo(artifact);
+  const format = info?.format === 'hudi' ? 'Hudi' : 'Delta';
   const sorted = useMemo(() => [...commits].sort((a, b) => a.version - b.version), [commits]);
-  const counts = useMemo(() => rowsByVersion(sorted), [sorted]);
+  // Row counts from the files' statistics when the history has them, else from its row counts.
+  const counts = useMemo(() => {
+    const m = rowsByVersion(sorted);
+    for (const c of sorted) if (typeof c.rowCount === 'number') m.set(c.version, c.rowCount);
+    return m;
+  }, [sorted]);
   const latest = sorted.at(-1)?.version ?? 0;
   const [tab, setTab] = useState<Tab>('history');
   const [version, setVersion] = useState(latest);
@@ -29,10 +37,12 @@ export function TableSection({ artifact, commits, format = 'Delta' }: { artifact
       <p className="table-title" data-testid="table-title">
         <b>{format} table</b> · version {latest} · {(counts.get(latest) ?? 0).toLocaleString('en-US')} rows · {sorted.length} {sorted.length === 1 ? 'commit' : 'commits'}
       </p>
+      {info && <p className="muted small" data-testid="table-features" title="Format, protocol and the features the table uses">{info.summary}</p>}
+      {info?.warnings.map((w) => <p key={w} className="warn small">{w}</p>)}
       <div className="tabs small" role="tablist">
-        {(['history', 'rows', 'diff'] as const).map((t) => (
+        {(['history', 'rows', 'diff', 'ask', 'schema'] as const).map((t) => (
           <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'on' : ''} onClick={() => go(t)} data-testid={`table-tab-${t}`}>
-            {t === 'history' ? 'History' : t === 'rows' ? 'Rows' : 'Compare versions'}
+            {t === 'history' ? 'History' : t === 'rows' ? 'Rows' : t === 'diff' ? 'Compare' : t === 'ask' ? 'Ask' : 'Schema'}
           </button>
         ))}
       </div>
@@ -74,6 +84,8 @@ export function TableSection({ artifact, commits, format = 'Delta' }: { artifact
           <CommandHint text={`retrace table read ${artifact} --version ${version}`} />
         </>
       )}
+      {tab === 'schema' && (info ? <SchemaTree nodes={info.schema} /> : <p className="muted" role="status">Reading the schema…</p>)}
+      {tab === 'ask' && <TableQueries key={artifact} artifact={artifact} commits={sorted} />}
       {tab === 'diff' && <VersionDiff artifact={artifact} versions={sorted.map((c) => c.version)} from={from} to={to} setFrom={setFrom} setTo={setTo} />}
     </div>
   );
@@ -98,7 +110,20 @@ function VersionDiff(props: { artifact: string; versions: number[]; from: number
   // An answer for other versions than the ones picked is not shown.
   const diff = answer?.key === key ? (answer.diff ?? null) : null;
   const error = answer?.key === key ? (answer.error ?? null) : null;
-  const rows = useMemo(() => (diff ? pairChanges(diff.changes) : []), [diff]);
+  // The net difference matched by the table's key when the core gives it; else the change rows paired.
+  const rows = useMemo((): DiffRow[] => {
+    if (!diff) return [];
+    if (diff.rows) {
+      return diff.rows.map((r) => ({
+        kind: r.change,
+        row: (r.after ?? r.before ?? {}) as DiffRow['row'],
+        ...(r.before && r.change === 'changed' ? { before: r.before as DiffRow['row'] } : {}),
+        changed: new Set(r.changedColumns),
+      }));
+    }
+    return pairChanges(diff.changes);
+  }, [diff]);
+  const counts = diff?.rowCounts ? { inserted: diff.rowCounts.added, deleted: diff.rowCounts.removed, updated: diff.rowCounts.changed } : diff?.counts;
   const columns = useMemo(() => [...new Set(rows.flatMap((r) => Object.keys(r.row)))], [rows]);
   return (
     <div data-testid="table-diff">
@@ -111,7 +136,7 @@ function VersionDiff(props: { artifact: string; versions: number[]; from: number
       {diff && (
         <>
           <p className="diff-counts" data-testid="diff-counts">
-            <span className="added">+{diff.counts.inserted} added</span> · <span className="removed">−{diff.counts.deleted} removed</span> · <span className="changed">~{diff.counts.updated} changed</span>
+            <span className="added">+{counts!.inserted} added</span> · <span className="removed">−{counts!.deleted} removed</span> · <span className="changed">~{counts!.updated} changed</span>
             {diff.truncated && <span className="muted"> (first {rows.length} rows shown)</span>}
           </p>
           {rows.length > 0 && (
@@ -140,12 +165,31 @@ function VersionDiff(props: { artifact: string; versions: number[]; from: number
   );
 }
 
-/** The equivalent command, for copying into a terminal. */
-export function CommandHint({ text }: { text: string }) {
+/** The table's format, features and schema (asked once per table). */
+function useTableInfo(artifact: string): TableInfoDto | null {
+  const api = useApp((s) => s.api);
+  const [info, setInfo] = useState<{ artifact: string; info: TableInfoDto } | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.getTableInfo({ artifact }).then((i) => live && setInfo({ artifact, info: i }), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [api, artifact]);
+  return info?.artifact === artifact ? info.info : null;
+}
+
+/** Nested types as a tree: structs open into their fields; embeddings are marked. */
+function SchemaTree({ nodes, depth = 0 }: { nodes: readonly SchemaNodeDto[]; depth?: number }) {
   return (
-    <p className="command-hint small">
-      <code>{text}</code>
-      <button type="button" className="copy-button" aria-label="Copy the command" title="Copy the command" onClick={() => void navigator.clipboard?.writeText(text)}><CopyIcon /></button>
-    </p>
+    <ul className={depth === 0 ? 'schema-tree' : ''} role={depth === 0 ? 'tree' : 'group'} data-testid={depth === 0 ? 'schema-tree' : undefined}>
+      {nodes.map((n) => (
+        <li key={n.name} role="treeitem" style={{ paddingLeft: depth ? 12 : 0 }}>
+          <code>{n.name}</code> <span className="muted small">{n.vector ? `embedding · ${n.type}` : n.type}{n.nullable ? '' : ' · not null'}</span>
+          {n.physicalName && n.physicalName !== n.name && <span className="muted small"> · stored as {n.physicalName}</span>}
+          {n.children && n.children.length > 0 && <SchemaTree nodes={n.children} depth={depth + 1} />}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -21,7 +21,8 @@ test('a change feed pairs into added, removed and changed rows with the differin
 });
 
 test('an embedding shows its dimension, first values and norm', () => {
-  assert.equal(formatCell([3, 4, 0, 0, 0, 0, 0, 0]), '[3, 4, 0, …] (8-d, ‖v‖ 5.00)');
+  assert.equal(formatCell([3, 4, 0, 0, 0, 0, 0, 0]), '[8] 3, 4, 0 … ‖v‖ 5.00');
+  assert.equal(formatCell([1, 2]), '[1,2]', 'short arrays stay as they are');
   assert.equal(formatCell(null), '∅');
   assert.equal(formatCell(0.1 + 0.2), '0.3');
 });

@@ -3,6 +3,7 @@
  * change rows paired into "changed" rows with the cells that differ.
  */
 import type { CellDto, TableCommitDto } from '../../../shared/table-dto';
+import { formatVectorCell } from '../../../shared/vector-format';
 
 /** Row count after each version (inserted − deleted, summed); updates do not change it. */
 export function rowsByVersion(commits: readonly TableCommitDto[]): Map<number, number> {
@@ -48,12 +49,11 @@ export function pairChanges(changes: readonly Record<string, CellDto>[]): DiffRo
   return out;
 }
 
+/** A cell as text: embeddings compact (dimension, first values, norm), nested values as JSON. */
 export function formatCell(v: CellDto | undefined): string {
   if (v === null || v === undefined) return '∅';
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
-  if (Array.isArray(v) && v.length > 6 && v.every((x) => typeof x === 'number')) {
-    const norm = Math.sqrt((v as number[]).reduce((s, x) => s + x * x, 0));
-    return `[${(v as number[]).slice(0, 3).map((x) => Number(x.toPrecision(3))).join(', ')}, …] (${v.length}-d, ‖v‖ ${norm.toPrecision(3)})`;
-  }
+  const vector = Array.isArray(v) && v.length > 4 ? formatVectorCell(v) : null;
+  if (vector) return vector;
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }

@@ -196,7 +196,7 @@ export function buildViewGraph(graph: GraphDto, opts: ViewOptions): ViewGraph {
 }
 
 function toViewNode(n: GraphNodeDto, group: string | undefined): ViewNode {
-  const label = n.kind === 'run' ? n.label : shortLabel(n.label);
+  const label = n.kind === 'run' ? runLabel(n) : shortLabel(n.label);
   const classes = [`kind-${n.kind}`, n.state ? `state-${n.state.toLowerCase()}` : '', n.stale ? 'is-stale' : ''].filter(Boolean).join(' ');
   return {
     id: n.id,
@@ -210,6 +210,16 @@ function toViewNode(n: GraphNodeDto, group: string | undefined): ViewNode {
     ...(n.state ? { state: n.state } : {}),
     ...(n.version ? { version: n.version } : {}),
   };
+}
+
+/** "train · Jan 6 06:28": the stage and when the run ended (or started), in the viewer's time. */
+export function runLabel(n: GraphNodeDto): string {
+  const at = n.endedAt ?? n.startedAt;
+  const stage = n.job ? n.job.slice(n.job.lastIndexOf('/') + 1) : n.label.replace(/ #\d+$/, '');
+  if (!at) return shortLabel(n.label);
+  const d = new Date(at);
+  const when = `${d.toLocaleString('en-US', { month: 'short', day: 'numeric' })} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  return shortLabel(`${stage} · ${when}`);
 }
 
 function toGroupNode(g: GroupInfo): ViewNode {

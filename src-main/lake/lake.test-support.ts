@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,3 +47,31 @@ export async function sortedColumn(dir: string, column: string, version?: number
 
 export const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 export const sortNum = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
+
+/**
+ * Rows as DuckDB reads them (an independent Parquet reader, used as the oracle where upstream
+ * asserts only "equal to Spark"). Values come back as DuckDB's JSON-friendly forms.
+ */
+export async function duckRows(sql: string): Promise<Record<string, unknown>[]> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+const NONPART_IDS = ['001', '003', '004', '006', '007', '008', '009', '010', '011', '012', '013', '014', '015', '016'].map((n) => `TXN-${n}`);
+
+/** v9_verification.rs verify_nonpart_records. */
+export function verifyNonpartRecords(rows: Row[]): void {
+  assert.deepEqual(rows.map((r) => r.txn_id).sort(), NONPART_IDS);
+  const by = new Map(rows.map((r) => [r.txn_id, r]));
+  assert.equal(by.get('TXN-001')!.txn_type, 'reversal');
+  assert.equal(by.get('TXN-007')!.fee_amount, '75.00');
+  assert.deepEqual(['TXN-001', 'TXN-008', 'TXN-015'].map((id) => by.get(id)!.merchant_name), ['Amazon', 'Grab', 'Japan Airlines']);
+}
+

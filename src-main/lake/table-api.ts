@@ -1,23 +1,24 @@
 import { AppError } from '../../shared/errors';
 import type { TableCommitDto } from '../../shared/table-dto';
 import { type ChangeRow, readChanges } from './changes';
-import { type Action, listLog, loadSnapshot, readCommit } from './delta-log';
+import { listLog, loadSnapshot, readCommit } from './delta-log';
+import type { Action } from './delta-actions';
 import { type EqualsFilter, outputFields, parseStats, scanSnapshot } from './delta-scan';
-import type { Row } from './delta-types';
+import type { DeltaField, Row } from './delta-types';
 import { type WriteMode, type WriteResult, writeTable } from './delta-writer';
 import { readInputFile } from './input';
 import { resolveVersion } from './lookup';
 import { versionTimestamp } from './time-travel';
+import { hudiHistory, instantToIso, readHudiSnapshot, timeToInstant } from './hudi';
+import { hudiTimeline } from './hudi-timeline';
+import { tableFormat, tableInfo } from './table-info';
 
 /**
- * The commit store's public API (DESIGN §5). Every function takes plain arguments and returns
- * JSON-safe values (timestamps as ISO strings, 64-bit integers as numbers when exact, else
- * strings). They run in the calling thread; `lake-client.ts` runs the same functions in a worker.
+ * The table views the app and the CLI share (DESIGN §5): history, a page of rows, the diff of two
+ * versions, writing a file, for Delta and Hudi tables alike. Every function takes plain arguments
+ * and returns JSON-safe values (timestamps as ISO strings, 64-bit integers as numbers when exact,
+ * else strings). They run in the calling thread; `lake-client.ts` runs them in a worker.
  */
-export { lookupKey, rowsInRange, type LookupOptions, type LookupResult, type RangeOptions } from './lookup';
-export { readChanges, type ChangeRow } from './changes';
-export { writeTable, type WriteRequest, type WriteResult, type WriteMode } from './delta-writer';
-export { readHudiSnapshot, readHudiIncremental, hudiTimeline, hudiHistory } from './hudi';
 
 /** One row of `tableHistory`: a commit with its row counts (from Spark-named operationMetrics); the API's TableCommitDto. */
 export type CommitSummary = TableCommitDto;
@@ -44,7 +45,13 @@ function countsOf(actions: readonly Action[]): Pick<CommitSummary, 'rowsInserted
 export function tableHistory(dir: string): CommitSummary[] {
   const listing = listLog(dir);
   return [...listing.commits.keys()].sort((a, b) => a - b).map((version) => {
-    const actions = readCommit(dir, version);
+    let actions: Action[];
+    try {
+      actions = readCommit(dir, version);
+    } catch {
+      // A damaged commit is listed as such; reading around it is the reader's business.
+      return { version, timestamp: new Date(versionTimestamp(dir, version, listing)).toISOString(), operation: 'UNREADABLE', rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 };
+    }
     return {
       version,
       timestamp: new Date(versionTimestamp(dir, version, listing)).toISOString(),
@@ -66,6 +73,10 @@ export interface PageRequest {
 
 export interface TablePage {
   readonly version: number;
+  readonly format: 'delta' | 'hudi';
+  /** Hudi: the instant read. */
+  readonly instant?: string;
+  readonly warnings: readonly string[];
   readonly columns: { name: string; type: unknown }[];
   readonly partitionColumns: readonly string[];
   readonly rows: Row[];
@@ -82,6 +93,7 @@ export function parseAsOf(asOf: string | number): number {
 
 /** A page of rows of the table at a version (or time); stops reading once the page is full. */
 export async function readTablePage(dir: string, req: PageRequest = {}): Promise<TablePage> {
+  if (tableFormat(dir) === 'hudi') return readHudiPage(dir, req);
   const offset = req.offset ?? 0, limit = req.limit ?? 100;
   const version = resolveVersion(dir, { ...(req.version !== undefined ? { version: req.version } : {}), ...(req.asOf !== undefined ? { asOf: parseAsOf(req.asOf) } : {}) });
   const snap = await loadSnapshot(dir, version);
@@ -96,7 +108,41 @@ export async function readTablePage(dir: string, req: PageRequest = {}): Promise
     }
     if (hasMore) break;
   }
-  return { version, columns: fields.map((f) => ({ name: f.name, type: f.type })), partitionColumns: snap.metadata.partitionColumns, rows, offset, hasMore };
+  return { version, format: 'delta', warnings: snap.warnings, columns: fields.map((f) => ({ name: f.name, type: f.type })), partitionColumns: snap.metadata.partitionColumns, rows, offset, hasMore };
+}
+
+/** Hudi: "version" N is the N-th completed instant of the timeline. */
+async function readHudiPage(dir: string, req: PageRequest): Promise<TablePage> {
+  const offset = req.offset ?? 0, limit = req.limit ?? 100;
+  const timeline = hudiTimeline(dir).timeline;
+  let index = timeline.length - 1;
+  if (req.version !== undefined) {
+    if (req.version >= timeline.length) throw new AppError('NOT_FOUND', `Hudi table ${dir} has ${timeline.length} completed instants; there is no version ${req.version}.`);
+    index = req.version;
+  } else if (req.asOf !== undefined) {
+    const at = timeToInstant(parseAsOf(req.asOf));
+    index = -1;
+    timeline.forEach((i, k) => { if (i.instant <= at) index = k; });
+  }
+  const instant = timeline[index]?.instant;
+  const all = index < 0 ? [] : (await readHudiSnapshot(dir, { ...(instant ? { asOf: instant } : {}) }))
+    .filter((r) => (req.where ?? []).every((w) => String(r[w.column]) === String(w.value)));
+  const picked = all.slice(offset, offset + limit).map((r) => (req.columns ? Object.fromEntries(req.columns.map((c) => [c, r[c] ?? null])) : r));
+  const info = await tableInfo(dir);
+  return {
+    version: Math.max(index, 0), format: 'hudi', ...(instant ? { instant } : {}), warnings: [],
+    columns: (req.columns ?? info.schema.map((n) => n.name)).map((name) => ({ name, type: info.schema.find((n) => n.name === name)?.type ?? 'string' })),
+    partitionColumns: [...info.partitionColumns], rows: picked, offset, hasMore: all.length > offset + limit,
+  };
+}
+
+/** Commits of a Delta table or completed instants of a Hudi table, oldest first. */
+export async function tableHistoryOf(dir: string): Promise<CommitSummary[]> {
+  if (tableFormat(dir) !== 'hudi') return tableHistory(dir);
+  return (await hudiHistory(dir)).map((h, version) => ({
+    version, instant: h.instant, timestamp: instantToIso(h.instant),
+    operation: h.operationType ?? h.action, rowsInserted: h.rowsInserted, rowsUpdated: h.rowsUpdated, rowsDeleted: h.rowsDeleted,
+  }));
 }
 
 export interface TableDiff {
@@ -121,9 +167,18 @@ export async function tableDiff(dir: string, fromVersion: number, toVersion: num
   };
 }
 
-/** `retrace table write`: reads CSV / JSON lines / Parquet and commits it. */
-export async function writeTableFromFile(dir: string, file: string, opts: { mode: WriteMode; keyColumns?: readonly string[]; timeOffsetMs?: number }): Promise<WriteResult> {
-  const input = await readInputFile(file);
+/**
+ * `retrace table write`: reads CSV / JSON lines / Parquet and commits it. Into an existing table
+ * the input is read against the table's schema (CSV text is converted to the table's types, not
+ * guessed), for a new table against `schema` when given, else an inferred one.
+ */
+export async function writeTableFromFile(dir: string, file: string, opts: { mode: WriteMode; keyColumns?: readonly string[]; timeOffsetMs?: number; schema?: readonly DeltaField[] }): Promise<WriteResult> {
+  let tableSchema: readonly DeltaField[] | undefined;
+  if (!opts.schema && opts.mode !== 'overwrite') {
+    try { tableSchema = (await loadSnapshot(dir)).schema.fields; } catch { tableSchema = undefined; }
+  }
+  const schema = opts.schema ?? tableSchema;
+  const input = await readInputFile(file, opts.mode === 'delete' ? undefined : schema);
   const offset = opts.timeOffsetMs ?? 0;
   return writeTable(dir, {
     mode: opts.mode,
