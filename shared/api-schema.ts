@@ -10,6 +10,7 @@ import { NODE_KINDS } from './dto';
 const empty = z.object({}).strict();
 const ref = z.string().min(1).max(4096);
 const seq = z.number().int().nonnegative();
+const versionRef = z.object({ artifact: ref, version: ref.optional() }).strict();
 /** A time as ISO-8601 or epoch milliseconds (DESIGN §8). */
 const time = z.string().min(1).max(64).refine((t) => /^\d+$/.test(t) || !Number.isNaN(Date.parse(t)), { message: 'not an ISO-8601 time or epoch milliseconds' });
 const listReq = z
@@ -111,6 +112,12 @@ export const API_ARG_SCHEMAS = {
     .strict()
     .refine((r) => r.snapshot === undefined || r.asOf === undefined, { message: 'give either snapshot or asOf, not both' })
     .refine((r) => (r.tableVersion === undefined && r.againstTableVersion === undefined) || (r.snapshot === undefined && r.asOf === undefined && r.against === undefined), { message: 'table versions go without snapshots' }),
+  prepareReplay: z.object({ run: ref }).strict(),
+  startReplay: z.object({ token: z.string().min(1).max(200), digest: z.string().min(1).max(200), acceptMissing: z.boolean().optional() }).strict(),
+  cancelReplay: z.object({ execution: z.string().min(1).max(200) }).strict(),
+  getReplayExecution: z.object({ execution: z.string().min(1).max(200) }).strict(),
+  diffVersions: z.object({ a: versionRef, b: versionRef }).strict(),
+  listVersions: z.object({ artifact: ref, limit: z.number().int().min(1).max(1000).optional() }).strict(),
   getTableHistory: z.object({ artifact: ref }).strict(),
   getTableInfo: z.object({ artifact: ref, version: seq.optional() }).strict(),
   readTablePage: z

@@ -16,6 +16,8 @@ import type {
 import type { CatalogPageDto, CatalogRequest } from './catalog-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from './repro-dto';
 import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from './rerun-dto';
+import type { ReplayExecutionDto, ReplayPlanDto, ReplayProgressDto, StartReplayRequest } from './replay-dto';
+import type { VersionChoiceDto, VersionDiffDto, VersionRefDto } from './version-diff-dto';
 import type { TableChangesDto, TableCommitDto, TableDiffDto, TableInfoDto, TablePageDto, TableValueAsOfDto } from './table-dto';
 import type { ColumnImpactDto, ColumnLineageDto, DatasetColumnsDto, DatasetSchemaDto } from './columns-dto';
 import type {
@@ -122,6 +124,28 @@ export interface RetraceApi {
    */
   getDatasetSchema(req: { dataset: string; snapshot?: number; asOf?: string; against?: number; tableVersion?: number; againstTableVersion?: number }): Promise<DatasetSchemaDto>;
 
+  /**
+   * A replay of one stage run in a sandbox with the inputs it read restored: the command, every
+   * input and how it comes back (or why it cannot), the environment, and a single-use token.
+   */
+  prepareReplay(req: { run: string }): Promise<ReplayPlanDto>;
+  /**
+   * Runs a replay the user was shown (its token and digest); refused while inputs cannot be
+   * restored unless `acceptMissing`. Resolves at once; progress follows as onReplayProgress.
+   */
+  startReplay(req: StartReplayRequest): Promise<ReplayExecutionDto>;
+  cancelReplay(req: { execution: string }): Promise<{ cancelled: boolean }>;
+  /** A replay's state, log and verdict so far. */
+  getReplayExecution(req: { execution: string }): Promise<ReplayExecutionDto>;
+
+  /**
+   * What changed between two artifact versions along both provenance chains: per aligned stage
+   * code, parameters, environment and input data; stages on one side only; metric files.
+   */
+  diffVersions(req: { a: VersionRefDto; b: VersionRefDto }): Promise<VersionDiffDto>;
+  /** Versions to compare an artifact with: its own versions and its sibling version folders. */
+  listVersions(req: { artifact: string; limit?: number }): Promise<VersionChoiceDto[]>;
+
   /** Commits of the Delta table (or completed instants of the Hudi table) behind an artifact, oldest first. */
   getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]>;
   /** Format, protocol and features, the schema as a tree, partitioning and size of the table behind an artifact. */
@@ -153,6 +177,8 @@ export interface RetraceEvents {
   onIngestProgress: IngestProgressDto;
   /** A re-run plan's stage status, output and verdicts as they happen. */
   onRerunProgress: RerunProgressDto;
+  /** A replay's status, output and, at the end, its verdict. */
+  onReplayProgress: ReplayProgressDto;
 }
 
 export type ApiMethod = keyof RetraceApi;
@@ -190,6 +216,12 @@ export const API_METHODS = {
   getColumnLineage: true,
   getColumnImpact: true,
   getDatasetSchema: true,
+  prepareReplay: true,
+  startReplay: true,
+  cancelReplay: true,
+  getReplayExecution: true,
+  diffVersions: true,
+  listVersions: true,
   getTableHistory: true,
   getTableInfo: true,
   readTablePage: true,
@@ -202,6 +234,7 @@ export const API_EVENTS = {
   onGraphChanged: true,
   onIngestProgress: true,
   onRerunProgress: true,
+  onReplayProgress: true,
 } as const satisfies Record<ApiEvent, true>;
 
 export const API_METHOD_NAMES = Object.keys(API_METHODS) as ApiMethod[];

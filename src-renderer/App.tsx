@@ -4,6 +4,8 @@ import { CanvasOverlay } from './components/CanvasOverlay';
 import { DetailsPanel } from './components/DetailsPanel';
 import { RejectedPanel } from './components/RejectedPanel';
 import { RerunPlanDialog } from './components/rerun/RerunPlanDialog';
+import { ReplayPanel } from './components/replay/ReplayPanel';
+import { VersionDiffView } from './components/diff/VersionDiffView';
 import { SearchPalette } from './components/SearchPalette';
 import { TimeSlider } from './components/TimeSlider';
 import { TopBar } from './components/TopBar';
@@ -44,6 +46,8 @@ export function App() {
       </main>
       <TimeSlider />
       <RerunPlanDialog />
+      <ReplayPanel />
+      <VersionDiffView />
       <SearchPalette />
     </div>
   );

@@ -5,6 +5,12 @@ import { AppError } from '../../shared/errors';
 import type { GraphDiffDto, Granularity, ImpactDirection } from '../../shared/lineage-dto';
 import type { ReproReportDto, RerunOfferDto, RerunResultDto } from '../../shared/repro-dto';
 import type { RerunExecutionDto, RerunPlanDto, RerunPlanRequest, RerunProgressDto, StartRerunRequest } from '../../shared/rerun-dto';
+import type { ReplayExecutionDto, ReplayPlanDto, ReplayProgressDto, StartReplayRequest } from '../../shared/replay-dto';
+import type { VersionChoiceDto, VersionDiffDto, VersionRefDto } from '../../shared/version-diff-dto';
+import { ContentStore } from '../content-store/content-store';
+import { readStoreConfig } from '../content-store/store-config';
+import { diffVersions } from '../version-diff/version-diff';
+import { versionChoices } from '../version-diff/version-choices';
 import type { TableChangesDto, TableCommitDto, TableDiffDto, TableInfoDto, TablePageDto, TableValueAsOfDto } from '../../shared/table-dto';
 import { toCells } from './cells';
 import { historyWithRowCounts, tableChangesBetween, type TableRef, tableValueAsOf, versionDiff } from './table-explore';
@@ -24,6 +30,9 @@ import { checkReproducibility } from '../repro/repro-check';
 import { executeRerun, planRerun, RerunConfirmations } from '../repro/rerun';
 import type { RerunService } from '../repro/rerun-service';
 import { createRerunService } from './rerun-wiring';
+import type { ReplayService } from '../replay/replay-service';
+import { workspacePaths } from '../workspace/workspace-paths';
+import { createReplayService } from './replay-wiring';
 import { RETRACE_VERSION } from '../../shared/version';
 import { requestTime } from './request-time';
 import { CatalogService } from './catalog-service';
@@ -42,6 +51,8 @@ export interface CoreApiDeps {
   readonly clock?: () => number;
   /** Where re-run progress goes (the event hub: every connected UI). */
   readonly emitRerunProgress?: (e: RerunProgressDto) => void;
+  /** Where replay progress goes. */
+  readonly emitReplayProgress?: (e: ReplayProgressDto) => void;
 }
 
 /**
@@ -52,6 +63,7 @@ export class CoreApi implements RetraceApi {
   private readonly reruns = new RerunConfirmations();
   private readonly catalog: CatalogService;
   private rerunPlans: RerunService | null = null;
+  private replayService: ReplayService | null = null;
 
   constructor(private readonly deps: CoreApiDeps) {
     this.catalog = new CatalogService({ engine: () => this.engine, db: deps.db, workspaceRoot: deps.workspaceRoot, ...(deps.clock ? { clock: deps.clock } : {}) });
@@ -213,6 +225,47 @@ export class CoreApi implements RetraceApi {
     return this.columnsService;
   }
   private columnsService: ColumnsService | null = null;
+
+  async prepareReplay(req: { run: string }): Promise<ReplayPlanDto> {
+    return this.replays.prepare(req);
+  }
+
+  async startReplay(req: StartReplayRequest): Promise<ReplayExecutionDto> {
+    return this.replays.start(req);
+  }
+
+  async cancelReplay(req: { execution: string }): Promise<{ cancelled: boolean }> {
+    return this.replays.cancel(req.execution);
+  }
+
+  async getReplayExecution(req: { execution: string }): Promise<ReplayExecutionDto> {
+    return this.replays.get(req.execution);
+  }
+
+  async diffVersions(req: { a: VersionRefDto; b: VersionRefDto }): Promise<VersionDiffDto> {
+    const paths = workspacePaths(this.deps.workspaceRoot);
+    const store = new ContentStore(paths.dotDir, readStoreConfig(paths.configFile));
+    try {
+      return diffVersions({ engine: this.engine, db: this.deps.db, workspaceRoot: paths.root, store }, req.a, req.b);
+    } finally {
+      store.dispose();
+    }
+  }
+
+  async listVersions(req: { artifact: string; limit?: number }): Promise<VersionChoiceDto[]> {
+    return versionChoices(this.engine, this.deps.db, req.artifact, req.limit);
+  }
+
+  /** The replays of this workspace (the CLI waits on one through it). */
+  get replays(): ReplayService {
+    this.replayService ??= createReplayService({
+      db: this.deps.db,
+      paths: workspacePaths(this.deps.workspaceRoot),
+      engine: () => this.engine,
+      emit: (e) => this.deps.emitReplayProgress?.(e),
+    });
+    return this.replayService;
+  }
 
   async getTableHistory(req: { artifact: string }): Promise<TableCommitDto[]> {
     const t = this.tableRef(req.artifact);

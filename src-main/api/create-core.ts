@@ -6,6 +6,7 @@ import { listRejected, provenanceCounts } from '../provenance/queries';
 import { startTailer } from '../provenance/tailer';
 import { ensureWorkspace, type WorkspacePaths } from '../workspace/workspace-paths';
 import type { RerunService } from '../repro/rerun-service';
+import type { ReplayService } from '../replay/replay-service';
 import { CoreApi } from './core-api';
 import { tableHistory } from '../lake/table-api';
 import { openWorkspaceEngine } from './workspace-engine';
@@ -22,6 +23,8 @@ export interface Core extends Disposable {
   readonly engine: LineageEngine;
   /** Re-run plans: the CLI waits on an execution through this (the API starts it). */
   readonly reruns: RerunService;
+  /** Replays: the CLI waits on one through this (the API starts it). */
+  readonly replays: ReplayService;
 }
 
 export interface CreateCoreOptions {
@@ -60,9 +63,11 @@ export function createCore(opts: CreateCoreOptions): Core {
     counts: () => provenanceCounts(db),
     rejected: (page) => listRejected(db, page),
     emitRerunProgress: (e) => events.emit('onRerunProgress', e),
+    emitReplayProgress: (e) => events.emit('onReplayProgress', e),
   });
   // Closing the core cancels a running re-run plan: its stages stop with their process groups.
   store.add(toDisposable(() => void impl.plans.dispose()));
+  store.add(toDisposable(() => void impl.replays.dispose()));
   const api = withValidation(impl);
   if (opts.live) {
     store.add(
@@ -80,5 +85,5 @@ export function createCore(opts: CreateCoreOptions): Core {
       }),
     );
   }
-  return { api, events, paths, db, engine, reruns: impl.plans, dispose: () => store.dispose() };
+  return { api, events, paths, db, engine, reruns: impl.plans, replays: impl.replays, dispose: () => store.dispose() };
 }

@@ -21,6 +21,7 @@ import { changedSince, diffListings, listNames, listWorkspace } from './scan-fal
 import { runPreloaded, runTraced } from './traced-run';
 import { detectStrace, runBare, type ExitStatus, type TracerSupport } from './tracer';
 import { chooseTracer } from './tracer-choice';
+import { keepInContentStore } from '../content-store/keep-run-files';
 
 /**
  * `retrace run`: one captured execution. Writes START before the command starts and COMPLETE or
@@ -36,10 +37,7 @@ export const ENV_PARENT_RUN_ID = 'RETRACE_PARENT_RUN_ID';
 export const ENV_PARENT_JOB_NAME = 'RETRACE_PARENT_JOB_NAME';
 export const ENV_PARENT_JOB_NAMESPACE = 'RETRACE_PARENT_JOB_NAMESPACE';
 export const ENV_WORKSPACE = 'RETRACE_WORKSPACE';
-/**
- * Set for traced commands to the tracer's name (`strace`, `preload`): a run nested under strace
- * cannot trace and must scan; one nested under the interposer traces with strace.
- */
+/** The tracer of a traced command (`strace`, `preload`): nested under strace a run must scan; under the interposer, use strace. */
 export const ENV_TRACING = 'RETRACE_TRACING';
 /** `scan` forces the no-trace fallback (tests, or machines where tracing misbehaves); see also RETRACE_TRACER. */
 export const ENV_CAPTURE_MODE = 'RETRACE_CAPTURE';
@@ -255,6 +253,7 @@ export async function captureRun(opts: CaptureOptions): Promise<CaptureResult> {
     ...(failed ? { errorMessage: failureMessage(status, opts.signal) } : {}),
   };
   appendEventLine(paths.logsDir, buildRunEvent(finalEvent));
+  await keepInContentStore(paths, [...footprint, ...codeFiles], warn);
   return { ...status, runId, jobName, captureMode: mode, partial: reasons.length > 0, partialReasons: reasons, footprint, logFile: path.join(paths.logsDir, RUNS_LOG_NAME) };
 }
 

@@ -6,6 +6,7 @@ import { openDb } from '../db/open-db';
 import { ingestOnce } from '../provenance/ingest';
 import { workspacePaths } from '../workspace/workspace-paths';
 import { captureRun, startPipelineRun } from '../capture/capture-run';
+import { ContentStore } from '../content-store/content-store';
 import { latestTableVersion } from '../capture/delta-tables';
 import { rawDeliveryCsv } from './raw-deliveries';
 import { retraceCliArgv, retraceInstallRoot } from '../capture/install-paths';
@@ -108,16 +109,24 @@ function copyRecorded(from: string, to: string): void {
 }
 
 /**
- * What a recorded copy keeps of a live build: everything but git internals, caches and the
- * workspace's .gitignore (which would hide `.retrace/` from the repository that ships the copy).
+ * What a recorded copy keeps of a live build: everything but git internals, caches, the content
+ * store's index and the workspace's .gitignore (which would hide `.retrace/` from the repository that ships the copy).
  */
 export function copyForRecording(builtDir: string, target: string): void {
   fs.rmSync(target, { recursive: true, force: true });
+  // Small objects live in the store's index, which is not shipped: write them out as files.
+  const store = new ContentStore(path.join(builtDir, '.retrace'));
+  try {
+    store.exportLoose();
+  } finally {
+    store.dispose();
+  }
   fs.cpSync(builtDir, target, {
     recursive: true,
     filter: (src) => {
       const rel = path.relative(builtDir, src);
-      return !(rel === '.git' || rel === '.gitignore' || rel.startsWith('.git/') || /^\.retrace\/(retrace\.db.*|capture-hash-cache|demo\.json)$/.test(rel));
+      // The content store's objects are kept (replays and diffs of the recorded history need them), its index is rebuilt from them.
+      return !(rel === '.git' || rel === '.gitignore' || rel.startsWith('.git/') || /^\.retrace\/(retrace\.db.*|capture-hash-cache|demo\.json|objects\/(index\.db.*|tmp))$/.test(rel));
     },
   });
 }

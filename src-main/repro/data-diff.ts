@@ -23,6 +23,11 @@ export function diffDataFile(file: string, before: Buffer, after: Buffer, limit 
   return { note: 'Not a JSON, JSON-lines or CSV file: compared by content hash only.' };
 }
 
+/** Two parsed values (a config file's JSON or YAML) compared key path by key path. */
+export function diffValues(before: unknown, after: unknown, limit = 10): { readonly changes: ValueChangeDto[]; readonly total: number } {
+  return compare(flatJson(before), flatJson(after), limit) as { readonly changes: ValueChangeDto[]; readonly total: number };
+}
+
 type Flat = Map<string, string>;
 
 function text(b: Buffer): string {

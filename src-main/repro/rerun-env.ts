@@ -3,7 +3,7 @@ import { retraceCliArgv } from '../capture/install-paths';
 import { latestRunOfJob, readRecordedRun } from './recorded-run';
 
 /** Variables that choose which interpreter and packages run: a stage's configuration, not the machine's. */
-const INTERPRETER_VARS = /^(PYTHONPATH|VIRTUAL_ENV|CONDA_PREFIX|PYTHONHOME)$/;
+export const INTERPRETER_VARS = /^(PYTHONPATH|VIRTUAL_ENV|CONDA_PREFIX|PYTHONHOME)$/;
 
 /**
  * What a re-run sets on top of this process's environment, so that it runs the way the stage

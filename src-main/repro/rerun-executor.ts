@@ -1,9 +1,9 @@
-import { StringDecoder } from 'node:string_decoder';
 import type { RerunExecutionDto, RerunPlanDto, RerunProgressDto, RerunStageRunDto } from '../../shared/rerun-dto';
 import { captureRun } from '../capture/capture-run';
 import type { OutputSink } from '../capture/process-group';
 import type { CurrentState } from './current-state';
 import { captureBaselines, judgeOutputs } from './output-verdict';
+import { batchedOutput, tail } from './output-stream';
 import type { PlannedStage } from './rerun-planner';
 import { stageVerdict, summarize } from '../../shared/rerun-summary';
 
@@ -156,27 +156,11 @@ export class RerunExecution {
 
   /** Collects a stage's output: kept as a tail for late joiners, pushed in small batches. */
   private outputSink(id: string): { sink: OutputSink; flush(): void } {
-    const pending: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
-    const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
-    let timer: NodeJS.Timeout | null = null;
-    const flush = () => {
-      if (timer) clearTimeout(timer);
-      timer = null;
-      for (const stream of ['stdout', 'stderr'] as const) {
-        if (!pending[stream]) continue;
-        this.opts.emit({ execution: this.opts.execution, type: 'output', stage: id, stream, text: pending[stream] });
-        pending[stream] = '';
-      }
-    };
-    const take = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-      const text = decoders[stream].write(chunk);
-      pending[stream] += text;
-      const log = this.logs.get(id)! + text;
-      this.logs.set(id, log.length > LOG_TAIL_CHARS ? log.slice(-LOG_TAIL_CHARS) : log);
-      // Output that arrives after the stage ended (a pipe drained late) still goes out.
-      timer ??= setTimeout(flush, FLUSH_MS);
-    };
-    return { sink: { stdout: take('stdout'), stderr: take('stderr') }, flush };
+    return batchedOutput({
+      emit: (stream, text) => this.opts.emit({ execution: this.opts.execution, type: 'output', stage: id, stream, text }),
+      keep: (text) => this.logs.set(id, tail(this.logs.get(id)! + text, LOG_TAIL_CHARS)),
+      flushMs: FLUSH_MS,
+    });
   }
 }
 

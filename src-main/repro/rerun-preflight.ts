@@ -3,7 +3,7 @@ import type { OverwriteDto, PastRunDto, RerunEnvironmentDto, RerunStageDto } fro
 import type { ReadableDb } from '../db/open-db';
 import type { CurrentState } from './current-state';
 import { diffPackages } from './env-diff';
-import { readRecordedRun } from './recorded-run';
+import { readRecordedRun, type RecordedEnvironment } from './recorded-run';
 import { checkReproducibility } from './repro-check';
 import { shellQuote } from './rerun';
 import { rerunVariables } from './rerun-env';
@@ -43,8 +43,14 @@ export async function describeStage(db: ReadableDb, io: RunIoReader, s: PlannedS
 }
 
 async function environmentOf(db: ReadableDb, r: RunIo, now: CurrentState): Promise<RerunEnvironmentDto> {
-  const variables = rerunVariables(db, r.id);
-  const env = readRecordedRun(db, r.id).environment;
+  return environmentNow(readRecordedRun(db, r.id).environment, rerunVariables(db, r.id), now);
+}
+
+/**
+ * The environment a command will run in — the recorded interpreter asked again with these
+ * variables set — against the one recorded (re-runs and replays show the same).
+ */
+export async function environmentNow(env: RecordedEnvironment | null, variables: readonly { name: string; value: string }[], now: CurrentState): Promise<RerunEnvironmentDto> {
   const recorded = env?.interpreter ? `${env.interpreter} ${env.interpreterVersion ?? ''}`.trim() : null;
   if (!env?.executable) return { recorded, now: null, executable: null, packages: [], variables };
   const probe = await now.python(env.executable, { ...process.env, ...Object.fromEntries(variables.map((v) => [v.name, v.value])) });

@@ -6,6 +6,8 @@ import { liveState, type CurrentState } from './current-state';
 import { RerunExecution, type ExecutablePlan } from './rerun-executor';
 import { planStages, type PlannerContext } from './rerun-planner';
 import { describeStage } from './rerun-preflight';
+import { ExecutionRegistry } from './execution-registry';
+import { PlanTokens } from './plan-tokens';
 import { RunIoReader } from './run-io';
 
 /**
@@ -27,20 +29,15 @@ export interface RerunServiceDeps {
   readonly state?: () => CurrentState;
 }
 
-const KEPT_EXECUTIONS = 20;
-
-interface Pending {
-  readonly plan: ExecutablePlan;
-  readonly expires: number;
-}
 
 export class RerunService {
-  private readonly pending = new Map<string, Pending>();
-  private readonly executions = new Map<string, RerunExecution>();
+  private readonly tokens: PlanTokens<{ readonly digest: string; readonly plan: ExecutablePlan }>;
+  private readonly executions = new ExecutionRegistry<RerunExecutionDto, RerunExecution>('re-run execution');
   private readonly clock: () => number;
 
   constructor(private readonly deps: RerunServiceDeps) {
     this.clock = deps.clock ?? Date.now;
+    this.tokens = new PlanTokens({ confirmation: 're-run', plan: 'plan' }, deps.ttlMs, this.clock);
   }
 
   async prepare(req: RerunPlanRequest): Promise<RerunPlanDto> {
@@ -50,34 +47,21 @@ export class RerunService {
     const stages = [];
     for (const s of planned.stages) stages.push(await describeStage(this.deps.db, io, s, now, this.deps.workspaceRoot));
     const digest = digestOf(req.kind, stages);
-    const token = crypto.randomBytes(18).toString('base64url');
-    const expires = this.clock() + (this.deps.ttlMs ?? 10 * 60_000);
-    const dto: RerunPlanDto = {
-      kind: req.kind,
-      of: req.run ?? (req.artifacts?.length ? req.artifacts.join(', ') : null),
-      stages,
-      notes: planned.notes,
-      digest,
-      token,
-      expiresAt: new Date(expires).toISOString(),
-    };
+    const base = { kind: req.kind, of: req.run ?? (req.artifacts?.length ? req.artifacts.join(', ') : null), stages, notes: planned.notes, digest };
     const variables = new Map(stages.map((s) => [s.id, s.environment?.variables ?? []]));
-    for (const [t, p] of this.pending) if (p.expires < this.clock()) this.pending.delete(t); // plans nobody confirmed
-    this.pending.set(token, { plan: { dto, stages: planned.stages, waitsFor: planned.waitsFor, variables }, expires });
-    return dto;
+    const issued = this.tokens.issue((token, expiresAt) => {
+      const dto: RerunPlanDto = { ...base, token, expiresAt: new Date(expiresAt).toISOString() };
+      return { digest, plan: { dto, stages: planned.stages, waitsFor: planned.waitsFor, variables } };
+    });
+    return issued.plan.dto;
   }
 
   /** Starts a confirmed plan; resolves at once with its first state (progress follows as events). */
   start(req: StartRerunRequest): RerunExecutionDto {
-    const busy = [...this.executions.values()].find((e) => e.snapshot().state === 'running');
+    const busy = this.executions.running()[0];
     if (busy) throw new AppError('CONFLICT', `A re-run plan is already running (${busy.snapshot().execution}); wait for it or cancel it first.`);
-    const p = this.pending.get(req.token);
-    this.pending.delete(req.token);
-    if (!p) throw new AppError('NOT_FOUND', 'This re-run confirmation is unknown or was already used; ask for the plan again.');
-    if (p.expires < this.clock()) throw new AppError('CANCELLED', 'This re-run confirmation expired; ask for the plan again.');
-    if (p.plan.dto.digest !== req.digest) {
-      throw new AppError('FORBIDDEN', 'This confirmation was issued for a different plan than the one confirmed; nothing ran. Ask for the plan again and confirm what it shows.');
-    }
+    const p = this.tokens.check(req.token, req.digest);
+    this.tokens.spend(req.token);
     if (!p.plan.stages.some((s) => !s.blocked)) throw new AppError('UNSUPPORTED', 'No stage of this plan can run; nothing ran.');
     const execution = crypto.randomUUID();
     const run = new RerunExecution(p.plan, {
@@ -88,39 +72,26 @@ export class RerunService {
       emit: (e) => this.deps.emit(e),
       ...(this.deps.clock ? { clock: this.deps.clock } : {}),
     });
-    this.executions.set(execution, run);
-    // A session keeps the last few executions for UIs that join late, not every one ever run.
-    for (const [id, e] of this.executions) {
-      if (this.executions.size <= KEPT_EXECUTIONS) break;
-      if (e.snapshot().state !== 'running') this.executions.delete(id);
-    }
+    this.executions.add(execution, run);
     return run.snapshot();
   }
 
   cancel(execution: string): { cancelled: boolean } {
-    return { cancelled: this.find(execution).cancel() };
+    return this.executions.cancel(execution);
   }
 
   get(execution: string): RerunExecutionDto {
-    return this.find(execution).snapshot();
+    return this.executions.get(execution);
   }
 
   /** Resolves when the execution has ended (the CLI waits on this). */
   finished(execution: string): Promise<RerunExecutionDto> {
-    return this.find(execution).done;
+    return this.executions.finished(execution);
   }
 
   /** Cancels whatever still runs (the core is closing). */
-  async dispose(): Promise<void> {
-    const running = [...this.executions.values()].filter((e) => e.snapshot().state === 'running');
-    for (const e of running) e.cancel();
-    await Promise.all(running.map((e) => e.done));
-  }
-
-  private find(execution: string): RerunExecution {
-    const e = this.executions.get(execution);
-    if (!e) throw new AppError('NOT_FOUND', `No re-run execution ${execution} in this session.`);
-    return e;
+  dispose(): Promise<void> {
+    return this.executions.dispose();
   }
 }
 

@@ -1,5 +1,6 @@
 import { useApp } from '../state/use-app';
 import { RerunStaleButton } from './rerun/RerunStaleButton';
+import { CompareVersionsButton } from './diff/CompareVersionsButton';
 import { SearchBox } from './SearchBox';
 
 export function TopBar() {
@@ -57,6 +58,7 @@ export function TopBar() {
         )}
       </div>
       <RerunStaleButton />
+      <CompareVersionsButton />
       <span className={live ? 'pill pill-live' : 'pill'}>{live ? '● Live' : 'Time travel'}</span>
       {ingest && (
         <div className="ingest-progress" role="progressbar" aria-label="Reading provenance logs" aria-valuenow={Math.round((100 * ingest.bytesRead) / Math.max(1, ingest.bytesTotal))}>

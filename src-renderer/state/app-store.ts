@@ -8,6 +8,8 @@ import { createGraphSlice, type GraphSlice } from './graph-slice';
 import { createInspectSlice, type InspectSlice } from './inspect-slice';
 import { createOverlaySlice, type OverlaySlice } from './overlay-slice';
 import { createRerunSlice, type RerunSlice } from './rerun-slice';
+import { createReplaySlice, type ReplaySlice } from './replay-slice';
+import { createVersionDiffSlice, type VersionDiffSlice } from './version-diff-slice';
 import type { Theme } from './theme';
 import type { UrlView } from './url-state';
 import { createViewSlice, type ViewSlice } from './view-slice';
@@ -40,7 +42,7 @@ interface ShellSlice {
 }
 
 /** Everything the views read. Topology (graph) is kept apart from display state (selection). */
-export type AppState = GraphSlice & ViewSlice & InspectSlice & OverlaySlice & RerunSlice & CompareSlice & ColumnsSlice & ShellSlice;
+export type AppState = GraphSlice & ViewSlice & InspectSlice & OverlaySlice & RerunSlice & ReplaySlice & VersionDiffSlice & CompareSlice & ColumnsSlice & ShellSlice;
 
 export interface StoreOptions {
   /** Most elements a view draws before it starts grouped (tests use small budgets). */
@@ -58,6 +60,8 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
     ...createInspectSlice(client, set, get),
     ...createOverlaySlice(client, set, get),
     ...createRerunSlice(client, set, get),
+    ...createReplaySlice(client, set, get),
+    ...createVersionDiffSlice(client, set, get),
     ...createCompareSlice(client, set, get),
     ...createColumnsSlice(client, set, get),
     api: client,

@@ -136,7 +136,7 @@ function Environment({ env }: { env: NonNullable<RerunStageDto['environment']> }
   );
 }
 
-function StageLog({ text }: { text: string }) {
+export function StageLog({ text }: { text: string }) {
   const ref = useRef<HTMLPreElement>(null);
   useEffect(() => {
     if (ref.current) ref.current.scrollTop = ref.current.scrollHeight;
@@ -144,7 +144,7 @@ function StageLog({ text }: { text: string }) {
   return <pre ref={ref} className="rerun-log" data-testid="rerun-log">{text}</pre>;
 }
 
-function Verdicts({ outputs }: { outputs: readonly OutputVerdictDto[] }) {
+export function Verdicts({ outputs }: { outputs: readonly OutputVerdictDto[] }) {
   return (
     <ul className="rerun-verdicts" data-testid="rerun-verdicts">
       {outputs.map((o) => {

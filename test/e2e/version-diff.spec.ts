@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { buildDemoWorkspace } from '../../src-main/demo/build-demo';
+import { REPO_ROOT, startRetraceServer } from '../cli.test-support';
+import { launchChromium } from './browser.test-support';
+
+/**
+ * Issue 15's acceptance in the browser: on the demo, "what changed between model 3 and model 5"
+ * — picked as two versions of the model — shows the same answer as `retrace diff`: the
+ * evaluate.py edit with its diff, fastmath added on every stage, the staged days features read,
+ * the feature table two commits apart, and the re-delivery stage only model 5's chain has.
+ * Expected values come from the demo's script (see version-diff.test.ts), not from the view.
+ */
+const shots = path.join(REPO_ROOT, 'test-results');
+let ws: string;
+let browser: Browser;
+let srv: Awaited<ReturnType<typeof startRetraceServer>>;
+
+before(async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  ws = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-e2e-diff-')), 'demo');
+  await buildDemoWorkspace(ws, { forceRecorded: true });
+  browser = await launchChromium();
+  srv = await startRetraceServer(['serve', ws, '--port', '0', '--no-open']);
+});
+after(async () => {
+  await srv?.stop();
+  await browser?.close();
+  fs.rmSync(path.dirname(ws), { recursive: true, force: true });
+});
+
+test('pick model 3 and model 5 and see code, environment and data differences along the whole chain', async () => {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 1000 }, colorScheme: 'dark' });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(srv.url);
+  await page.waitForFunction(() => /39\s*runs/.test(document.querySelector('[data-testid=counts]')?.textContent ?? ''), null, { timeout: 20_000 });
+
+  await page.getByTestId('compare-versions').click();
+  const view = page.getByTestId('version-diff');
+  await view.getByTestId('diff-artifact').fill('Models/churn/3');
+  await view.getByTestId('diff-artifact').press('Enter');
+  await page.waitForFunction(() => (document.querySelector('[data-testid=diff-pick-b]') as HTMLSelectElement | null)?.options.length === 5, null, { timeout: 20_000 });
+  assert.deepEqual(await view.getByTestId('diff-pick-a').locator('option').allInnerTexts(), ['Models/churn/1', 'Models/churn/2', 'Models/churn/3', 'Models/churn/4', 'Models/churn/5']);
+  await view.getByTestId('diff-pick-a').selectOption({ label: 'Models/churn/3' });
+  await view.getByTestId('diff-pick-b').selectOption({ label: 'Models/churn/5' });
+  await view.getByTestId('diff-compare').click();
+  await view.getByTestId('diff-summary').waitFor({ timeout: 30_000 });
+
+  assert.equal(
+    await view.getByTestId('diff-summary').innerText(),
+    '4 stages differ: features (inputs data/staged/day-04.jsonl and 2 more added, data/staged/day-01.jsonl removed), training_set, train, evaluate (code: pipeline/evaluate.py +1 −1); every stage: fastmath added (1.4.0); only in Models/churn/5: redeliver',
+  );
+  const stages = view.getByTestId('diff-stage');
+  assert.deepEqual(await stages.evaluateAll((els) => els.map((e) => e.getAttribute('data-stage'))), ['features', 'training_set', 'train', 'evaluate']);
+  // Code: only evaluate, with the edited line in its unified diff.
+  assert.equal(await view.getByTestId('diff-code').count(), 1);
+  const evaluate = stages.nth(3);
+  assert.match(await evaluate.getByTestId('unified-diff').innerText(), /^\+metrics = .*'positives': len\(pos\)\}$/m);
+  // Environment: fastmath on every stage.
+  for (let i = 0; i < 4; i++) assert.equal(await stages.nth(i).getByTestId('diff-environment').locator('.warn').innerText(), 'fastmath added (1.4.0)');
+  // Data: the staged days, and the feature table two commits apart.
+  const features = await stages.nth(0).getByTestId('diff-inputs').innerText();
+  for (const day of ['day-04', 'day-05', 'day-06']) assert.match(features, new RegExp(`\\+ data/staged/${day}\\.jsonl only in B`));
+  assert.match(features, /− data\/staged\/day-01\.jsonl only in A/);
+  assert.match(await stages.nth(1).getByTestId('diff-inputs').innerText(), /Churn_featurestore\.db\/customer_features_1 v2 → v4 · follows from features\n2 commits between: v3 merge/);
+  assert.equal(await view.getByTestId('diff-parameters').count(), 0, 'no parameter differs');
+  assert.match(await view.getByTestId('diff-only').innerText(), /Only upstream of B: redeliver/);
+  assert.match(await view.getByTestId('diff-outputs').innerText(), /Models\/churn\/5\/metrics\.json: .*positives added \(6\)/);
+  await page.screenshot({ path: path.join(shots, 'version-diff.png') });
+
+  // Each difference links to its node: the feature table is selected on the graph.
+  await stages.nth(1).getByTestId('diff-inputs').getByRole('button', { name: 'Churn_featurestore.db/customer_features_1' }).click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=version-diff]'), null, { timeout: 5_000 });
+  const selected = await page.evaluate(() => (window as unknown as { __retrace: { state(): Record<string, unknown> } }).__retrace.state().selectedId);
+  assert.equal(selected, 'artifact:file/Churn_featurestore.db/customer_features_1');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
