@@ -7,6 +7,8 @@ import { ChangesPanel } from './compare/ChangesPanel';
 import { GroupDetails } from './GroupDetails';
 import { InsightsPanel } from './insights/InsightsPanel';
 import { FootprintSection } from './details/FootprintSection';
+import { CompareVersionsButton } from './diff/CompareVersionsButton';
+import { ReplayButton } from './replay/ReplayButton';
 import { Hash } from './details/Hash';
 import { ImpactSection } from './details/ImpactSection';
 import { ProvenanceChain } from './details/ProvenanceChain';
@@ -127,6 +129,8 @@ function NodeDetailsView() {
             Re-run…
           </button>
         )}
+        {run && <ReplayButton run={run} />}
+        {details?.kind === 'artifact' && <CompareVersionsButton />}
       </div>
       {overlayError && <p className="error-text">{overlayError}</p>}
       {impactOn && (

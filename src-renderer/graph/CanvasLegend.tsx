@@ -9,6 +9,7 @@ export function CanvasLegend() {
   const comparing = useApp((s) => s.compare !== null);
   const travelled = useApp((s) => s.snapshotDiff !== null);
   const selected = useApp((s) => s.selectedId !== null);
+  const clearOverlay = useApp((s) => s.clearOverlay);
   let items: [string, string][] = [];
   let title = '';
   if (overlay?.kind === 'footprint') {
@@ -17,6 +18,9 @@ export function CanvasLegend() {
   } else if (overlay?.kind === 'impact') {
     title = 'Impact';
     items = [['ov-impact-up', 'upstream'], ['ov-impact-down', 'downstream']];
+  } else if (overlay?.kind === 'chains') {
+    title = 'Versions';
+    items = [['ov-chain-a', 'made A only'], ['ov-chain-b', 'made B only'], ['ov-chain-both', 'both']];
   } else if (comparing) {
     title = 'A → B';
     items = [['mk-added', 'added'], ['mk-removed', 'removed'], ['mk-changed', 'changed']];
@@ -34,6 +38,9 @@ export function CanvasLegend() {
       {items.map(([cls, label]) => (
         <span key={cls} className="legend-item"><span className={`lg ${cls}`} /> {label}</span>
       ))}
+      {overlay?.kind === 'chains' && (
+        <button type="button" className="icon-button small" onClick={clearOverlay} aria-label="Stop showing the two chains" title="Stop showing the two chains" data-testid="legend-clear">✕</button>
+      )}
     </div>
   );
 }

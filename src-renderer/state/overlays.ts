@@ -27,6 +27,14 @@ export type OverlayState =
       readonly footprint: FootprintDto;
       /** Graph node → the class it is drawn in. */
       readonly classOf: Readonly<Record<string, FootprintClass>>;
+    }
+  | {
+      /** Both provenance chains of a version diff: what made version A, what made B, and what they share. */
+      readonly kind: 'chains';
+      /** Version B's artifact node (the one the diff was asked about last). */
+      readonly of: string;
+      readonly a: readonly string[];
+      readonly b: readonly string[];
     };
 
 /** A node read and written shows as written: what the run did to it matters more than that it looked. */
@@ -67,6 +75,25 @@ export function overlayClasses(o: OverlayState, view: ViewGraph): Map<string, st
       if (upSet.has(e.source) && upSet.has(e.target)) out.set(e.id, 'ov-impact-up');
       else if (downSet.has(e.source) && downSet.has(e.target)) out.set(e.id, 'ov-impact-down');
     }
+  } else if (o.kind === 'chains') {
+    const inA = new Set(o.a);
+    const inB = new Set(o.b);
+    const cls = (id: string) => (inA.has(id) && inB.has(id) ? 'ov-chain-both' : inA.has(id) ? 'ov-chain-a' : 'ov-chain-b');
+    // A drawn group holding nodes of both chains shows as shared.
+    for (const id of [...inA, ...inB]) {
+      const r = rep(id);
+      const prev = out.get(r);
+      out.set(r, prev && prev !== cls(id) ? 'ov-chain-both' : cls(id));
+    }
+    // An edge is on a chain when both its ends are.
+    const repA = new Set(o.a.map(rep));
+    const repB = new Set(o.b.map(rep));
+    for (const e of view.edges) {
+      const a = repA.has(e.source) && repA.has(e.target);
+      const b = repB.has(e.source) && repB.has(e.target);
+      if (a || b) out.set(e.id, a && b ? 'ov-chain-both' : a ? 'ov-chain-a' : 'ov-chain-b');
+    }
+    return out;
   } else {
     for (const [id, c] of Object.entries(o.classOf)) out.set(rep(id), FOOTPRINT_CLASS_CSS[c]);
     // The run's own edges to what it touched stay visible.

@@ -2,11 +2,12 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { RetraceClient } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { VersionChoiceDto, VersionDiffDto, VersionRefDto } from '../../shared/version-diff-dto';
+import type { OverlayState } from './overlays';
 
 /** What the diff view needs from the API. */
 export type VersionDiffDeps = Pick<RetraceClient, 'diffVersions' | 'listVersions'>;
 
-type Host = VersionDiffSlice;
+type Host = VersionDiffSlice & { overlay: OverlayState | null; overlayError: string | null };
 
 /**
  * "What changed between these two versions?" (issue 15): the versions to pick from (an
@@ -35,6 +36,8 @@ export interface VersionDiffSlice {
   /** Offers the versions of another artifact. */
   chooseDiffArtifact(artifact: string): Promise<void>;
   closeVersionDiff(): void;
+  /** Closes the view and colours both provenance chains on the graph (the legend says which is which). */
+  showChainsOnGraph(): void;
 }
 
 type Set = StoreApi<Host>['setState'];
@@ -87,6 +90,14 @@ export function createVersionDiffSlice(deps: VersionDiffDeps, set: Set, get: Get
     closeVersionDiff() {
       seq++;
       set({ versionDiff: null });
+    },
+
+    showChainsOnGraph() {
+      const d = get().versionDiff?.diff;
+      if (!d) return;
+      seq++;
+      const of = d.chains.b.find((id) => id.startsWith('artifact:')) ?? d.chains.b[0] ?? '';
+      set({ versionDiff: null, overlay: { kind: 'chains', of, a: d.chains.a, b: d.chains.b }, overlayError: null });
     },
   };
 }

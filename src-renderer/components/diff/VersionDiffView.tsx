@@ -28,6 +28,7 @@ export function VersionDiffView() {
   const choose = useApp((s) => s.chooseDiffArtifact);
   const close = useApp((s) => s.closeVersionDiff);
   const reveal = useApp((s) => s.reveal);
+  const showChains = useApp((s) => s.showChainsOnGraph);
   // What the user typed and picked, kept only while the view they were made for is on screen.
   const viewKey = `${view?.artifact}|${keyOf(view?.a ?? null)}|${keyOf(view?.b ?? null)}|${view?.choices?.length ?? -1}`;
   const [draft, setDraft] = useState<{ for: string; text: string } | null>(null);
@@ -75,6 +76,7 @@ export function VersionDiffView() {
           <>
             <p className="diff-heading"><code>{d.a.artifact}</code> → <code>{d.b.artifact}</code></p>
             <p className="diff-summary" data-testid="diff-summary">{d.summary}</p>
+            <p><button type="button" className="button" onClick={showChains} data-testid="diff-show-chains" title="Close this view and colour what made A, what made B and what both share">Show both chains on the graph</button></p>
             <ol className="plain diff-stages">
               {d.stages.map((s) => <DiffStageCard key={`${s.a.run}:${s.b.run}`} s={s} show={show} />)}
             </ol>

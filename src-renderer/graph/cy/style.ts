@@ -18,7 +18,7 @@ export const CLS = {
 } as const;
 
 /** Footprint and impact overlays colour nodes by these classes (`ov-<name>`). */
-export const OVERLAY_CLASSES = ['ov-input', 'ov-added', 'ov-modified', 'ov-removed', 'ov-tmp', 'ov-impact-down', 'ov-impact-up', 'ov-dim', 'ov-on'] as const;
+export const OVERLAY_CLASSES = ['ov-input', 'ov-added', 'ov-modified', 'ov-removed', 'ov-tmp', 'ov-impact-down', 'ov-impact-up', 'ov-chain-a', 'ov-chain-b', 'ov-chain-both', 'ov-dim', 'ov-on'] as const;
 
 export interface StyleOptions {
   readonly theme: Theme;
@@ -139,6 +139,13 @@ export function lineageStylesheet(o: StyleOptions): StylesheetJson {
     { selector: 'node.ov-impact-up', style: { 'border-color': p.upstream, 'border-width': 3.5, 'background-color': p.upstream, 'background-opacity': 0.28 } },
     { selector: 'edge.ov-impact-down', style: { 'line-color': p.downstream, 'target-arrow-color': p.downstream, width: 2.4 } },
     { selector: 'edge.ov-impact-up', style: { 'line-color': p.upstream, 'target-arrow-color': p.upstream, width: 2.4 } },
+    // A version diff's two provenance chains: A's alone in the "removed" colour, B's alone in the "added" one, shared in the accent.
+    { selector: 'node.ov-chain-a', style: { 'border-color': p.removed, 'border-width': 3.5, 'background-color': p.removed, 'background-opacity': 0.28 } },
+    { selector: 'node.ov-chain-b', style: { 'border-color': p.added, 'border-width': 3.5, 'background-color': p.added, 'background-opacity': 0.28 } },
+    { selector: 'node.ov-chain-both', style: { 'border-color': p.accent, 'border-width': 3.5, 'background-color': p.accent, 'background-opacity': 0.28 } },
+    { selector: 'edge.ov-chain-a', style: { 'line-color': p.removed, 'target-arrow-color': p.removed, width: 2.4 } },
+    { selector: 'edge.ov-chain-b', style: { 'line-color': p.added, 'target-arrow-color': p.added, width: 2.4 } },
+    { selector: 'edge.ov-chain-both', style: { 'line-color': p.accent, 'target-arrow-color': p.accent, width: 2.4 } },
     { selector: '.ov-dim', style: { opacity: 0.14, 'underlay-opacity': 0 } },
   ];
 }
