@@ -80,7 +80,7 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
         focus: s.focus ? { id: s.focus.id, extra: s.focus.extra } : null,
         depth: s.depth,
         groups: s.groupsExplicit ? s.groups : null,
-        overlay: s.overlay ? s.overlay.kind : null,
+        overlay: s.overlay && s.overlay.kind !== 'chains' ? s.overlay.kind : null,
         snapshot: s.snapshot,
         granularity: s.granularity,
         direction: s.directionExplicit ? s.direction : null,
