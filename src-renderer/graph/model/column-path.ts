@@ -116,3 +116,25 @@ function routes(view: ViewGraph, h: NodeHop): [string, string][] {
   }
   return out;
 }
+
+/** The part of the store that decides whether a column's path is drawn. */
+export interface ColumnPathState {
+  readonly selectedId: string | null;
+  readonly overlay: unknown;
+  readonly view: ViewGraph | null;
+  readonly selectedColumn: { readonly node: string } | null;
+  readonly columnState: string;
+  readonly columnUpstream: ColumnLineageDto | null;
+  readonly columnDownstream: ColumnLineageDto | null;
+}
+
+/**
+ * The column whose path is drawn: the one picked, once answered, while its node (or the group
+ * holding it) is the selection and no other overlay (impact, footprint) is shown.
+ */
+export function shownColumnPath(s: ColumnPathState): { up: ColumnLineageDto; down: ColumnLineageDto } | null {
+  const c = s.selectedColumn;
+  if (!c || !s.view || !s.selectedId || s.overlay || s.columnState !== 'ready' || !s.columnUpstream || !s.columnDownstream) return null;
+  if (c.node !== s.selectedId && s.view.rep.get(c.node) !== s.selectedId) return null;
+  return { up: s.columnUpstream, down: s.columnDownstream };
+}
