@@ -107,9 +107,9 @@ export function CanvasColumns() {
         <button type="button" className="cc-expand" style={{ left: selAt.x, top: selAt.y + selAt.h / 2 + 4 }} onClick={() => void expand(sel!.id)}
           data-testid="expand-columns" title="Show this dataset's columns on the canvas (or double-click the node)">▾ Columns</button>
       )}
-      {boxes.map((b) => b.kind === 'card'
-        ? <ColumnCard key={`card:${b.id}`} card={cards[b.id]!} box={b} sideOf={sideOf} />
-        : <ChipList key={`chips:${b.id}`} node={b.id} chips={chipsOf.get(b.id)!} left={b.left} top={b.top} scale={b.scale} />)}
+      {/* Cards last: drawn over chips they happen to overlap, as they are what the user works in. */}
+      {boxes.filter((b) => b.kind === 'chips').map((b) => <ChipList key={`chips:${b.id}`} node={b.id} chips={chipsOf.get(b.id)!} left={b.left} top={b.top} scale={b.scale} />)}
+      {boxes.filter((b) => b.kind === 'card').map((b) => <ColumnCard key={`card:${b.id}`} card={cards[b.id]!} box={b} sideOf={sideOf} />)}
     </div>
   );
 }
