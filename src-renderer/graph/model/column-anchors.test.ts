@@ -10,12 +10,17 @@ test('a card hangs centred under its node; each row\'s port is at the row\'s mid
   assert.deepEqual(ports.get('b'), { lx: 292, rx: 508, y: 119 + CARD.head + 30 });
 });
 
-test('zoomed out, cards and chips shrink with the zoom (not below half size) and rows with them', () => {
-  assert.deepEqual([anchorScale(0.1), anchorScale(0.7), anchorScale(3)], [0.5, 0.7, 1]);
+test('zoomed out, chips shrink with the zoom down to 0.6 and a card to 0.85 (it stays readable), rows with them', () => {
+  assert.deepEqual([anchorScale(0.1, 'chips'), anchorScale(0.7, 'chips'), anchorScale(3, 'chips')], [0.6, 0.7, 1]);
+  assert.deepEqual([anchorScale(0.1, 'card'), anchorScale(0.9, 'card'), anchorScale(3, 'card')], [0.85, 0.9, 1]);
   const { boxes, ports } = placeAnchors([{ id: 'm', x: 100, y: 50, h: 13, kind: 'chips', rows: ['x', 'y'] }], 0.5);
-  // width 140 × 0.5 = 70 → left 65; top 50 + 6.5 + 3 = 59.5; rows 18 × 0.5 = 9 px apart.
-  assert.deepEqual(boxes[0], { id: 'm', kind: 'chips', left: 65, top: 59.5, scale: 0.5 });
-  assert.deepEqual(ports.get('y'), { lx: 65, rx: 65 + CHIPS.width / 2, y: 59.5 + 9 + 4.5 });
+  // width 140 × 0.6 = 84 → left 58; top 50 + 6.5 + 6 × 0.6 = 60.1; rows 18 × 0.6 = 10.8 px apart.
+  assert.equal(boxes[0]!.left, 58);
+  assert.equal(boxes[0]!.scale, 0.6);
+  assert.ok(Math.abs(boxes[0]!.top - 60.1) < 1e-9);
+  const y = ports.get('y')!;
+  assert.deepEqual([y.lx, y.rx], [58, 58 + CHIPS.width * 0.6]);
+  assert.ok(Math.abs(y.y - (60.1 + 10.8 + 5.4)) < 1e-9);
 });
 
 test('a column in a card and in a chip list keeps the card\'s port', () => {

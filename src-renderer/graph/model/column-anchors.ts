@@ -40,16 +40,19 @@ export interface Port {
   readonly y: number;
 }
 
-/** Cards shrink with the zoom down to half size, and never grow past their CSS size. */
-export function anchorScale(zoom: number): number {
-  return Math.max(0.5, Math.min(1, zoom));
+/**
+ * Cards and chips shrink with the zoom but never grow past their CSS size; a card stays readable
+ * (it is what the user reads and types in), chips may go smaller (they only name the path).
+ */
+export function anchorScale(zoom: number, kind: 'card' | 'chips'): number {
+  return Math.max(kind === 'card' ? 0.85 : 0.6, Math.min(1, zoom));
 }
 
 export function placeAnchors(inputs: readonly AnchorInput[], zoom: number): { boxes: AnchorBox[]; ports: Map<string, Port> } {
-  const s = anchorScale(zoom);
   const boxes: AnchorBox[] = [];
   const ports = new Map<string, Port>();
   for (const a of inputs) {
+    const s = anchorScale(zoom, a.kind);
     const width = (a.kind === 'card' ? CARD.width : CHIPS.width) * s;
     const left = a.x - width / 2;
     const top = a.y + a.h / 2 + GAP * s;
