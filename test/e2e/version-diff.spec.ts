@@ -53,12 +53,13 @@ test('pick model 3 and model 5 and see code, environment and data differences al
 
   assert.equal(
     await view.getByTestId('diff-summary').innerText(),
-    '4 stages differ: features (inputs data/staged/day-04.jsonl and 2 more added, data/staged/day-01.jsonl removed), training_set, train, evaluate (code: pipeline/evaluate.py +1 −1); every stage: fastmath added (1.4.0); only in Models/churn/5: redeliver',
+    '4 stages differ: features (code: pipeline/features.py +0 −1; inputs data/staged/day-04.jsonl and 2 more added, data/staged/day-01.jsonl removed), training_set, train, evaluate (code: pipeline/evaluate.py +1 −1); every stage: fastmath added (1.4.0); only in Models/churn/5: redeliver',
   );
   const stages = view.getByTestId('diff-stage');
   assert.deepEqual(await stages.evaluateAll((els) => els.map((e) => e.getAttribute('data-stage'))), ['features', 'training_set', 'train', 'evaluate']);
-  // Code: only evaluate, with the edited line in its unified diff.
-  assert.equal(await view.getByTestId('diff-code').count(), 1);
+  // Code: features (the dropped feature) and evaluate (the edited line), each with its unified diff.
+  assert.equal(await view.getByTestId('diff-code').count(), 2);
+  assert.match(await stages.nth(0).getByTestId('unified-diff').innerText(), /^-.*days_active/m);
   const evaluate = stages.nth(3);
   assert.match(await evaluate.getByTestId('unified-diff').innerText(), /^\+metrics = .*'positives': len\(pos\)\}$/m);
   // Environment: fastmath on every stage.
@@ -78,6 +79,32 @@ test('pick model 3 and model 5 and see code, environment and data differences al
   await page.waitForFunction(() => !document.querySelector('[data-testid=version-diff]'), null, { timeout: 5_000 });
   const selected = await page.evaluate(() => (window as unknown as { __retrace: { state(): Record<string, unknown> } }).__retrace.state().selectedId);
   assert.equal(selected, 'artifact:file/Churn_featurestore.db/customer_features_1');
+
+  // Both chains on the graph: what made model 3 only, model 5 only, and both, with a legend.
+  await page.getByTestId('compare-versions').click();
+  await view.getByTestId('diff-artifact').fill('Models/churn/3');
+  await view.getByTestId('diff-artifact').press('Enter');
+  await page.waitForFunction(() => (document.querySelector('[data-testid=diff-pick-b]') as HTMLSelectElement | null)?.options.length === 5, null, { timeout: 20_000 });
+  await view.getByTestId('diff-pick-a').selectOption({ label: 'Models/churn/3' });
+  await view.getByTestId('diff-pick-b').selectOption({ label: 'Models/churn/5' });
+  await view.getByTestId('diff-compare').click();
+  await view.getByTestId('diff-show-chains').click();
+  await page.waitForFunction(() => /made A only/.test(document.querySelector('[data-testid=canvas-legend]')?.textContent ?? ''), null, { timeout: 10_000 });
+  const classOf = async () => page.evaluate(() => {
+    const g = (window as unknown as { __retrace: { graph(): { elements: { id: string; classes: string[] }[] } | null } }).__retrace.graph();
+    return Object.fromEntries((g?.elements ?? []).map((e) => [e.id, e.classes.filter((c) => c.startsWith('ov-chain')).join(' ')]));
+  });
+  await page.waitForFunction(() => {
+    const g = (window as unknown as { __retrace: { graph(): { elements: { classes: string[] }[] } | null } }).__retrace.graph();
+    return (g?.elements ?? []).some((e) => e.classes.includes('ov-chain-b'));
+  }, null, { timeout: 10_000 });
+  const cls = await classOf();
+  // The stage drawn as one node ran for both; redeliver only made model 5's inputs.
+  assert.equal(cls['job:churn-daily/features'], 'ov-chain-both');
+  assert.equal(cls['job:churn-daily/redeliver'], 'ov-chain-b');
+  await page.screenshot({ path: path.join(shots, 'version-chains.png') });
+  await page.getByTestId('legend-clear').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=canvas-legend]')?.textContent?.includes('made A only'), null, { timeout: 5_000 });
   assert.deepEqual(errors, []);
   await page.close();
 });
