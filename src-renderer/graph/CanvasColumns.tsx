@@ -1,15 +1,15 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ColumnLineageDto, TransformationDto } from '../../shared/columns-dto';
 import { COLUMN_KINDS } from '../state/canvas-columns-slice';
 import { useApp } from '../state/use-app';
 import { ColumnCard, type ColumnSide } from './ColumnCard';
 import { useGraphController } from './controller-context';
 import { PALETTES } from './kind-style';
-import { edgePath, placeAnchors, type AnchorInput } from './model/column-anchors';
+import { edgePath, placeAnchors, type AnchorBox, type AnchorInput } from './model/column-anchors';
 import { shownColumnPath } from './model/column-path';
 import './canvas-columns.css';
 
-/** Chips under a path node name at most this many of its columns, then "+N more". */
+/** A path node's chip line names at most this many of its columns, then "+N". */
 const MAX_CHIPS = 6;
 
 interface Chip {
@@ -27,9 +27,24 @@ interface Chip {
 export function CanvasColumns() {
   const controller = useGraphController();
   const [, setFrame] = useState(0);
+  const cards = useApp((s) => s.canvasColumns);
+  const view = useApp((s) => s.view);
+  const theme = useApp((s) => s.theme);
+  const selectedId = useApp((s) => s.selectedId);
+  const overlay = useApp((s) => s.overlay);
+  const selectedColumn = useApp((s) => s.selectedColumn);
+  const columnState = useApp((s) => s.columnState);
+  const columnUpstream = useApp((s) => s.columnUpstream);
+  const columnDownstream = useApp((s) => s.columnDownstream);
+  const expand = useApp((s) => s.expandColumns);
+  const sizeOf = useMemo(() => new Map(view?.nodes.map((n) => [n.id, n]) ?? []), [view]);
+  const sel = selectedId ? view?.nodes.find((n) => n.id === selectedId) : undefined;
+  const path = view ? shownColumnPath({ selectedId, overlay, view, selectedColumn, columnState, columnUpstream, columnDownstream }) : null;
+  // Follow the canvas frame by frame only while something hangs off a node (panning costs nothing otherwise).
+  const anchored = Object.keys(cards).length > 0 || path !== null || (sel !== undefined && COLUMN_KINDS.has(sel.kind));
   useEffect(() => {
     const c = controller.current;
-    if (!c) return;
+    if (!c || !anchored) return;
     let raf = 0;
     const off = c.view.onRender(() => {
       if (!raf) raf = requestAnimationFrame(() => {
@@ -41,22 +56,10 @@ export function CanvasColumns() {
       off();
       cancelAnimationFrame(raf);
     };
-  }, [controller]);
-
-  const cards = useApp((s) => s.canvasColumns);
-  const view = useApp((s) => s.view);
-  const theme = useApp((s) => s.theme);
-  const selectedId = useApp((s) => s.selectedId);
-  const overlay = useApp((s) => s.overlay);
-  const selectedColumn = useApp((s) => s.selectedColumn);
-  const columnState = useApp((s) => s.columnState);
-  const columnUpstream = useApp((s) => s.columnUpstream);
-  const columnDownstream = useApp((s) => s.columnDownstream);
-  const expand = useApp((s) => s.expandColumns);
+  }, [controller, anchored]);
   const c = controller.current;
-  if (!c || !view) return null;
+  if (!c || !view || !anchored) return null;
 
-  const path = shownColumnPath({ selectedId, overlay, view, selectedColumn, columnState, columnUpstream, columnDownstream });
   const sideOf = new Map<string, ColumnSide>();
   const chipsOf = new Map<string, Chip[]>();
   if (path) {
@@ -73,11 +76,11 @@ export function CanvasColumns() {
   }
 
   const zoom = c.view.viewport().zoom;
-  const heightOf = new Map(view.nodes.map((n) => [n.id, n.height]));
   const anchors: AnchorInput[] = [];
   const at = (id: string) => {
     const p = c.view.renderedPositionOf(id);
-    return p ? { x: p.x, y: p.y, h: (heightOf.get(id) ?? 26) * zoom } : null;
+    const n = sizeOf.get(id);
+    return p ? { x: p.x, y: p.y, h: (n?.height ?? 26) * zoom, w: (n?.width ?? 120) * zoom } : null;
   };
   for (const card of Object.values(cards)) {
     const p = at(card.node);
@@ -85,11 +88,10 @@ export function CanvasColumns() {
   }
   for (const [node, chips] of chipsOf) {
     const p = cards[node] ? null : at(node);
-    if (p) anchors.push({ id: node, ...p, kind: 'chips', rows: chips.slice(0, MAX_CHIPS).map((ch) => ch.id) });
+    if (p) anchors.push({ id: node, ...p, kind: 'chips', rows: chips.map((ch) => ch.id) });
   }
   const { boxes, ports } = placeAnchors(anchors, zoom);
 
-  const sel = selectedId ? view.nodes.find((n) => n.id === selectedId) : undefined;
   const selAt = sel && COLUMN_KINDS.has(sel.kind) && !cards[sel.id] ? at(sel.id) : null;
   const pal = PALETTES[theme];
   const edges = path ? columnEdges(path.up, path.down) : [];
@@ -100,7 +102,9 @@ export function CanvasColumns() {
           const a = ports.get(e.source);
           const b = ports.get(e.target);
           if (!a || !b) return null;
-          return <path key={`${e.source}>${e.target}`} d={edgePath(a, b)} className={`column-edge ${e.side} ${e.direct ? 'direct' : 'indirect'}`} data-source={e.source} data-target={e.target} />;
+          // A dotted INDIRECT edge runs 3 px below: between the same two chip lines it would hide under a solid one.
+          const dy = e.direct ? 0 : 3;
+          return <path key={`${e.source}>${e.target}`} d={edgePath({ ...a, y: a.y + dy }, { ...b, y: b.y + dy })} className={`column-edge ${e.side} ${e.direct ? 'direct' : 'indirect'}`} data-source={e.source} data-target={e.target} />;
         })}
       </svg>
       {selAt && (
@@ -108,22 +112,24 @@ export function CanvasColumns() {
           data-testid="expand-columns" title="Show this dataset's columns on the canvas (or double-click the node)">▾ Columns</button>
       )}
       {/* Cards last: drawn over chips they happen to overlap, as they are what the user works in. */}
-      {boxes.filter((b) => b.kind === 'chips').map((b) => <ChipList key={`chips:${b.id}`} node={b.id} chips={chipsOf.get(b.id)!} left={b.left} top={b.top} scale={b.scale} />)}
+      {boxes.filter((b) => b.kind === 'chips').map((b) => <ChipLine key={`chips:${b.id}`} node={b.id} chips={chipsOf.get(b.id)!} box={b} />)}
       {boxes.filter((b) => b.kind === 'card').map((b) => <ColumnCard key={`card:${b.id}`} card={cards[b.id]!} box={b} sideOf={sideOf} />)}
     </div>
   );
 }
 
-function ChipList({ node, chips, left, top, scale }: { node: string; chips: readonly Chip[]; left: number; top: number; scale: number }) {
+/** The path's columns in one node, on one line over its bottom edge; a click picks that column. */
+function ChipLine({ node, chips, box }: { node: string; chips: readonly Chip[]; box: AnchorBox }) {
   const pick = useApp((s) => s.pickCanvasColumn);
   const more = chips.length - MAX_CHIPS;
   return (
-    <ul className="cc-chips" data-testid="column-chips" data-node={node} style={{ left, top, transform: `scale(${scale})` }}>
+    <div className="cc-chips" data-testid="column-chips" data-node={node} title={chips.map((ch) => ch.name).join(', ')}
+      style={{ left: box.left, top: box.top, width: box.width, transform: `scale(${box.scale})` }}>
       {chips.slice(0, MAX_CHIPS).map((ch) => (
-        <li key={ch.id} className={`cc-chip side-${ch.side}`} title={ch.name} data-column={ch.id} onClick={() => void pick(node, ch.name)}>{ch.name}</li>
+        <span key={ch.id} className={`cc-chip side-${ch.side}`} data-column={ch.id} onClick={() => void pick(node, ch.name)}>{ch.name}</span>
       ))}
-      {more > 0 && <li className="cc-chip-more muted">+{more} more</li>}
-    </ul>
+      {more > 0 && <span className="cc-chip-more">+{more}</span>}
+    </div>
   );
 }
 

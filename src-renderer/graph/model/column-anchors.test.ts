@@ -4,29 +4,37 @@ import { anchorScale, CARD, CHIPS, edgePath, placeAnchors } from './column-ancho
 
 test('a card hangs centred under its node; each row\'s port is at the row\'s middle on both sides', () => {
   // Node at (400, 100), 26 px tall, zoom 1: card 216 wide from x 292, top at 100 + 13 + 6 = 119.
-  const { boxes, ports } = placeAnchors([{ id: 'n', x: 400, y: 100, h: 26, kind: 'card', rows: ['a', 'b'] }], 1);
-  assert.deepEqual(boxes, [{ id: 'n', kind: 'card', left: 292, top: 119, scale: 1 }]);
+  const { boxes, ports } = placeAnchors([{ id: 'n', x: 400, y: 100, h: 26, w: 120, kind: 'card', rows: ['a', 'b'] }], 1);
+  assert.deepEqual(boxes, [{ id: 'n', kind: 'card', left: 292, top: 119, scale: 1, width: CARD.width }]);
   assert.deepEqual(ports.get('a'), { lx: 292, rx: 508, y: 119 + CARD.head + 10 });
   assert.deepEqual(ports.get('b'), { lx: 292, rx: 508, y: 119 + CARD.head + 30 });
 });
 
-test('zoomed out, chips shrink with the zoom down to 0.6 and a card to 0.85 (it stays readable), rows with them', () => {
+test('zoomed out, chips shrink with the zoom down to 0.6 and a card to 0.85 (it stays readable)', () => {
   assert.deepEqual([anchorScale(0.1, 'chips'), anchorScale(0.7, 'chips'), anchorScale(3, 'chips')], [0.6, 0.7, 1]);
   assert.deepEqual([anchorScale(0.1, 'card'), anchorScale(0.9, 'card'), anchorScale(3, 'card')], [0.85, 0.9, 1]);
-  const { boxes, ports } = placeAnchors([{ id: 'm', x: 100, y: 50, h: 13, kind: 'chips', rows: ['x', 'y'] }], 0.5);
-  // width 140 × 0.6 = 84 → left 58; top 50 + 6.5 + 6 × 0.6 = 60.1; rows 18 × 0.6 = 10.8 px apart.
-  assert.equal(boxes[0]!.left, 58);
-  assert.equal(boxes[0]!.scale, 0.6);
-  assert.ok(Math.abs(boxes[0]!.top - 60.1) < 1e-9);
-  const y = ports.get('y')!;
-  assert.deepEqual([y.lx, y.rx], [58, 58 + CHIPS.width * 0.6]);
-  assert.ok(Math.abs(y.y - (60.1 + 10.8 + 5.4)) < 1e-9);
+  const { boxes } = placeAnchors([{ id: 'n', x: 0, y: 0, h: 10, w: 50, kind: 'card', rows: [] }], 0.2);
+  assert.equal(boxes[0]!.scale, 0.85);
+  assert.equal(boxes[0]!.left, -(CARD.width * 0.85) / 2);
+});
+
+test('a chip line spans its node, sits over the node\'s bottom edge, and every chip on it shares its two ports', () => {
+  // Node 150 px wide and 20 px tall at (100, 50), zoom 0.8 → scale 0.8: width 150 / 0.8 = 187.5 CSS px,
+  // 150 px on screen, left 25; line 16 × 0.8 = 12.8 px tall centred on the bottom edge (y 60): top 53.6.
+  const { boxes, ports } = placeAnchors([{ id: 'm', x: 100, y: 50, h: 20, w: 150, kind: 'chips', rows: ['x', 'y'] }], 0.8);
+  assert.deepEqual(boxes[0], { id: 'm', kind: 'chips', left: 25, top: 53.6, scale: 0.8, width: 187.5 });
+  assert.deepEqual(ports.get('x'), { lx: 25, rx: 175, y: 60 });
+  assert.deepEqual(ports.get('y'), ports.get('x'));
+  // A tiny node still gets a readable line; a huge one a bounded line.
+  const small = placeAnchors([{ id: 's', x: 0, y: 0, h: 10, w: 10, kind: 'chips', rows: [] }], 1).boxes[0]!;
+  const big = placeAnchors([{ id: 'b', x: 0, y: 0, h: 10, w: 900, kind: 'chips', rows: [] }], 1).boxes[0]!;
+  assert.deepEqual([small.width, big.width], [CHIPS.minWidth, CHIPS.maxWidth]);
 });
 
 test('a column in a card and in a chip list keeps the card\'s port', () => {
   const { ports } = placeAnchors([
-    { id: 'n', x: 0, y: 0, h: 20, kind: 'card', rows: ['c'] },
-    { id: 'n2', x: 500, y: 0, h: 20, kind: 'chips', rows: ['c'] },
+    { id: 'n', x: 0, y: 0, h: 20, w: 100, kind: 'card', rows: ['c'] },
+    { id: 'n2', x: 500, y: 0, h: 20, w: 100, kind: 'chips', rows: ['c'] },
   ], 1);
   assert.equal(ports.get('c')!.lx, -CARD.width / 2);
 });

@@ -1,7 +1,8 @@
 /**
  * Where columns are drawn on the canvas (issue 19): an expanded dataset node shows a card of
- * its columns under it, and each node on a selected column's path shows chips naming the path's
- * columns there. Cards and chips are HTML over the canvas, anchored to their node's rendered
+ * its columns under it, and each node on a selected column's path shows one line of chips naming
+ * the path's columns there, over its bottom edge (layers are only 16–32 px apart: a list would
+ * cover the next node). Cards and chips are HTML over the canvas, anchored to their node's rendered
  * position and scaled with the zoom; they never take part in the layout, so expanding a node
  * moves nothing. Column edges join the sides of the rows they link (see edgePath).
  * Pure geometry from fixed CSS sizes (columns.css on the canvas keeps them), so it is testable.
@@ -9,7 +10,8 @@
 
 /** CSS px at scale 1; the stylesheet sets exactly these heights. */
 export const CARD = { width: 216, head: 56, row: 20, foot: 24 } as const;
-export const CHIPS = { width: 140, row: 18 } as const;
+/** A chip line is as wide as its node, within these bounds. */
+export const CHIPS = { minWidth: 72, maxWidth: 220, height: 16 } as const;
 /** Gap between a node's bottom edge and what hangs under it. */
 const GAP = 6;
 
@@ -20,8 +22,10 @@ export interface AnchorInput {
   readonly x: number;
   readonly y: number;
   readonly h: number;
+  /** Rendered width of the node (a chip line spans it). */
+  readonly w: number;
   readonly kind: 'card' | 'chips';
-  /** Column ids drawn in rows, top to bottom (a chip list's "+N more" line is not a row). */
+  /** Column ids drawn: a card's rows top to bottom; a chip line's chips (all on one line). */
   readonly rows: readonly string[];
 }
 
@@ -31,6 +35,8 @@ export interface AnchorBox {
   readonly left: number;
   readonly top: number;
   readonly scale: number;
+  /** CSS width before scaling. */
+  readonly width: number;
 }
 
 /** Where an edge meets a column's row: its left and right side, at the row's middle. */
@@ -53,16 +59,23 @@ export function placeAnchors(inputs: readonly AnchorInput[], zoom: number): { bo
   const ports = new Map<string, Port>();
   for (const a of inputs) {
     const s = anchorScale(zoom, a.kind);
-    const width = (a.kind === 'card' ? CARD.width : CHIPS.width) * s;
-    const left = a.x - width / 2;
-    const top = a.y + a.h / 2 + GAP * s;
-    boxes.push({ id: a.id, kind: a.kind, left, top, scale: s });
-    const head = a.kind === 'card' ? CARD.head : 0;
-    const row = a.kind === 'card' ? CARD.row : CHIPS.row;
-    a.rows.forEach((col, i) => {
-      // A column shown twice (a card and a chip) keeps its first place: the card, drawn first.
-      if (!ports.has(col)) ports.set(col, { lx: left, rx: left + width, y: top + (head + i * row + row / 2) * s });
-    });
+    if (a.kind === 'card') {
+      const left = a.x - (CARD.width * s) / 2;
+      const top = a.y + a.h / 2 + GAP * s;
+      boxes.push({ id: a.id, kind: a.kind, left, top, scale: s, width: CARD.width });
+      a.rows.forEach((col, i) => {
+        // A column shown twice (a card and a chip) keeps its first place: the card, drawn first.
+        if (!ports.has(col)) ports.set(col, { lx: left, rx: left + CARD.width * s, y: top + (CARD.head + i * CARD.row + CARD.row / 2) * s });
+      });
+      continue;
+    }
+    const width = Math.max(CHIPS.minWidth, Math.min(CHIPS.maxWidth, a.w / s));
+    const left = a.x - (width * s) / 2;
+    // Half over the node's bottom edge, half below it.
+    const top = a.y + a.h / 2 - (CHIPS.height * s) / 2;
+    boxes.push({ id: a.id, kind: a.kind, left, top, scale: s, width });
+    const port = { lx: left, rx: left + width * s, y: top + (CHIPS.height * s) / 2 };
+    for (const col of a.rows) if (!ports.has(col)) ports.set(col, port);
   }
   return { boxes, ports };
 }
