@@ -11,7 +11,8 @@ import { launchChromium } from './browser.test-support';
 /**
  * The explorer's workflows (issue 13) on the demo, each answer checked against the CLI on the
  * same workspace: insights, comparing two snapshots, a run's footprint, the impact CSV, image
- * exports, the catalogue. Screenshots of each view go to test-results/ and docs/screenshots/.
+ * exports, the catalogue. Screenshots of each view go to test-results/, and to docs/screenshots/
+ * with RETRACE_UPDATE_DOC_SHOTS=1 (a test run never rewrites tracked files on its own).
  */
 interface Drawn {
   elements: { id: string; kind: string; x: number; y: number; visible: boolean; classes: string[] }[];
@@ -19,7 +20,7 @@ interface Drawn {
 declare const window: { __retrace: { graph(): Drawn; idle(): Promise<void>; state(): Record<string, unknown> } };
 
 const shots = path.join(REPO_ROOT, 'test-results');
-const docShots = path.join(REPO_ROOT, 'docs/screenshots');
+const docShots = process.env.RETRACE_UPDATE_DOC_SHOTS === '1' ? path.join(REPO_ROOT, 'docs/screenshots') : null;
 const VIEWPORT = { width: 1440, height: 900 };
 let ws: string;
 let browser: Browser;
@@ -27,7 +28,6 @@ let srv: Awaited<ReturnType<typeof startRetraceServer>>;
 
 before(async () => {
   fs.mkdirSync(shots, { recursive: true });
-  fs.mkdirSync(docShots, { recursive: true });
   ws = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-e2e-explore-')), 'demo');
   await buildDemoWorkspace(ws, { forceRecorded: true });
   browser = await launchChromium();
@@ -53,7 +53,7 @@ async function open(): Promise<Page> {
 }
 const shot = async (page: Page, name: string) => {
   await page.screenshot({ path: path.join(shots, name) });
-  fs.copyFileSync(path.join(shots, name), path.join(docShots, name));
+  if (docShots) fs.copyFileSync(path.join(shots, name), path.join(docShots, name));
 };
 async function selectBySearch(page: Page, query: string, kind: string): Promise<void> {
   await page.getByTestId('search').fill(query);
