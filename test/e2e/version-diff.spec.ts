@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { buildDemoWorkspace } from '../../src-main/demo/build-demo';
-import { REPO_ROOT, startRetraceServer } from '../cli.test-support';
-import { launchChromium } from './browser.test-support';
+import { test } from 'node:test';
+import { SHOTS, useDemoApp } from './demo-app.test-support';
 
 /**
  * Issue 15's acceptance in the browser: on the demo, "what changed between model 3 and model 5"
@@ -15,29 +10,15 @@ import { launchChromium } from './browser.test-support';
  * the feature table two commits apart, and the re-delivery stage only model 5's chain has.
  * Expected values come from the demo's script (see version-diff.test.ts), not from the view.
  */
-const shots = path.join(REPO_ROOT, 'test-results');
-let ws: string;
-let browser: Browser;
-let srv: Awaited<ReturnType<typeof startRetraceServer>>;
+const app = useDemoApp('diff');
+const shots = SHOTS;
 
-before(async () => {
-  fs.mkdirSync(shots, { recursive: true });
-  ws = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-e2e-diff-')), 'demo');
-  await buildDemoWorkspace(ws, { forceRecorded: true });
-  browser = await launchChromium();
-  srv = await startRetraceServer(['serve', ws, '--port', '0', '--no-open']);
-});
-after(async () => {
-  await srv?.stop();
-  await browser?.close();
-  fs.rmSync(path.dirname(ws), { recursive: true, force: true });
-});
 
 test('pick model 3 and model 5 and see code, environment and data differences along the whole chain', async () => {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1000 }, colorScheme: 'dark' });
+  const page = await app.browser.newPage({ viewport: { width: 1500, height: 1000 }, colorScheme: 'dark' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(srv.url);
+  await page.goto(app.srv.url);
   await page.waitForFunction(() => /39\s*runs/.test(document.querySelector('[data-testid=counts]')?.textContent ?? ''), null, { timeout: 20_000 });
 
   await page.getByTestId('compare-versions').click();
