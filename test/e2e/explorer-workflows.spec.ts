@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { SHOTS, useDemoApp } from './demo-app.test-support';
+import { openApp, selectBySearch, SHOTS, useDemoApp } from './demo-app.test-support';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT, retrace } from '../cli.test-support';
 
@@ -28,23 +28,11 @@ const cli = <T>(args: string[]): T => {
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as T;
 };
-async function open(): Promise<Page> {
-  const page = await app.browser.newPage({ viewport: VIEWPORT, colorScheme: 'dark', acceptDownloads: true });
-  await page.goto(app.srv.url);
-  await page.waitForFunction(() => (window.__retrace?.state().lastDrawAt as number) > 0);
-  await page.evaluate(() => window.__retrace.idle());
-  return page;
-}
+const open = () => openApp(app, VIEWPORT);
 const shot = async (page: Page, name: string) => {
   await page.screenshot({ path: path.join(shots, name) });
   if (docShots) fs.copyFileSync(path.join(shots, name), path.join(docShots, name));
 };
-async function selectBySearch(page: Page, query: string, kind: string): Promise<void> {
-  await page.getByTestId('search').fill(query);
-  await page.locator('.search-results button:not([disabled])', { hasText: kind }).first().click();
-  await page.evaluate(() => window.__retrace.idle());
-}
-
 test('the insights panel gives the same answers as `retrace insights`', async () => {
   const page = await open();
   await page.getByTestId('tab-insights').click();
