@@ -1,43 +1,28 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { buildDemoWorkspace } from '../../src-main/demo/build-demo';
-import { REPO_ROOT, startRetraceServer } from '../cli.test-support';
-import { launchChromium } from './browser.test-support';
+import { test } from 'node:test';
+import { retrace } from '../cli.test-support';
+import { openApp, selectBySearch, SHOTS, useDemoApp } from './demo-app.test-support';
 
 /**
- * Issue 15's acceptance in the browser: on the demo, "what changed between model 3 and model 5"
+ * Issue 15's acceptance in the browser. A replay of the train stage's last run, from its
+ * inspector: the plan names what comes back from where, it runs only when confirmed, and one
+ * panel gives the verdict — the one `retrace replay` gives for the same run. And on the demo,
+ * "what changed between model 3 and model 5"
  * — picked as two versions of the model — shows the same answer as `retrace diff`: the
  * evaluate.py edit with its diff, fastmath added on every stage, the staged days features read,
  * the feature table two commits apart, and the re-delivery stage only model 5's chain has.
  * Expected values come from the demo's script (see version-diff.test.ts), not from the view.
  */
-const shots = path.join(REPO_ROOT, 'test-results');
-let ws: string;
-let browser: Browser;
-let srv: Awaited<ReturnType<typeof startRetraceServer>>;
+const app = useDemoApp('diff');
+const shots = SHOTS;
 
-before(async () => {
-  fs.mkdirSync(shots, { recursive: true });
-  ws = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-e2e-diff-')), 'demo');
-  await buildDemoWorkspace(ws, { forceRecorded: true });
-  browser = await launchChromium();
-  srv = await startRetraceServer(['serve', ws, '--port', '0', '--no-open']);
-});
-after(async () => {
-  await srv?.stop();
-  await browser?.close();
-  fs.rmSync(path.dirname(ws), { recursive: true, force: true });
-});
 
 test('pick model 3 and model 5 and see code, environment and data differences along the whole chain', async () => {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1000 }, colorScheme: 'dark' });
+  const page = await app.browser.newPage({ viewport: { width: 1500, height: 1000 }, colorScheme: 'dark' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(srv.url);
+  await page.goto(app.srv.url);
   await page.waitForFunction(() => /39\s*runs/.test(document.querySelector('[data-testid=counts]')?.textContent ?? ''), null, { timeout: 20_000 });
 
   await page.getByTestId('compare-versions').click();
@@ -105,6 +90,38 @@ test('pick model 3 and model 5 and see code, environment and data differences al
   await page.screenshot({ path: path.join(shots, 'version-chains.png') });
   await page.getByTestId('legend-clear').click();
   await page.waitForFunction(() => !document.querySelector('[data-testid=canvas-legend]')?.textContent?.includes('made A only'), null, { timeout: 5_000 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('replay the last training run from its inspector: the plan, then the verdict in the same panel, as the CLI says', async () => {
+  const page = await openApp(app, { width: 1500, height: 1000 });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await selectBySearch(page, 'train', 'Stage');
+  await page.getByTestId('replay-button').click();
+  const panel = page.getByTestId('replay-panel');
+  await panel.getByTestId('replay-plan').waitFor({ timeout: 20_000 });
+  const argv = await panel.getByTestId('replay-argv').locator('code').allInnerTexts();
+  assert.deepEqual(argv.slice(0, 2), ['python3', 'pipeline/train.py']);
+  // The same plan from the CLI: the run the panel offers, and its inputs.
+  const runs = JSON.parse(retrace(['graph', '--granularity', 'run', '--json', '-w', app.ws]).stdout) as { nodes: { id: string; kind: string; job?: string; startedAt?: string }[] };
+  const last = runs.nodes.filter((n) => n.kind === 'run' && n.job === 'churn-daily/train').sort((a, b) => (a.startedAt! < b.startedAt! ? -1 : 1)).at(-1)!;
+  const plan = JSON.parse(retrace(['replay', last.id.slice(4), '--dry-run', '--json', '-w', app.ws]).stdout) as { argv: string[]; inputs: { artifact: string }[] };
+  assert.deepEqual(argv, plan.argv);
+  const inputs = await panel.getByTestId('replay-inputs').locator('li').allInnerTexts();
+  assert.equal(inputs.length, plan.inputs.length);
+  for (const i of plan.inputs) assert.ok(inputs.some((t) => t.includes(i.artifact)), `${i.artifact} is listed`);
+  await page.screenshot({ path: path.join(shots, 'replay-plan.png') });
+
+  await panel.getByTestId('replay-confirm').click();
+  await panel.getByTestId('replay-verdict').waitFor({ timeout: 60_000 });
+  const verdict = await panel.getByTestId('replay-verdict').getAttribute('data-verdict');
+  const cli = JSON.parse(retrace(['replay', last.id.slice(4), '--yes', '--json', '-w', app.ws]).stdout) as { verdict: { verdict: string } };
+  assert.equal(verdict, cli.verdict.verdict);
+  assert.equal(verdict, 'bit-for-bit', 'the demo trains deterministically');
+  assert.match(await panel.getByTestId('replay-verdict').innerText(), /model\.json/);
+  await page.screenshot({ path: path.join(shots, 'replay-verdict.png') });
   assert.deepEqual(errors, []);
   await page.close();
 });
