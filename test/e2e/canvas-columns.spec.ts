@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { buildDemoWorkspace } from '../../src-main/demo/build-demo';
-import { REPO_ROOT, retrace, startRetraceServer } from '../cli.test-support';
-import { launchChromium } from './browser.test-support';
+import { before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { retrace } from '../cli.test-support';
+import { openApp, selectBySearch, SHOTS, useDemoApp } from './demo-app.test-support';
 
 /**
  * Columns on the canvas (issue 19) on the demo: a dataset node expands into its columns, a
@@ -21,31 +18,17 @@ interface ColumnsReadout {
 }
 declare const window: { __retrace: { graph(): { elements: Element[] }; idle(): Promise<void>; state(): Record<string, unknown>; columns(): ColumnsReadout }; location: Location };
 
-const shots = path.join(REPO_ROOT, 'test-results');
 const FEATURES = 'Churn_featurestore.db/customer_features_1';
 const DATASET_KINDS = new Set(['dataset', 'feature_group', 'training_dataset']);
-let ws: string;
-let browser: Browser;
-let srv: Awaited<ReturnType<typeof startRetraceServer>>;
+const app = useDemoApp('canvas-columns');
 /** Dataset label → graph node id, from `retrace graph --json` (the CLI names datasets by label). */
 let nodeOf: Map<string, string>;
-
-before(async () => {
-  fs.mkdirSync(shots, { recursive: true });
-  ws = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-e2e-canvas-columns-')), 'demo');
-  await buildDemoWorkspace(ws, { forceRecorded: true });
-  browser = await launchChromium();
-  srv = await startRetraceServer(['serve', ws, '--port', '0', '--no-open']);
+before(() => {
   nodeOf = new Map(cli<{ nodes: { id: string; label: string }[] }>(['graph']).nodes.map((n) => [n.label, n.id]));
-});
-after(async () => {
-  await srv?.stop();
-  await browser?.close();
-  fs.rmSync(path.dirname(ws), { recursive: true, force: true });
 });
 
 function cli<T>(args: string[]): T {
-  const r = retrace([...args, '-w', ws, '--json']);
+  const r = retrace([...args, '-w', app.ws, '--json']);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as T;
 }
@@ -60,18 +43,8 @@ function cliWalk(dataset: string, column: string, dir: 'upstream' | 'downstream'
 }
 const asNodeColumns = (ids: string[]) => new Set(ids.map((id) => id.replace(/^column:/, 'artifact:')));
 
-async function open(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 950 }, colorScheme: 'dark' });
-  await page.goto(srv.url);
-  await page.waitForFunction(() => (window.__retrace?.state().lastDrawAt as number) > 0);
-  await page.evaluate(() => window.__retrace.idle());
-  return page;
-}
-async function select(page: Page, query: string, kind: string): Promise<void> {
-  await page.getByTestId('search').fill(query);
-  await page.locator('.search-results button:not([disabled])', { hasText: kind }).first().click();
-  await page.evaluate(() => window.__retrace.idle());
-}
+const open = () => openApp(app, { width: 1500, height: 950 });
+const select = selectBySearch;
 const positions = async (page: Page) => new Map((await page.evaluate(() => window.__retrace.graph().elements)).map((e) => [e.id, `${e.mx},${e.my}`]));
 
 test('expand the feature table into its columns, click spend_total: the path drawn is the CLI\'s, nothing moves, one click collapses', async () => {
@@ -91,7 +64,7 @@ test('expand the feature table into its columns, click spend_total: the path dra
   assert.equal(cols.expanded[0]!.count, schema.length);
   assert.deepEqual(cols.expanded[0]!.shown, schema.slice(0, 12), 'the first page, in the CLI\'s order');
   assert.equal(await page.locator('[data-testid=canvas-columns] .cc-row').count(), Math.min(12, schema.length));
-  await page.screenshot({ path: path.join(shots, 'canvas-columns-expanded.png') });
+  await page.screenshot({ path: path.join(SHOTS, 'canvas-columns-expanded.png') });
 
   await page.getByTestId('canvas-column-spend_total').click();
   await page.waitForFunction(() => window.__retrace.columns().path !== null);
@@ -124,7 +97,7 @@ test('expand the feature table into its columns, click spend_total: the path dra
   // The inspector shows the column as its Columns section does.
   await page.getByTestId('column-inspector').getByTestId('column-reach').waitFor();
   assert.match(await page.getByTestId('column-reach').innerText(), new RegExp(`Comes from ${up.columns.size} columns`));
-  await page.screenshot({ path: path.join(shots, 'canvas-columns-path.png') });
+  await page.screenshot({ path: path.join(SHOTS, 'canvas-columns-path.png') });
 
   assert.deepEqual(await positions(page), before, 'expanding and picking a column moved no node');
   await page.getByTestId('collapse-columns').click();
@@ -161,6 +134,6 @@ test('the time slider applies: on day 2 the feature table still has tickets_tota
   assert.deepEqual(new Set(path0.up), cliWalk(FEATURES, 'tickets_total', 'upstream', snap).nodes);
   assert.deepEqual(new Set(path0.down), cliWalk(FEATURES, 'tickets_total', 'downstream', snap).nodes);
   await page.evaluate(() => window.__retrace.idle());
-  await page.screenshot({ path: path.join(shots, 'canvas-columns-day2.png') });
+  await page.screenshot({ path: path.join(SHOTS, 'canvas-columns-day2.png') });
   await page.close();
 });
