@@ -223,7 +223,9 @@ export function createGraphController(container: HTMLElement, store: StoreApi<Ap
   }
 
   const unsubscribe = store.subscribe((s, prev) => {
-    if (s.view !== prev.view) schedule('view');
+    // The first status names the workspace the positions are remembered for: a view that came
+    // before it (the graph is asked first) is drawn now.
+    if (s.view !== prev.view || (s.view && s.status?.workspace !== prev.status?.workspace)) schedule('view');
     if (s.relayoutEpoch !== prev.relayoutEpoch) schedule('relayout');
     else if (s.direction !== prev.direction && s.direction !== null && prev.direction !== null) schedule('view');
     if (s.theme !== prev.theme) view.setTheme(s.theme);
