@@ -11,9 +11,11 @@ export const FOLDERS = {
     mutate: [
       'src-main/provenance/parse-line.ts',
       'src-main/provenance/parse-hopsworks.ts',
+      'src-main/provenance/parse-openlineage.ts',
     ],
     tests: [
       'src-main/provenance/parsers.test.ts',
+      'src-main/provenance/parse-openlineage.test.ts',
       'src-main/provenance/bad-input.test.ts',
       'src-main/provenance/time.test.ts',
       'src-main/provenance/testdata.test.ts',

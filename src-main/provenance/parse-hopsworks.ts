@@ -71,8 +71,8 @@ export function parseFileOpRow(o: Record<string, unknown>): ParseResult {
 }
 
 export function parseAppStateRow(o: Record<string, unknown>): ParseResult {
-  const appId = typeof o.id === 'string' ? o.id : '';
-  if (typeof o.id !== 'string' || appId === '') return reject(fieldReason('id', o.id, 'a string', 'the app state belongs to no run'));
+  const appId = o.id;
+  if (typeof appId !== 'string' || appId === '') return reject(fieldReason('id', appId, 'a string', 'the app state belongs to no run'));
   if (UNATTRIBUTED.has(appId)) return reject(`Field "id" is "${appId}", which names no application, so the app state belongs to no run.`);
   const rawState = o.state;
   if (typeof rawState !== 'string') return reject(`Field "state" must be a string, got ${jsonType(rawState)}, so the app state is unknown.`);

@@ -207,6 +207,10 @@ test('a parser that throws costs its line only, and the rejection is marked as a
     bug: true,
     reason: 'Retrace could not read this event because of a defect in its parser (boom); please report it with this line.',
   });
+  // Only the full stop at the end goes, not one inside the sentence.
+  const dotted = parseProvenanceValue({ a: 1 }, boom(new Error('version 1.2 is unknown.')));
+  assert.ok(!dotted.ok);
+  assert.equal(dotted.reason, 'Retrace could not read this event because of a defect in its parser (version 1.2 is unknown); please report it with this line.');
   // A thrown non-Error is printed as text, with control characters replaced and at most 120 characters.
   const long = `a\u0007b${'c'.repeat(200)}`;
   const r = parseProvenanceValue({ a: 1 }, boom(long));
