@@ -26,6 +26,7 @@ export const FOLDERS = {
     title: 'Delta log and writer (src-main/lake/delta-*.ts)',
     mutate: ['src-main/lake/delta-commit.ts', 'src-main/lake/delta-log.ts'],
     tests: [
+      'src-main/lake/delta-log.test.ts',
       'src-main/lake/delta-writer.test.ts',
       'src-main/lake/delta-golden-log.test.ts',
       'src-main/lake/log-damage.test.ts',
@@ -34,8 +35,8 @@ export const FOLDERS = {
     ],
   },
   lineage: {
-    title: 'Lineage engine (src-main/lineage/index-engine)',
-    mutate: ['src-main/lineage/index-engine/impact.ts'],
+    title: 'Lineage engine (src-main/lineage)',
+    mutate: ['src-main/lineage/read-models/lineage-engine.ts', 'src-main/lineage/index-engine/impact.ts'],
     tests: ['src-main/lineage/**/*.test.ts', 'test/contract/lineage-contract.test.ts'],
   },
   api: {
