@@ -49,10 +49,6 @@ export const FOLDERS = {
       'src-main/api/event-hub.ts',
       'src-main/api/validating-api.ts',
     ],
-    tests: [
-      'test/contract/lineage-contract.test.ts',
-      'test/contract/api-contract.test.ts',
-      'test/contract/explore-contract.test.ts',
-    ],
+    tests: ['test/contract/*.test.ts'],
   },
 };

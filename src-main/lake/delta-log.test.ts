@@ -2,7 +2,7 @@
 // from PROTOCOL.md (file names of commits and of classic, multi-part and v2 checkpoints; action
 // reconciliation: a remove cancels the add of the same path and deletion vector, the latest txn
 // version per appId wins) rather than from a table another tool wrote.
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -52,7 +52,9 @@ test('the listing: commits, classic, complete multi-part and v2 checkpoints; inc
   [`${V(2)}.checkpoint.parquet`]: '', [`${V(2)}.checkpoint.0000000001.0000000001.parquet`]: '', [`${V(2)}.checkpoint.${U1}.json`]: '',
   [`${V(3)}.checkpoint.0000000001.0000000003.parquet`]: '', [`${V(3)}.checkpoint.0000000002.0000000003.parquet`]: '',
   [`${V(4)}.checkpoint.${U2}.parquet`]: '', [`${V(4)}.checkpoint.${U1}.json`]: '',
-  [`${V(5)}.crc`]: '', [`${V(6)}.json.tmp`]: '', '0000000000000000007.json': '', 'x.json': '',
+  [`${V(5)}.crc`]: '', [`${V(6)}.json.tmp`]: '', '0000000000000000007.json': '', 'x.json': '', [`x${V(9)}.json`]: '',
+  [`x${V(9)}.checkpoint.parquet`]: '', [`${V(9)}.checkpoint.parquet.crc`]: '', [`x${V(9)}.checkpoint.0000000001.0000000001.parquet`]: '',
+  [`${V(9)}.checkpoint.0000000001.0000000001.parquet.crc`]: '', [`x${V(9)}.checkpoint.${U1}.json`]: '', [`${V(9)}.checkpoint.${U1}.json.crc`]: '',
 }, (dir) => {
   const l = listLog(dir);
   assert.deepEqual([...l.commits].sort((a, b) => a[0] - b[0]), [0, 1, 2, 3, 4].map((v) => [v, `${V(v)}.json`]));
@@ -199,6 +201,36 @@ test('commits removed because a later checkpoint covers them: older versions can
   await assert.rejects(loadSnapshot(dir, 6), is('NOT_FOUND', `Version 6 of table ${dir} can no longer be reconstructed: its log was cleaned up before version 5.`));
 }));
 
+test('replay starts from the newest readable checkpoint at or before the version', withTable({
+  [`${V(0)}.json`]: [protocol, metaData(), add('a')], [`${V(1)}.json`]: [add('b')], [`${V(2)}.json`]: [add('c')], [`${V(3)}.json`]: [add('d')],
+  // Checkpoints that disagree with the commits on purpose, so the answer shows which one was read.
+  [`${V(1)}.checkpoint.${U1}.json`]: [protocol, metaData(), add('cp1')],
+  [`${V(2)}.checkpoint.${U1}.json`]: [protocol, metaData(), add('cp2'), { checkpointMetadata: { version: 2 } }],
+}, async (dir) => {
+  assert.deepEqual((await loadSnapshot(dir, 0)).files.map((f) => f.path), ['a']);
+  assert.deepEqual((await loadSnapshot(dir, 1)).files.map((f) => f.path), ['cp1']);
+  assert.deepEqual((await loadSnapshot(dir, 2)).files.map((f) => f.path), ['cp2']);
+  assert.deepEqual((await loadSnapshot(dir, 3)).files.map((f) => f.path), ['cp2', 'd']);
+  const cp2 = path.join(logDir(dir), `${V(2)}.checkpoint.${U1}.json`);
+  fs.writeFileSync(cp2, 'not json\n');
+  const older = await loadSnapshot(dir, 3);
+  assert.deepEqual(older.files.map((f) => f.path), ['cp1', 'c', 'd']);
+  assert.deepEqual(older.warnings, [`Checkpoint ${cp2} could not be read (line 1 is not JSON). An older checkpoint was used.`]);
+  // Version 2 without its checkpoint: from checkpoint 1 and commit 2 once commit 2 is there, ...
+  assert.deepEqual((await loadSnapshot(dir, 2)).files.map((f) => f.path), ['cp1', 'c']);
+  // ... and the checkpoint's own failure once it is not.
+  fs.rmSync(path.join(logDir(dir), `${V(2)}.json`));
+  await assert.rejects(loadSnapshot(dir, 2), (e: unknown) => e instanceof AppError && e.message === `Checkpoint ${cp2} could not be read (line 1 is not JSON).`);
+}));
+
+test('a version after the last commit that only a newer checkpoint names: the missing commit is the one after the last', withTable({
+  [`${V(0)}.json`]: [protocol, metaData()], [`${V(1)}.json`]: [add('a')], [`${V(3)}.checkpoint.${U1}.json`]: [protocol, metaData()],
+}, async (dir) => {
+  assert.equal(listLog(dir).latest, 3);
+  await assert.rejects(loadSnapshot(dir, 2), is('STORE_CORRUPT',
+    `Table ${dir} cannot be read at version 2: commit file ${path.join(logDir(dir), `${V(2)}.json`)} is missing and no checkpoint covers it (versions are not contiguous: ([0, 1])).`));
+}));
+
 test('a commit is put only if absent: the loser of a race is told, the winner\'s file is whole', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-delta-commit-'));
   try {
@@ -208,6 +240,36 @@ test('a commit is put only if absent: the loser of a race is told, the winner\'s
     assert.equal(fs.readFileSync(path.join(logDir(dir), `${V(0)}.json`), 'utf8'), `${JSON.stringify(protocol)}\n${JSON.stringify(add('a'))}\n`, 'the winner is not replaced');
     assert.deepEqual(tryCommit(dir, 1, [add('b')]), { ok: true, version: 1 });
     assert.deepEqual(fs.readdirSync(path.join(logDir(dir), '.tmp')), [], 'no temp file is left behind');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a file system without hard links is refused by name, any other link failure is an IO error; neither leaves a temp file', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-delta-commit-'));
+  // The errors link(2) gives on such file systems (FAT, some network mounts), injected: this
+  // machine's file system has hard links.
+  const failWith = (code: string) => mock.method(fs, 'linkSync', () => {
+    throw Object.assign(new Error(`${code}: link failed`), { code });
+  });
+  try {
+    for (const code of ['EPERM', 'ENOTSUP', 'EXDEV']) {
+      const m = failWith(code);
+      try {
+        assert.throws(() => tryCommit(dir, 0, [add('a')]), is('UNSUPPORTED', `The file system holding ${dir} has no hard links, which Retrace needs for safe concurrent commits.`), code);
+      } finally {
+        m.mock.restore();
+      }
+    }
+    const m = failWith('EIO');
+    try {
+      const target = path.join(logDir(dir), `${V(0)}.json`);
+      assert.throws(() => tryCommit(dir, 0, [add('a')]), is('IO', `Could not write commit ${target} (EIO: link failed).`));
+    } finally {
+      m.mock.restore();
+    }
+    assert.deepEqual(fs.readdirSync(path.join(logDir(dir), '.tmp')), []);
+    assert.deepEqual(fs.readdirSync(logDir(dir)), ['.tmp'], 'no commit appeared');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
