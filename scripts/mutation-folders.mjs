@@ -49,6 +49,6 @@ export const FOLDERS = {
       'src-main/api/event-hub.ts',
       'src-main/api/validating-api.ts',
     ],
-    tests: ['test/contract/*.test.ts'],
+    tests: ['src-main/api/*.test.ts', 'test/contract/*.test.ts'],
   },
 };
