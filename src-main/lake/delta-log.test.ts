@@ -99,6 +99,7 @@ test('commit text: blank lines skipped; a line that is not a JSON object is name
   for (const bad of ['[1]', 'null', '5', '"add"', '{"add":']) {
     assert.throws(() => parseCommitText(`\n{"a":1}\n\n${bad}\n`, 'C.json'), is('STORE_CORRUPT', 'Commit file C.json is damaged: line 4 is not a JSON action.'), bad);
   }
+  assert.throws(() => parseCommitText('[]', 'C.json'), (e: unknown) => e instanceof AppError && (e.details as { file?: string } | undefined)?.file === 'C.json');
 });
 
 test('reading a commit that does not exist names the version and the file', withTable({ [`${V(0)}.json`]: [protocol] }, (dir) => {
@@ -114,6 +115,9 @@ test('log paths: file URIs and URI-encoded relative or absolute paths name one f
   assert.equal(dataFilePath('/t', 'a%20b/c.parquet'), path.join('/t', 'a b/c.parquet'));
   assert.equal(dataFilePath('/t', '/abs/x%25.parquet'), '/abs/x%.parquet');
   assert.equal(dataFilePath('/t', 'File:///abs/y%20z.parquet'), '/abs/y z.parquet');
+  // "file:" inside a relative name is part of the name, not a scheme.
+  assert.equal(canonicalPath('dir/file:x.parquet'), 'dir/file:x.parquet');
+  assert.equal(dataFilePath('/t', 'dir/file:x.parquet'), path.join('/t', 'dir/file:x.parquet'));
 });
 
 test('replay: a remove cancels the add of the same decoded path, a re-add clears the tombstone, the last txn per app wins', withTable({
@@ -183,6 +187,7 @@ test('missing leading commits without a checkpoint are damage, named by the comm
   const file = path.join(logDir(dir), `${V(2)}.json`);
   await assert.rejects(loadSnapshot(dir), is('STORE_CORRUPT',
     `Table ${dir} cannot be read at version 4: commit file ${file} is missing and no checkpoint covers it (versions are not contiguous: ([3, 4])).`));
+  await assert.rejects(loadSnapshot(dir, 4), (e: unknown) => e instanceof AppError && (e.details as { file?: string } | undefined)?.file === file);
   await assert.rejects(loadSnapshot(dir, 3), is('STORE_CORRUPT',
     `Table ${dir} cannot be read at version 3: commit file ${file} is missing and no checkpoint covers it (versions are not contiguous: ([3])).`));
 }));
