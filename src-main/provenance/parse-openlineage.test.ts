@@ -150,6 +150,12 @@ test('facets: each must be an object; a malformed one is dropped with a warning,
   const notObject = parseOpenLineage(runEvent({ job: { namespace: 'ns', name: 'train', facets: ['x'] } }));
   assert.ok(notObject.ok && notObject.record.kind === 'ol_run');
   assert.deepEqual([notObject.record.jobFacets, notObject.warnings], [{}, ['invalid_facet']]);
+  // Facets that are not an object at all: one warning, whatever their length.
+  for (const facets of ['abc', 7, true]) {
+    const r2 = parseOpenLineage(runEvent({ run: { runId: RUN_ID, facets } }));
+    assert.ok(r2.ok && r2.record.kind === 'ol_run');
+    assert.deepEqual([r2.record.runFacets, r2.warnings], [{}, ['invalid_facet']], String(facets));
+  }
   const nullFacets = parseOpenLineage(runEvent({ run: { runId: RUN_ID, facets: null } }));
   assert.ok(nullFacets.ok && nullFacets.record.kind === 'ol_run');
   assert.deepEqual([nullFacets.record.runFacets, nullFacets.warnings], [{}, []]);
@@ -179,21 +185,21 @@ test('a dataset both read and written by one event is kept on both sides with a 
 test('a JobEvent becomes an ol_job record (static lineage, no run)', () => {
   const r = parseOpenLineage({
     ...envelope, eventTime: '2026-01-01T10:00:00Z', job: { namespace: 'ns', name: 'train', facets: { sql: { query: 'q' } } },
-    inputs: [{ namespace: 'file', name: 'in', inputFacets: { x: { y: 1 } } }], outputs: [{ namespace: 'file', name: 'out' }],
+    inputs: [{ namespace: 'file', name: 'in', inputFacets: { x: { y: 1 } } }], outputs: [{ namespace: 'file', name: 'out', outputFacets: { z: { w: 2 } } }],
   });
   assert.deepEqual(r, {
     ok: true,
     warnings: ['job_event'],
     record: {
       kind: 'ol_job', eventTime: T, jobNamespace: 'ns', jobName: 'train', jobFacets: { sql: { query: 'q' } },
-      inputs: [ds('file', 'in', {}, { x: { y: 1 } })], outputs: [ds('file', 'out')],
+      inputs: [ds('file', 'in', {}, { x: { y: 1 } })], outputs: [ds('file', 'out', {}, { z: { w: 2 } })],
     },
   });
   assert.equal(reason(parseOpenLineage({ ...envelope, eventTime: '2026-01-01T10:00:00Z', job: { namespace: 'ns' } })), 'Field "job.name" is missing, so the event has no job name.');
 });
 
 test('a DatasetEvent becomes an ol_dataset record with the dataset facets', () => {
-  const r = parseOpenLineage({ ...envelope, eventTime: '2026-01-01T10:00:00Z', dataset: { namespace: 'file', name: 'd', facets: { schema: { fields: [] } }, inputFacets: { ignored: {} } } });
+  const r = parseOpenLineage({ ...envelope, eventTime: '2026-01-01T10:00:00Z', dataset: { namespace: 'file', name: 'd', facets: { schema: { fields: [] } }, inputFacets: { ignored: {} }, '': { ignored: {} } } });
   assert.deepEqual(r, { ok: true, warnings: ['dataset_event'], record: { kind: 'ol_dataset', eventTime: T, dataset: ds('file', 'd', { schema: { fields: [] } }) } });
   assert.equal(
     reason(parseOpenLineage({ ...envelope, eventTime: '2026-01-01T10:00:00Z', dataset: { namespace: 'file' } })),
