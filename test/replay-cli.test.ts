@@ -57,7 +57,8 @@ test('retrace store reports the objects and every run replayable; gc keeps what 
   const after = JSON.parse(retrace(['store', '-w', ws, '--json']).stdout) as StoreReport;
   assert.deepEqual(after.pinnedRuns, [runs.ingestDay2]);
   assert.equal(after.runs.find((r) => r.run === runs.ingestDay2)?.replayable, true, 'the pinned run is still replayable');
-  assert.deepEqual(after.runs.find((r) => r.run === runs.featuresDay3)?.missing, [{ artifact: 'data/staged/day-01.jsonl', code: 'EVICTED' }]);
+  // Day 3's features run read a staged file since cleaned up, and ran a features.py changed since (day 6 dropped a feature).
+  assert.deepEqual(after.runs.find((r) => r.run === runs.featuresDay3)?.missing, [{ artifact: 'data/staged/day-01.jsonl', code: 'EVICTED' }, { artifact: 'pipeline/features.py', code: 'EVICTED' }]);
 
   // The pinned run: its raw delivery was overwritten on day 6, yet it replays bit-for-bit.
   const pinned = retrace(['replay', '-w', ws, runs.ingestDay2, '--yes', '--json']);
@@ -69,11 +70,11 @@ test('retrace store reports the objects and every run replayable; gc keeps what 
   const refused = retrace(['replay', '-w', ws, runs.featuresDay3, '--yes']);
   assert.equal(refused.code, 1);
   assert.match(refused.stdout, /✗ data\/staged\/day-01\.jsonl \([0-9a-f]{8}, the version the run read\) was evicted from the content store; the replay would run without it/);
-  assert.match(refused.stderr, /^error: Not replayed: an input cannot be restored as the run read it: data\/staged\/day-01\.jsonl\. Pass --allow-missing to replay without it\.$/m);
+  assert.match(refused.stderr, /^error: Not replayed: 2 inputs cannot be restored as the run read them: data\/staged\/day-01\.jsonl, pipeline\/features\.py\. Pass --allow-missing to replay without them\.$/m);
   const told = retrace(['replay', '-w', ws, runs.featuresDay3, '--yes', '--allow-missing', '--json']);
   const went = JSON.parse(told.stdout) as ReplayExecutionDto;
   assert.equal(went.status, 'done', told.stderr);
   assert.equal(went.verdict?.verdict, 'differs', 'without day 1 the features come out different');
-  assert.deepEqual(went.verdict?.missingInputs, ['data/staged/day-01.jsonl']);
+  assert.deepEqual(went.verdict?.missingInputs, ['data/staged/day-01.jsonl', 'pipeline/features.py']);
   assert.equal(told.code, 1, 'it ran, and did not reproduce');
 });

@@ -3,4 +3,4 @@
  * load what they measure (SQLite, Parquet, the capture tools), which `--help` must not.
  * run-bench.test.ts checks that this list matches the cases.
  */
-export const BENCH_CASE_NAMES = ['api', 'ingest', 'lineage', 'lake', 'capture', 'ui', 'cli'] as const;
+export const BENCH_CASE_NAMES = ['api', 'ingest', 'lineage', 'lake', 'capture', 'store', 'ui', 'cli'] as const;

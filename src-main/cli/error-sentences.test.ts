@@ -100,5 +100,5 @@ test('open, when the desktop app is demanded but cannot start, says why in one s
 
 test('bench with an unknown case names the known ones', async () => {
   const r = await cli(['bench', 'warp-speed', '--quick']);
-  assert.deepEqual([r.code, r.stderr], [2, 'error: Unknown bench case "warp-speed"; known: api, ingest, lineage, lake, capture, ui, cli.\n']);
+  assert.deepEqual([r.code, r.stderr], [2, 'error: Unknown bench case "warp-speed"; known: api, ingest, lineage, lake, capture, store, ui, cli.\n']);
 });

@@ -43,10 +43,11 @@ export function openWriteJournal(tableDir: string, readVersion: number): WriteJo
     record(relPath) {
       if (!created) {
         const header: JournalHeader = { pid: process.pid, host: os.hostname(), started: Date.now(), readVersion };
-        // Another write may remove the (empty) folder between our mkdir and our write: try again.
+        // Another write may remove the (empty) folder — or a writer that lost the race to create
+        // the table its folders — between our mkdir and our write: try again.
         for (let attempt = 0; ; attempt++) {
-          fs.mkdirSync(dir, { recursive: true });
           try {
+            fs.mkdirSync(dir, { recursive: true });
             // Written aside and renamed, so a reader never sees a journal without its header.
             fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(header)}\n`, { flag: 'wx' });
             fs.renameSync(`${file}.tmp`, file);

@@ -115,6 +115,7 @@ export class ReplayExecution {
       this.record(events, verdict);
       return this.finish('done', { ...base, verdict });
     } catch (err) {
+      if (process.env.RETRACE_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
       return this.finish('failed', { reason: (err as Error).message, elapsedMs: this.now() - this.startedAt });
     } finally {
       sandbox?.dispose();
@@ -128,7 +129,9 @@ export class ReplayExecution {
    */
   private record(events: Record<string, unknown>[], verdict: ReplayVerdictDto | null): void {
     events.forEach((e, i) => {
-      const run = e.run as { facets: Record<string, Record<string, unknown>> };
+      // Events a stage writes itself (the demo's column lineage) may carry no run facets.
+      const run = (e.run ??= {}) as { facets?: Record<string, Record<string, unknown>> };
+      run.facets ??= {};
       delete run.facets.retrace_footprint;
       e.inputs = [];
       e.outputs = [];

@@ -45,18 +45,22 @@ describe('version diff of the demo models 3 and 5', () => {
   test('the summary names the code edit, the package added and the changed input, upstream first', () => {
     assert.equal(
       d.summary,
-      '4 stages differ: features (inputs data/staged/day-04.jsonl and 2 more added, data/staged/day-01.jsonl removed), training_set, train, evaluate (code: pipeline/evaluate.py +1 −1); every stage: fastmath added (1.4.0); only in Models/churn/5: redeliver',
+      '4 stages differ: features (code: pipeline/features.py +0 −1; inputs data/staged/day-04.jsonl and 2 more added, data/staged/day-01.jsonl removed), training_set, train, evaluate (code: pipeline/evaluate.py +1 −1); every stage: fastmath added (1.4.0); only in Models/churn/5: redeliver',
     );
     assert.deepEqual(d.stages.map((s) => [s.stage, s.same]), [['features', false], ['training_set', false], ['train', false], ['evaluate', false]]);
   });
 
-  test('code: only evaluate.py differs, by the one edited line, with its unified diff', () => {
-    for (const s of d.stages) assert.deepEqual(s.code.files.map((f) => f.path), s.stage === 'evaluate' ? ['pipeline/evaluate.py'] : [], s.stage);
+  test('code: evaluate.py differs by the one edited line, features.py by the dropped feature, with unified diffs', () => {
+    const changed: Record<string, string[]> = { evaluate: ['pipeline/evaluate.py'], features: ['pipeline/features.py'] };
+    for (const s of d.stages) assert.deepEqual(s.code.files.map((f) => f.path), changed[s.stage] ?? [], s.stage);
+    const dropped = stage('features').code.files[0]!;
+    assert.deepEqual([dropped.change, dropped.added, dropped.removed], ['changed', 0, 1]);
+    assert.match(dropped.diff!, /^-.*days_active/m, 'the line that computed days_active is gone');
     const f = stage('evaluate').code.files[0]!;
     assert.deepEqual([f.change, f.added, f.removed], ['changed', 1, 1]);
     assert.match(f.diff!, /^-metrics = \{.*'test_rows': len\(rows\)\}$/m);
     assert.match(f.diff!, /^\+metrics = \{.*'test_rows': len\(rows\), 'positives': len\(pos\)\}$/m);
-    assert.equal(stage('train').code.gitA, stage('train').code.gitB, 'no commit between day 3 and day 6');
+    assert.notEqual(stage('train').code.gitA, stage('train').code.gitB, 'the drop of days_active was committed between day 3 and day 6');
   });
 
   test('environment: fastmath 1.4.0 added on every stage, nothing else', () => {

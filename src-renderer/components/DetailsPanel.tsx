@@ -130,7 +130,7 @@ function NodeDetailsView() {
           </button>
         )}
         {run && <ReplayButton run={run} />}
-        {details?.kind === 'artifact' && <CompareVersionsButton />}
+        {details?.kind === 'artifact' && <CompareVersionsButton testId="inspector-compare-versions" />}
       </div>
       {overlayError && <p className="error-text">{overlayError}</p>}
       {impactOn && (

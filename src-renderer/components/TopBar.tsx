@@ -58,7 +58,7 @@ export function TopBar() {
         )}
       </div>
       <RerunStaleButton />
-      <CompareVersionsButton />
+      <CompareVersionsButton testId="compare-versions" />
       <span className={live ? 'pill pill-live' : 'pill'}>{live ? '● Live' : 'Time travel'}</span>
       {ingest && (
         <div className="ingest-progress" role="progressbar" aria-label="Reading provenance logs" aria-valuenow={Math.round((100 * ingest.bytesRead) / Math.max(1, ingest.bytesTotal))}>

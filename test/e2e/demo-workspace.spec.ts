@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { buildDemoWorkspace } from '../../src-main/demo/build-demo';
-import { REPO_ROOT, startRetraceServer } from '../cli.test-support';
-import { launchChromium } from './browser.test-support';
+import { test } from 'node:test';
+import { SHOTS, useDemoApp } from './demo-app.test-support';
+import type { Page } from 'playwright-core';
 
 /**
  * The demo workspace as a user meets it (`npm start`): every node kind in the graph, a stage's
@@ -14,29 +10,15 @@ import { launchChromium } from './browser.test-support';
  * re-run confirmed in the dialog that executes the recorded command and shows up live.
  * Uses the recorded demo history, so the spec does not depend on the live pipeline build.
  */
-const shots = path.join(REPO_ROOT, 'test-results');
-let ws: string;
-let browser: Browser;
-let srv: Awaited<ReturnType<typeof startRetraceServer>>;
+const app = useDemoApp('demo');
+const shots = SHOTS;
 
 const drawn = (page: Page) => page.evaluate(() => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-drawn-nodes') ?? 0));
 
-before(async () => {
-  fs.mkdirSync(shots, { recursive: true });
-  ws = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-e2e-demo-')), 'demo');
-  await buildDemoWorkspace(ws, { forceRecorded: true });
-  browser = await launchChromium();
-  srv = await startRetraceServer(['serve', ws, '--port', '0', '--no-open']);
-});
-after(async () => {
-  await srv?.stop();
-  await browser?.close();
-  fs.rmSync(path.dirname(ws), { recursive: true, force: true });
-});
 
 test('the demo graph shows every kind of node, and the legend toggles them', async () => {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 900 }, colorScheme: 'dark' });
-  await page.goto(srv.url);
+  const page = await app.browser.newPage({ viewport: { width: 1500, height: 900 }, colorScheme: 'dark' });
+  await page.goto(app.srv.url);
   await page.waitForFunction(() => /39\s*runs/.test(document.querySelector('[data-testid=counts]')?.textContent ?? ''), null, { timeout: 20_000 });
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-drawn-nodes') ?? 0) > 20);
   const withoutCode = await drawn(page);
@@ -53,10 +35,10 @@ test('the demo graph shows every kind of node, and the legend toggles them', asy
 });
 
 test('a stage shows its verdict and footprint, its impact lights up downstream, and a confirmed re-run lands live', async () => {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 900 }, colorScheme: 'dark' });
+  const page = await app.browser.newPage({ viewport: { width: 1500, height: 900 }, colorScheme: 'dark' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(srv.url);
+  await page.goto(app.srv.url);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-drawn-nodes') ?? 0) > 20);
   await page.getByTestId('search').fill('train');
   await page.locator('.search-results button:not([disabled])', { hasText: 'Stage' }).first().click();
@@ -85,7 +67,7 @@ test('a stage shows its verdict and footprint, its impact lights up downstream, 
   await page.getByTestId('rerun-button').click();
   const dialog = page.getByTestId('rerun-plan-dialog');
   await page.waitForFunction(() => document.querySelector('[data-testid=rerun-plan-dialog]')?.getAttribute('data-phase') === 'preflight');
-  assert.equal(await dialog.getByTestId('rerun-cwd').innerText(), ws);
+  assert.equal(await dialog.getByTestId('rerun-cwd').innerText(), app.ws);
   const argv = await dialog.getByTestId('rerun-argv').locator('code').allInnerTexts();
   assert.equal(argv[1], 'pipeline/train.py');
   await page.screenshot({ path: path.join(shots, 'demo-rerun-dialog.png') });
@@ -99,8 +81,8 @@ test('a stage shows its verdict and footprint, its impact lights up downstream, 
 });
 
 test('a feature table shows its commits, rows at a version and what that commit changed', async () => {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 900 }, colorScheme: 'dark' });
-  await page.goto(srv.url);
+  const page = await app.browser.newPage({ viewport: { width: 1500, height: 900 }, colorScheme: 'dark' });
+  await page.goto(app.srv.url);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-drawn-nodes') ?? 0) > 20);
   await page.getByTestId('search').fill('customer_features_1');
   await page.locator('.search-results button:not([disabled])', { hasText: 'Feature table' }).first().click();
@@ -122,8 +104,8 @@ test('a feature table shows its commits, rows at a version and what that commit 
 });
 
 test('runs as nodes, and a travelled-to snapshot marks what it brought', async () => {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-  await page.goto(srv.url);
+  const page = await app.browser.newPage({ viewport: { width: 1500, height: 900 } });
+  await page.goto(app.srv.url);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-drawn-nodes') ?? 0) > 20);
   await page.getByRole('button', { name: 'Runs' }).click();
   await page.waitForFunction(() => document.querySelector('[data-testid=details-panel]')?.textContent?.match(/Run\s*(\d+)/)?.[1] !== '0');
@@ -138,8 +120,8 @@ test('runs as nodes, and a travelled-to snapshot marks what it brought', async (
 });
 
 test('time travel: the first snapshot shows only the first stage', async () => {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-  await page.goto(srv.url);
+  const page = await app.browser.newPage({ viewport: { width: 1500, height: 900 } });
+  await page.goto(app.srv.url);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=lineage-graph]')?.getAttribute('data-drawn-nodes') ?? 0) > 20);
   const now = await drawn(page);
   await page.locator('#as-of').focus();

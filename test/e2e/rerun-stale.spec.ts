@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { buildDemoWorkspace } from '../../src-main/demo/build-demo';
-import { REPO_ROOT, startRetraceServer } from '../cli.test-support';
-import { launchChromium } from './browser.test-support';
+import { test } from 'node:test';
+import { SHOTS, useDemoApp } from './demo-app.test-support';
 
 /**
  * Issue 14's acceptance in the browser: on the demo workspace one raw delivery is corrected by
@@ -14,34 +10,22 @@ import { launchChromium } from './browser.test-support';
  * overwrite and the environment it runs in); confirming runs them with live status and output
  * per stage, a verdict per output and a summary line, and the graph picks up the new runs live.
  */
-const shots = path.join(REPO_ROOT, 'test-results');
-const STAGES = ['ingest', 'ingest', 'features', 'training_set', 'train', 'evaluate', 'promote'];
-let ws: string;
-let browser: Browser;
-let srv: Awaited<ReturnType<typeof startRetraceServer>>;
-
-before(async () => {
-  fs.mkdirSync(shots, { recursive: true });
-  ws = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-e2e-rerun-')), 'demo');
-  await buildDemoWorkspace(ws, { forceRecorded: true });
+const app = useDemoApp('rerun', (ws) => {
+  // A corrected day-6 delivery: what it feeds is stale, and the plan re-runs it.
   const raw = path.join(ws, 'data/raw/day-06.csv');
   const lines = fs.readFileSync(raw, 'utf8').split('\n');
   lines[1] = lines[1]!.replace(/^(C\d+,6,)\d+,[\d.]+/, '$13,42.50');
   fs.writeFileSync(raw, lines.join('\n'));
-  browser = await launchChromium();
-  srv = await startRetraceServer(['serve', ws, '--port', '0', '--no-open']);
 });
-after(async () => {
-  await srv?.stop();
-  await browser?.close();
-  fs.rmSync(path.dirname(ws), { recursive: true, force: true });
-});
+const shots = SHOTS;
+const STAGES = ['ingest', 'ingest', 'features', 'training_set', 'train', 'evaluate', 'promote'];
+
 
 test('re-run stale: the plan in order, confirmed, live output per stage, a verdict per output and the summary', async () => {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1000 }, colorScheme: 'dark' });
+  const page = await app.browser.newPage({ viewport: { width: 1500, height: 1000 }, colorScheme: 'dark' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(srv.url);
+  await page.goto(app.srv.url);
   await page.waitForFunction(() => /39\s*runs/.test(document.querySelector('[data-testid=counts]')?.textContent ?? ''), null, { timeout: 20_000 });
 
   await page.getByTestId('rerun-stale').click();

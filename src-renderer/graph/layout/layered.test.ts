@@ -55,6 +55,27 @@ test('a stage that reads what it writes is drawn before what it writes', () => {
   assert.ok(pos.get('job:upsert')!.x < pos.get('artifact:t')!.x);
 });
 
+test('closed groups: a folder group that teams read and write sits after them, with the models they make', () => {
+  const nodes = [box('group:dir:Models'), box('group:ns:team1'), box('group:pipe:team2/daily'), box('group:dir:data'), box('artifact:file/raw.csv')];
+  const edges = [
+    { source: 'artifact:file/raw.csv', target: 'group:ns:team1' },
+    { source: 'group:dir:data', target: 'group:ns:team1' },
+    { source: 'group:ns:team1', target: 'group:dir:data' },
+    { source: 'group:dir:data', target: 'group:pipe:team2/daily' },
+    { source: 'group:pipe:team2/daily', target: 'group:dir:data' },
+    { source: 'group:ns:team1', target: 'group:dir:Models' },
+    { source: 'group:dir:Models', target: 'group:pipe:team2/daily' },
+    { source: 'group:pipe:team2/daily', target: 'group:dir:Models' },
+  ];
+  const pos = layeredLayout(nodes, edges, 'LR');
+  const x = (id: string) => pos.get(id)!.x;
+  assert.ok(x('artifact:file/raw.csv') < x('group:ns:team1'));
+  for (const team of ['group:ns:team1', 'group:pipe:team2/daily']) {
+    assert.ok(x(team) < x('group:dir:data'), `${team} before data`);
+    assert.ok(x(team) < x('group:dir:Models'), `${team} before Models`);
+  }
+});
+
 test('cycles terminate and every node gets a place', () => {
   const nodes = ['a', 'b', 'c', 'd'].map((id) => box(id));
   const edges = [{ source: 'a', target: 'b' }, { source: 'b', target: 'c' }, { source: 'c', target: 'a' }, { source: 'c', target: 'd' }];

@@ -82,9 +82,19 @@ export function layeredLayout(nodes: readonly LayoutNode[], edges: readonly Layo
   return coordinates(nodes, layers, out, inn, dir, opts.maxAcross ?? Infinity);
 }
 
-/** `artifact:x → job:y` while `job:y → artifact:x` exists: the job reads what it writes. */
+/**
+ * Stages, runs, and closed groups of them (a namespace, a pipeline, a name prefix, a stage's
+ * runs); the rest are artifacts or groups of artifacts (folders, kinds).
+ */
+const PROCESS = /^(?:job:|run:|group:(?:ns|pipe|dot|runs):)/;
+
+/**
+ * `artifact:x → job:y` while `job:y → artifact:x` exists: the job reads what it writes. Closed
+ * groups count as what they hold, so a folder group that teams both read and write is drawn
+ * after them, with what they make, rather than before every team as a false source.
+ */
 function isReadBack(source: string, target: string): boolean {
-  return !source.startsWith('job:') && !source.startsWith('run:') && (target.startsWith('job:') || target.startsWith('run:'));
+  return !PROCESS.test(source) && PROCESS.test(target);
 }
 
 /**
