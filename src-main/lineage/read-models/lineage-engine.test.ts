@@ -133,3 +133,79 @@ test('the index is saved for the next cold start, which loads it instead of rebu
     ws.dispose();
   }
 });
+
+test('impact follows consumption: outputs, not what the start run read; never a read recorded before the write; never the producer reading back', () => {
+  const ws = workspace([
+    { run: RUN(1), job: 'make', at: 0, ops: [C('a.csv')] },
+    { run: RUN(2), job: 'train', at: 2, ops: [R('a.csv'), C('b.csv')] },
+    { run: RUN(3), job: 'audit', at: 4, ops: [R('a.csv')] },
+    // Writes then reads back its own output.
+    { run: RUN(5), job: 'selfcheck', at: 6, ops: [C('s.csv'), R('s.csv')] },
+  ]);
+  try {
+    assert.deepEqual(ws.engine.impact({ run: RUN(2) }).runs, [], 'audit read what train read, not what train wrote');
+    const s = ws.engine.impact({ artifact: 's.csv' });
+    assert.equal(s.of, `s.csv@run:${RUN(5)}`);
+    assert.deepEqual(s.runs, [], 'the producer reading back its own version is no consumer');
+    assert.deepEqual(ws.engine.impact({ run: RUN(5) }).runs, []);
+    // As of snapshot 2 (after train), audit had not read a.csv yet.
+    assert.deepEqual(ws.engine.impact({ run: RUN(1), snapshot: 2 }).runs, [RUN(2)]);
+    assert.deepEqual(ws.engine.impact({ run: RUN(1) }).runs, [RUN(2), RUN(3)]);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('a run writing the same content as an earlier version is not consumed by the reads that came before its write', () => {
+  const ws = workspace([
+    { run: RUN(1), job: 'make', at: 0, ops: [{ path: 'f.csv', op: 'CREATE', hashAfter: 'sha256:aaaa' }] },
+    { run: RUN(2), job: 'early', at: 2, ops: [R('f.csv')] },
+    { run: RUN(3), job: 'rewrite', at: 4, ops: [{ path: 'f.csv', op: 'MODIFY', hashAfter: 'sha256:aaaa' }] },
+    { run: RUN(4), job: 'late', at: 6, ops: [R('f.csv')] },
+  ]);
+  try {
+    assert.deepEqual(ws.engine.impact({ run: RUN(3) }).runs, [RUN(4)], 'early read the same bytes, but before rewrite wrote them');
+    assert.deepEqual(ws.engine.impact({ run: RUN(1) }).runs, [RUN(2), RUN(4)]);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('impact lists runs by depth then run id, and artifacts by name, whatever order they were found in', () => {
+  const ws = workspace([
+    { run: RUN(1), job: 'make', at: 0, ops: [C('z.csv'), C('a.csv')] },
+    { run: RUN(9), job: 'first', at: 2, ops: [R('z.csv'), C('y.csv')] },
+    { run: RUN(4), job: 'second', at: 4, ops: [R('a.csv'), C('b.csv')] },
+    { run: RUN(7), job: 'third', at: 6, ops: [R('y.csv')] },
+    { run: RUN(6), job: 'fourth', at: 8, ops: [R('b.csv')] },
+  ]);
+  try {
+    const imp = ws.engine.impact({ run: RUN(1) });
+    assert.deepEqual(imp.runDetails.map((d) => [d.run, d.depth]), [[RUN(4), 1], [RUN(9), 1], [RUN(6), 2], [RUN(7), 2]]);
+    assert.deepEqual(imp.runs, [RUN(4), RUN(9), RUN(6), RUN(7)]);
+    assert.deepEqual(imp.artifacts, ['a.csv', 'b.csv', 'y.csv', 'z.csv']);
+    assert.deepEqual(imp.entries.map((e) => e.artifact), ['a.csv', 'b.csv', 'y.csv', 'z.csv']);
+    const fp = ws.engine.footprint(RUN(1));
+    assert.deepEqual(fp.entries.map((e) => e.artifact), ['a.csv', 'z.csv'], 'footprint entries by name too');
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('impactOf: surrounding blanks around a run id; an artifact error other than "no such artifact" is the answer; an ambiguous run prefix stays ambiguous', () => {
+  const ws = workspace([
+    { run: RUN(1), job: 'make', at: 0, ops: [C('f.csv'), C('gone.csv')] },
+    { run: RUN(2), job: 'edit', at: 2, ops: [R('f.csv'), M('f.csv'), D('gone.csv')] },
+    { run: RUN(3), job: 'use', at: 4, ops: [R('f.csv')] },
+  ]);
+  try {
+    assert.equal(ws.engine.impactOf(`  ${RUN(2)} `).of, RUN(2));
+    assert.deepEqual(ws.engine.impactOf(`  ${RUN(2)} `).runs, [RUN(3)]);
+    assert.throws(() => ws.engine.impactOf('gone.csv'), { code: 'NOT_FOUND', message: 'gone.csv has no current version.' });
+    assert.throws(() => ws.engine.impactOf('f.csv@run:0000'), { code: 'INVALID_ARGUMENT', message: /^Version "run:0000" of f\.csv is ambiguous/ });
+    assert.throws(() => ws.engine.impactOf('00000000-0000-4000-8000-00000000000'), { code: 'INVALID_ARGUMENT', message: /^Run prefix "00000000-0000-4000-8000-00000000000" is ambiguous/ });
+    assert.throws(() => ws.engine.impactOf('@f.csv'), { code: 'NOT_FOUND', message: /^No run or artifact matches "@f\.csv"/ });
+  } finally {
+    ws.dispose();
+  }
+});
