@@ -41,14 +41,16 @@ export const FOLDERS = {
   },
   api: {
     title: 'API (src-main/api)',
-    mutate: [
-      'src-main/api/core-api.ts',
-      'src-main/api/create-core.ts',
-      'src-main/api/workspace-engine.ts',
-      'src-main/api/request-time.ts',
-      'src-main/api/event-hub.ts',
-      'src-main/api/validating-api.ts',
+    // The wiring every test builds (create-core.ts, workspace-engine.ts) and the table explorer
+    // are left out: each of their survivors costs a run of every contract test.
+    mutate: ['src-main/api/core-api.ts', 'src-main/api/request-time.ts', 'src-main/api/event-hub.ts', 'src-main/api/validating-api.ts'],
+    tests: [
+      'src-main/api/*.test.ts',
+      'test/contract/lineage-contract.test.ts',
+      'test/contract/api-contract.test.ts',
+      'test/contract/explore-contract.test.ts',
+      'test/contract/table-contract.test.ts',
+      'test/contract/columns-contract.test.ts',
     ],
-    tests: ['src-main/api/*.test.ts', 'test/contract/*.test.ts'],
   },
 };
