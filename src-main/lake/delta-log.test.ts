@@ -236,6 +236,20 @@ test('a version after the last commit that only a newer checkpoint names: the mi
     `Table ${dir} cannot be read at version 2: commit file ${path.join(logDir(dir), `${V(2)}.json`)} is missing and no checkpoint covers it (versions are not contiguous: ([0, 1])).`));
 }));
 
+test('a gap is named even when a newer checkpoint exists that does not cover it', withTable({
+  [`${V(5)}.json`]: [protocol, metaData()], [`${V(6)}.json`]: [add('a')], [`${V(8)}.json`]: [add('b')],
+  [`${V(10)}.checkpoint.${U1}.json`]: [protocol, metaData()],
+}, async (dir) => {
+  await assert.rejects(loadSnapshot(dir, 8), is('STORE_CORRUPT',
+    `Table ${dir} cannot be read at version 8: commit file ${path.join(logDir(dir), `${V(7)}.json`)} is missing and no checkpoint covers it (versions are not contiguous: ([5, 6, 8])).`));
+}));
+
+test('a schema that is not a Delta struct is refused naming the table', withTable({
+  [`${V(0)}.json`]: [protocol, metaData('{"type": "array"}')],
+}, async (dir) => {
+  await assert.rejects(loadSnapshot(dir), is('STORE_CORRUPT', `The schemaString in ${dir} metaData is not a valid Delta struct schema.`));
+}));
+
 test('a commit is put only if absent: the loser of a race is told, the winner\'s file is whole', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retrace-delta-commit-'));
   try {
