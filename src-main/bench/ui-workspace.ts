@@ -17,6 +17,11 @@ export interface UiWorkspaceOptions {
   readonly seed?: number;
   /** Days of runs (every job runs once a day). */
   readonly days?: number;
+  /**
+   * Columns declared (schema facet, and columnLineage for the first hundred) on one dataset,
+   * `wideDataset` in the report: the 1,000-column table of the "expand a node" benchmark.
+   */
+  readonly wideColumns?: number;
 }
 
 export interface UiWorkspaceReport {
@@ -24,6 +29,8 @@ export interface UiWorkspaceReport {
   readonly datasets: number;
   readonly events: number;
   readonly logFile: string;
+  /** The dataset carrying `wideColumns` columns (its name), or null. */
+  readonly wideDataset: string | null;
 }
 
 const PRODUCER = 'https://github.com/retrace/retrace/0.1.0';
@@ -72,6 +79,11 @@ export function writeUiWorkspace(dir: string, opts: UiWorkspaceOptions): UiWorks
     reads.push([...r]);
   }
 
+  // The wide table: the first written dataset that is not a model; its columns come from its
+  // writer's first input (a hundred with lineage, the rest declared by the schema only).
+  const wideIdx = opts.wideColumns ? dsName.findIndex((n, d) => d >= sources && !n.startsWith('Models/')) : -1;
+  const wideFacets = (reader: string) => wideIdx < 0 ? {} : wideColumnFacets(opts.wideColumns!, reader);
+
   const logs = path.join(dir, '.retrace', 'logs');
   fs.mkdirSync(logs, { recursive: true });
   const logFile = path.join(logs, 'generated.jsonl');
@@ -98,7 +110,7 @@ export function writeUiWorkspace(dir: string, opts: UiWorkspaceOptions): UiWorks
           run: { runId, facets: { parent: { _producer: PRODUCER, _schemaURL: PARENT, run: { runId: pipelineRunId(team, day, pipeline) }, job: { namespace: `team${team}`, name: pipeline } } } },
           job: { namespace: `team${team}`, name: `team${team}.job_${pad(j)}`, facets: {} },
           inputs: reads[j]!.map((d) => ({ namespace: 'file', name: dsName[d]!, facets: {} })),
-          outputs: writes[j]!.map((d) => ({ namespace: 'file', name: dsName[d]!, facets: {} })),
+          outputs: writes[j]!.map((d) => ({ namespace: 'file', name: dsName[d]!, facets: d === wideIdx ? wideFacets(dsName[reads[j]![0]!]!) : {} })),
         }));
         events++;
         if (buf.length >= 2000) flush();
@@ -108,7 +120,20 @@ export function writeUiWorkspace(dir: string, opts: UiWorkspaceOptions): UiWorks
   } finally {
     fs.closeSync(fd);
   }
-  return { jobs, datasets, events, logFile };
+  return { jobs, datasets, events, logFile, wideDataset: wideIdx < 0 ? null : dsName[wideIdx]! };
+}
+
+/** Schema facet with `n` columns, and column lineage for the first hundred from `input`. */
+function wideColumnFacets(n: number, input: string): Record<string, unknown> {
+  const names = Array.from({ length: n }, (_, i) => `feature_${pad(i, 4)}`);
+  const lineage: Record<string, unknown> = {};
+  for (const name of names.slice(0, 100)) {
+    lineage[name] = { inputFields: [{ namespace: 'file', name: input, field: 'value', transformations: [{ type: 'DIRECT', subtype: 'TRANSFORMATION' }] }] };
+  }
+  return {
+    schema: { _producer: PRODUCER, _schemaURL: 'https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json', fields: names.map((name, i) => ({ name, type: i % 3 ? 'double' : 'long' })) },
+    columnLineage: { _producer: PRODUCER, _schemaURL: 'https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json', fields: lineage },
+  };
 }
 
 const pad = (n: number, width = 5) => String(n).padStart(width, '0');

@@ -4,6 +4,7 @@ import { useGraphController } from './controller-context';
 import type { LayoutStatus } from './graph-controller';
 import { loadCanvasModule } from './canvas-module';
 import { GraphToolbar } from './GraphToolbar';
+import { CanvasColumns } from './CanvasColumns';
 import { CanvasLegend } from './CanvasLegend';
 import { GroupBar } from './GroupBar';
 import { HoverCard } from './HoverCard';
@@ -53,6 +54,7 @@ export function LineageGraph() {
       <CanvasLegend />
       <GraphToolbar />
       {mounted > 0 && <Minimap key={`m${mounted}`} />}
+      {mounted > 0 && <CanvasColumns key={`c${mounted}`} />}
       {mounted > 0 && <HoverCard key={`h${mounted}`} />}
       {layout?.running && layout.nodes > 400 && (
         <div className="layout-busy" role="status" data-testid="layout-busy">

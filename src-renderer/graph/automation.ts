@@ -7,6 +7,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { AppState } from '../state/app-store';
 import type { GraphController } from './graph-controller';
+import { shownColumnPath } from './model/column-path';
 
 export interface AutomationHandle {
   graph(): ReturnType<GraphController['view']['automation']> | null;
@@ -14,6 +15,35 @@ export interface AutomationHandle {
   idle(): Promise<void>;
   /** A summary of the view: snapshot, selection, focus, groups, drawn counts, last layout. */
   state(): Record<string, unknown>;
+  /** Columns on the canvas: the expanded nodes with the page each shows, and the picked column's drawn path. */
+  columns(): ColumnsReadout;
+}
+
+export interface ColumnsReadout {
+  readonly expanded: readonly {
+    readonly node: string;
+    readonly dataset: string;
+    readonly state: string;
+    readonly query: string;
+    readonly offset: number;
+    /** Columns matching the search, and all columns at the snapshot (null until the first page arrives). */
+    readonly total: number | null;
+    readonly count: number | null;
+    /** The names on the page shown. */
+    readonly shown: readonly string[];
+  }[];
+  /** Null unless a column's path is drawn (picked, answered, its node selected, no other overlay). */
+  readonly path: {
+    readonly dataset: string;
+    readonly column: string;
+    readonly node: string;
+    /** Graph node ids upstream / downstream (the column's own node excluded), as the API answered. */
+    readonly up: readonly string[];
+    readonly down: readonly string[];
+    /** Column ids upstream / downstream. */
+    readonly upColumns: readonly string[];
+    readonly downColumns: readonly string[];
+  } | null;
 }
 
 export function installAutomation(win: Window, store: StoreApi<AppState>, controller: { current: GraphController | null }): void {
@@ -38,6 +68,20 @@ export function installAutomation(win: Window, store: StoreApi<AppState>, contro
         layout: controller.current?.layoutStatus() ?? null,
         lastDrawAt: controller.current?.lastDrawAt() ?? 0,
         marks: Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('retrace:')).map((m) => [m.name.slice(8), Math.round(m.startTime)])),
+      };
+    },
+    columns: () => {
+      const s = store.getState();
+      const p = shownColumnPath(s);
+      return {
+        expanded: Object.values(s.canvasColumns).map((c) => ({
+          node: c.node, dataset: c.dataset, state: c.state, query: c.query, offset: c.offset,
+          total: c.page?.total ?? null, count: c.page?.count ?? null, shown: c.page?.columns.map((x) => x.name) ?? [],
+        })),
+        path: p ? {
+          dataset: p.up.dataset, column: p.up.column, node: p.up.node,
+          up: s.columnUpNodes, down: s.columnDownNodes, upColumns: s.columnUpIds, downColumns: s.columnDownIds,
+        } : null,
       };
     },
   };

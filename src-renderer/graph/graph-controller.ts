@@ -14,8 +14,11 @@ import type { Direction, Point } from './layout/layered';
 import { createLayoutClient, type LayoutClient } from './layout/layout-client';
 import type { BlockHint } from './layout/placement';
 import { createPositionMemory, type PositionMemory } from './layout/position-memory';
+import { columnPathClasses, columnPathOf, shownColumnPath } from './model/column-path';
 import { lineageHighlight } from './model/highlight';
 import type { ViewGraph } from './model/view-graph';
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** Fresh layouts of views up to this size may use ELK (a focused lineage, a small workspace). */
 const ELK_MAX_NODES = 0;
@@ -59,6 +62,8 @@ export function createGraphController(container: HTMLElement, store: StoreApi<Ap
       const s = store.getState();
       if (id.startsWith('stub:')) return s.openStub(id);
       if (s.view?.tree.groups.has(id)) s.toggleGroup(id, true);
+      // A dataset opens into its columns (and closes again).
+      else void s.toggleColumns(id);
     },
     onHover: (h) => hoverListeners.forEach((l) => l(h)),
     onMoved: (ps) => {
@@ -196,8 +201,11 @@ export function createGraphController(container: HTMLElement, store: StoreApi<Ap
     const v = s.view;
     if (!v) return;
     const sel = s.selectedId;
-    const hl = sel && (v.rep.has(sel) || v.tree.groups.has(sel)) ? lineageHighlight(v, sel, s.depth) : null;
-    const overlay = s.overlay ? overlayClasses(s.overlay, v) : null;
+    // A column picked on the selected node draws its own path instead of the node's lineage.
+    const column = columnPathNow(s);
+    const hl = column ? { selected: sel as string, up: NONE, down: NONE, upEdges: NONE, downEdges: NONE, reached: { up: 0, down: 0 } }
+      : sel && (v.rep.has(sel) || v.tree.groups.has(sel)) ? lineageHighlight(v, sel, s.depth) : null;
+    const overlay = s.overlay ? overlayClasses(s.overlay, v) : column;
     // Comparing two snapshots marks what B added, removed and changed since A; otherwise a
     // travelled-to snapshot marks what it brought since the one before.
     const d = s.compare ? s.compare.diff : s.snapshotDiff;
@@ -205,7 +213,13 @@ export function createGraphController(container: HTMLElement, store: StoreApi<Ap
     const marks: Marks | null = d
       ? { added: new Set(d.nodes.added.map(rep)), changed: new Set(d.nodes.changed.map((c) => rep(c.id))), removed: new Set(s.compare ? d.nodes.removed.map(rep) : []) }
       : null;
-    view.setDecorations({ highlight: hl ? { ...hl, dimRest: true } : null, overlay, marks });
+    view.setDecorations({ highlight: hl ? { ...hl, dimRest: !column } : null, overlay, marks });
+  }
+
+  /** The selected column's path as classes of drawn elements (see shownColumnPath). */
+  function columnPathNow(s: AppState): Map<string, string> | null {
+    const p = shownColumnPath(s);
+    return p && s.view ? columnPathClasses(columnPathOf(p.up, p.down), s.view) : null;
   }
 
   const unsubscribe = store.subscribe((s, prev) => {
@@ -213,7 +227,8 @@ export function createGraphController(container: HTMLElement, store: StoreApi<Ap
     if (s.relayoutEpoch !== prev.relayoutEpoch) schedule('relayout');
     else if (s.direction !== prev.direction && s.direction !== null && prev.direction !== null) schedule('view');
     if (s.theme !== prev.theme) view.setTheme(s.theme);
-    if (s.selectedId !== prev.selectedId || s.depth !== prev.depth || s.overlay !== prev.overlay || s.snapshotDiff !== prev.snapshotDiff || s.compare !== prev.compare) {
+    const columnChanged = s.columnUpstream !== prev.columnUpstream || s.columnDownstream !== prev.columnDownstream || s.columnState !== prev.columnState || s.selectedColumn !== prev.selectedColumn;
+    if (columnChanged || s.selectedId !== prev.selectedId || s.depth !== prev.depth || s.overlay !== prev.overlay || s.snapshotDiff !== prev.snapshotDiff || s.compare !== prev.compare) {
       if (s.view === prev.view) applyDecorations();
     }
     if (s.fitEpoch !== prev.fitEpoch) busy = busy.then(() => view.fit());

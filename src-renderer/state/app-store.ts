@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RetraceClient } from '../../shared/api';
 import type { RejectedPageDto } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
+import { createCanvasColumnsSlice, type CanvasColumnsSlice } from './canvas-columns-slice';
 import { createColumnsSlice, type ColumnsSlice } from './columns-slice';
 import { createCompareSlice, type CompareSlice } from './compare-slice';
 import { createGraphSlice, type GraphSlice } from './graph-slice';
@@ -42,7 +43,7 @@ interface ShellSlice {
 }
 
 /** Everything the views read. Topology (graph) is kept apart from display state (selection). */
-export type AppState = GraphSlice & ViewSlice & InspectSlice & OverlaySlice & RerunSlice & ReplaySlice & VersionDiffSlice & CompareSlice & ColumnsSlice & ShellSlice;
+export type AppState = GraphSlice & ViewSlice & InspectSlice & OverlaySlice & RerunSlice & ReplaySlice & VersionDiffSlice & CompareSlice & ColumnsSlice & CanvasColumnsSlice & ShellSlice;
 
 export interface StoreOptions {
   /** Most elements a view draws before it starts grouped (tests use small budgets). */
@@ -64,6 +65,7 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
     ...createVersionDiffSlice(client, set, get),
     ...createCompareSlice(client, set, get),
     ...createColumnsSlice(client, set, get),
+    ...createCanvasColumnsSlice(client, set, get),
     api: client,
     theme: initialTheme,
     panel: 'details',
@@ -123,9 +125,12 @@ export function createAppStore(client: RetraceClient, initialTheme: Theme = 'dar
       }
     },
   }));
-  // The selected column follows the time slider.
+  // The selected column and the columns expanded on the canvas follow the time slider.
   store.subscribe((s, prev) => {
-    if (s.snapshot !== prev.snapshot) void s.refreshColumn();
+    if (s.snapshot !== prev.snapshot) {
+      void s.refreshColumn();
+      void s.refreshCanvasColumns();
+    }
   });
   return store;
 }

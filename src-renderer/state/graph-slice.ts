@@ -61,18 +61,25 @@ export function createGraphSlice(client: RetraceClient, set: StoreApi<Host>['set
     set({ loadState: get().graph ? get().loadState : 'loading', error: null });
     try {
       const granularity = get().granularity;
-      // Header counts follow the snapshot shown (asked in parallel, so a step costs no extra wait).
-      const [status, snapshots, graph] = await Promise.all([
-        full || snapshot !== null || (get().status?.snapshot ?? null) !== null ? client.getStatus(snapshot === null ? {} : { snapshot }) : Promise.resolve(get().status),
-        full ? client.listSnapshots({}) : Promise.resolve(get().snapshots),
-        client.getGraph(snapshot === null ? { granularity } : { snapshot, granularity }),
-      ]);
+      // The graph is asked first and drawn as soon as it comes (the server answers in order, and
+      // a large workspace's snapshot list costs as much as its graph); the header counts, which
+      // follow the snapshot shown, and the snapshot list arrive right after.
+      const graphAsked = client.getGraph(snapshot === null ? { granularity } : { snapshot, granularity });
+      const statusAsked = full || snapshot !== null || (get().status?.snapshot ?? null) !== null ? client.getStatus(snapshot === null ? {} : { snapshot }) : Promise.resolve(get().status);
+      const snapshotsAsked = full ? client.listSnapshots({}) : Promise.resolve(get().snapshots);
+      // Handled below; marked now so a failure while the graph is on its way is not "unhandled".
+      statusAsked.catch(() => undefined);
+      snapshotsAsked.catch(() => undefined);
+      const graph = await graphAsked;
       if (seq !== loadSeq) return; // a newer request won
       mark('graph-loaded');
       const selectedId = get().selectedId;
       const stillThere = selectedId === null || selectedId.startsWith('group:') || graph.nodes.some((n) => n.id === selectedId);
-      set({ status, snapshots, graph, loadState: 'ready', snapshotDiff: null, ...(stillThere ? {} : { selectedId: null }) });
+      set({ graph, loadState: 'ready', snapshotDiff: null, ...(stillThere ? {} : { selectedId: null }) });
       get().graphArrived();
+      const [status, snapshots] = await Promise.all([statusAsked, snapshotsAsked]);
+      if (seq !== loadSeq) return;
+      set({ status, snapshots });
       // Travelling: mark what this snapshot brought, compared with the one before it.
       const prev = snapshot === null ? undefined : snapshots[snapshots.findIndex((s) => s.seq === snapshot) - 1];
       if (prev) {
