@@ -9,7 +9,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules.filter((m) => !m.startsWith('_')), ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'release/**', 'test-results/**', 'examples/**', 'coverage/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', 'release/**', 'test-results/**', 'examples/**', 'coverage/**', '**/*.d.ts', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

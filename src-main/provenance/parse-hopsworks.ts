@@ -44,7 +44,8 @@ export function parseFileOpRow(o: Record<string, unknown>): ParseResult {
   const warnings: WarningKind[] = [];
   const rawOp = o.inode_operation;
   if (typeof rawOp !== 'string') return reject(`Field "inode_operation" must be a string, got ${jsonType(rawOp)}, so the operation is unknown.`);
-  if (!(rawOp in FILE_OPS)) return reject(`Field "inode_operation" is ${JSON.stringify(rawOp).slice(0, 40)}, not one of ${Object.keys(FILE_OPS).join(', ')}.`);
+  // Own keys only: `in` would also accept "toString" or "constructor" from the prototype.
+  if (!Object.hasOwn(FILE_OPS, rawOp)) return reject(`Field "inode_operation" is ${JSON.stringify(rawOp).slice(0, 40)}, not one of ${Object.keys(FILE_OPS).join(', ')}.`);
   const at = parseEpoch(o.io_timestamp);
   if (at === null) return reject(epochReason('io_timestamp', o.io_timestamp, 'the operation cannot be placed in time'));
   const path = readPath(o);
@@ -70,12 +71,12 @@ export function parseFileOpRow(o: Record<string, unknown>): ParseResult {
 }
 
 export function parseAppStateRow(o: Record<string, unknown>): ParseResult {
-  const appId = typeof o.id === 'string' ? o.id : '';
-  if (typeof o.id !== 'string' || appId === '') return reject(fieldReason('id', o.id, 'a string', 'the app state belongs to no run'));
+  const appId = o.id;
+  if (typeof appId !== 'string' || appId === '') return reject(fieldReason('id', appId, 'a string', 'the app state belongs to no run'));
   if (UNATTRIBUTED.has(appId)) return reject(`Field "id" is "${appId}", which names no application, so the app state belongs to no run.`);
   const rawState = o.state;
   if (typeof rawState !== 'string') return reject(`Field "state" must be a string, got ${jsonType(rawState)}, so the app state is unknown.`);
-  if (!(rawState in APP_STATES)) return reject(`Field "state" is ${JSON.stringify(rawState).slice(0, 40)}, not one of ${Object.keys(APP_STATES).join(', ')}.`);
+  if (!Object.hasOwn(APP_STATES, rawState)) return reject(`Field "state" is ${JSON.stringify(rawState).slice(0, 40)}, not one of ${Object.keys(APP_STATES).join(', ')}.`);
   const at = parseEpoch(o.timestamp);
   if (at === null) return reject(epochReason('timestamp', o.timestamp, 'the app state cannot be placed in time'));
   const opt = (k: string) => {

@@ -87,13 +87,11 @@ export function parseOpenLineage(ev: Record<string, unknown>): ParseResult {
       },
     };
   }
-  if ('dataset' in ev) {
-    const ds = readDataset(ev.dataset, 'facets', warnings);
-    if (!ds) return reject('Field "dataset" has no namespace and name, so the DatasetEvent cannot be placed.');
-    warnings.push('dataset_event');
-    return { ok: true, warnings, record: { kind: 'ol_dataset', eventTime: time, dataset: ds } };
-  }
-  return reject('The object has none of "run", "job" or "dataset", so it is not an OpenLineage event.');
+  // Neither "run" nor "job": the first check leaves only a DatasetEvent.
+  const ds = readDataset(ev.dataset, 'facets', warnings);
+  if (!ds) return reject('Field "dataset" has no namespace and name, so the DatasetEvent cannot be placed.');
+  warnings.push('dataset_event');
+  return { ok: true, warnings, record: { kind: 'ol_dataset', eventTime: time, dataset: ds } };
 }
 
 function readEventTime(v: unknown, warnings: WarningKind[]): number | string {
@@ -133,7 +131,7 @@ function readEventType(v: unknown, warnings: WarningKind[]): RunState | null {
     warnings.push('missing_event_type');
     return 'OTHER';
   }
-  return typeof v === 'string' && (RUN_STATES as readonly string[]).includes(v) ? (v as RunState) : null;
+  return (RUN_STATES as readonly unknown[]).includes(v) ? (v as RunState) : null;
 }
 
 function readJob(v: unknown, warnings: WarningKind[]): { namespace: string; name: string; facets: Facets } | string {
