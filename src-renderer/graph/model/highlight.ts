@@ -4,7 +4,7 @@
  * path through a group lights the aggregated edge. Walks run on the full graph, not on the
  * drawn one, so a group never invents a path that does not exist.
  */
-import { flowOf, walk } from './lineage-adjacency';
+import { flowOf, walkFrom } from './lineage-adjacency';
 import type { ViewGraph } from './view-graph';
 
 export interface Depth {
@@ -29,12 +29,9 @@ export function lineageHighlight(view: ViewGraph, selected: string, depth: Depth
   if (!group && !view.adjacency.index.has(selected)) {
     return { selected, up: new Set(), down: new Set(), upEdges: new Set(), downEdges: new Set(), reached: { up: 0, down: 0 } };
   }
-  const upSet = new Set<string>();
-  const downSet = new Set<string>();
-  for (const s of starts) {
-    for (const id of walk(view.adjacency, s, 'up', depth.up).keys()) upSet.add(id);
-    for (const id of walk(view.adjacency, s, 'down', depth.down).keys()) downSet.add(id);
-  }
+  // One walk from all the starts together (a group's members are not lineage of each other here).
+  const upSet = new Set(walkFrom(view.adjacency, starts, 'up', depth.up).keys());
+  const downSet = new Set(walkFrom(view.adjacency, starts, 'down', depth.down).keys());
   const startSet = new Set(starts);
   const rep = (id: string) => view.rep.get(id) ?? id;
   const up = new Set<string>();

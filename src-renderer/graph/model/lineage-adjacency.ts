@@ -41,13 +41,25 @@ export function buildAdjacency(ids: readonly string[], edges: readonly Pick<Grap
  * reached node with its hop count; the start itself is not included.
  */
 export function walk(adj: LineageAdjacency, start: string, dir: 'up' | 'down', depth: number | null): Map<string, number> {
+  return walkFrom(adj, [start], dir, depth);
+}
+
+/**
+ * One breadth-first walk from several starts at once (a group's members): each reached node
+ * with its hop count from the nearest start; the starts are not included. Walking from each
+ * start in turn visited the graph once per member — seconds for a group of thousands.
+ */
+export function walkFrom(adj: LineageAdjacency, starts: readonly string[], dir: 'up' | 'down', depth: number | null): Map<string, number> {
   const result = new Map<string, number>();
-  const s = adj.index.get(start);
-  if (s === undefined) return result;
   const nbrs = dir === 'down' ? adj.out : adj.inn;
   const seen = new Uint8Array(adj.ids.length);
-  seen[s] = 1;
-  let frontier = [s];
+  let frontier: number[] = [];
+  for (const start of starts) {
+    const s = adj.index.get(start);
+    if (s === undefined || seen[s]) continue;
+    seen[s] = 1;
+    frontier.push(s);
+  }
   for (let d = 1; frontier.length && (depth === null || d <= depth); d++) {
     const next: number[] = [];
     for (const v of frontier) {
