@@ -175,6 +175,14 @@ async function waitLoop(opts: LingerOptions, stopped: () => boolean): Promise<Li
     const { live, tracers } = scanRunProcesses(opts.markers, opts.tracerMarker, opts.withTracers?.() ?? true);
     const now = Date.now();
     if (live.size === 0) {
+      // Right after the command exits, a child it just started may be between fork and exec,
+      // or mid-exec, for an instant in which /proc shows no environment to recognise it by (a
+      // detached grandchild was missed this way under load): a second look 10 ms later decides.
+      if (polls === 0 && tracers.length === 0) {
+        polls++;
+        await sleep(10);
+        continue;
+      }
       // Tracers exit by themselves once their last tracee is gone; wait so their logs are whole.
       if (tracers.length === 0 || now - start > opts.maxMs + 5_000) return { stillRunning: [], waitedMs: now - start };
     } else {

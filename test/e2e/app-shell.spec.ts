@@ -51,7 +51,8 @@ describe('retrace serve on an empty workspace', () => {
     assert.ok(!page.url().includes('token='), 'the token is dropped from the address bar');
     await page.getByTestId('empty-state').waitFor();
     assert.match(await page.getByTestId('empty-state').innerText(), /No provenance yet/);
-    assert.match(await page.locator('.workspace').innerText(), new RegExp(path.basename(ws)));
+    // The status (which names the workspace) is asked after the graph and may come a moment later.
+    await page.waitForFunction((name) => document.querySelector('.workspace')?.textContent?.includes(name) ?? false, path.basename(ws), { timeout: 10_000 });
     assert.equal(await page.locator('[data-testid=lineage-graph] canvas').count() > 0, true, 'Cytoscape drew its canvas');
     await page.screenshot({ path: path.join(shots, 'empty-workspace.png') });
     assert.deepEqual(errors, []);
