@@ -1,7 +1,7 @@
-import { useEffect, useRef } from 'react';
 import type { ReplayInputDto, ReplayPlanDto } from '../../../shared/replay-dto';
 import { useApp } from '../../state/use-app';
 import { StageLog, Verdicts } from '../rerun/RerunStageRow';
+import { useExecutionDialog } from '../use-execution-dialog';
 import './replay.css';
 
 const SOURCE: Record<ReplayInputDto['restore'], string> = {
@@ -26,17 +26,8 @@ export function ReplayPanel() {
   const cancel = useApp((s) => s.cancelReplay);
   const close = useApp((s) => s.closeReplay);
   const accept = useApp((s) => s.setReplayAcceptMissing);
-  const ref = useRef<HTMLDivElement>(null);
   const phase = view?.phase;
-  useEffect(() => {
-    if (phase === 'preflight') ref.current?.focus({ preventScroll: true });
-    if (phase === 'finished' && ref.current) ref.current.scrollTop = 0; // the verdict leads
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && phase !== 'running' && phase !== 'starting') close();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [phase, close]);
+  const ref = useExecutionDialog(phase, close);
   if (!view) return null;
   const { plan, result } = view;
   const busy = phase === 'running' || phase === 'starting';

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApp } from '../../state/use-app';
 import { RerunStageRow } from './RerunStageRow';
+import { useExecutionDialog } from '../use-execution-dialog';
 
 /**
  * The re-run dialog (issue 14): the plan for one run, its downstream or everything stale, as an
@@ -16,19 +17,9 @@ export function RerunPlanDialog() {
   const cancel = useApp((s) => s.cancelRerunPlan);
   const close = useApp((s) => s.closeRerunPlan);
   const setJobs = useApp((s) => s.setRerunJobs);
-  const dialogRef = useRef<HTMLDivElement>(null);
   const now = useNow(view?.phase === 'running');
   const phase = view?.phase;
-  useEffect(() => {
-    // Focus the dialog itself: focusing a button at its foot would scroll the plan out of view.
-    if (phase === 'preflight') dialogRef.current?.focus({ preventScroll: true });
-    if (phase === 'finished' && dialogRef.current) dialogRef.current.scrollTop = 0; // the summary leads
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && phase !== 'running' && phase !== 'starting') close();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [phase, close]);
+  const dialogRef = useExecutionDialog(phase, close);
   if (!view) return null;
   const { plan, target } = view;
   const steps = new Map(plan?.stages.map((s, i) => [s.id, String(i + 1)]) ?? []);
