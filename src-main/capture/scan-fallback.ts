@@ -13,8 +13,12 @@ export type WorkspaceListing = Map<string, { size: number; mtimeMs: number; ino:
 /** Folders never descended into: they are either ours or not the user's artifacts. */
 const SKIP_DIRS = new Set(['.retrace', '.git', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache', '.pytest_cache']);
 
-export function listWorkspace(root: string, rules: IgnoreRules, limit = 200_000): WorkspaceListing {
-  const out: WorkspaceListing = new Map();
+/**
+ * Every non-folder entry below `root` that the capture looks at (our own and tool folders, and
+ * ignored paths, left out), in directory order; `visit` returns true to stop early.
+ */
+function walkWorkspace(root: string, rules: IgnoreRules, visit: (abs: string, e: fs.Dirent) => boolean | void): void {
+  let stopped = false;
   const walk = (dir: string): void => {
     let entries: fs.Dirent[];
     try {
@@ -23,21 +27,29 @@ export function listWorkspace(root: string, rules: IgnoreRules, limit = 200_000)
       return;
     }
     for (const e of entries) {
-      if (out.size >= limit) return;
+      if (stopped) return;
       const abs = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !rules.ignores(abs + '/')) walk(abs);
-      } else if (e.isFile() && !rules.ignores(abs)) {
-        try {
-          const st = fs.statSync(abs);
-          out.set(abs, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
-        } catch {
-          // vanished while listing
-        }
-      }
+      } else if (visit(abs, e) === true) stopped = true;
     }
   };
   walk(path.resolve(root));
+}
+
+export function listWorkspace(root: string, rules: IgnoreRules, limit = 200_000): WorkspaceListing {
+  const out: WorkspaceListing = new Map();
+  walkWorkspace(root, rules, (abs, e) => {
+    if (e.isFile() && !rules.ignores(abs)) {
+      try {
+        const st = fs.statSync(abs);
+        out.set(abs, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+      } catch {
+        // vanished while listing
+      }
+    }
+    return out.size >= limit;
+  });
   return out;
 }
 
@@ -58,22 +70,10 @@ export function diffListings(before: WorkspaceListing, after: WorkspaceListing, 
  */
 export function listNames(root: string, rules: IgnoreRules, limit = 500_000): Set<string> {
   const out = new Set<string>();
-  const walk = (dir: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (out.size >= limit) return;
-      const abs = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !rules.ignores(abs + '/')) walk(abs);
-      } else out.add(abs);
-    }
-  };
-  walk(path.resolve(root));
+  walkWorkspace(root, rules, (abs) => {
+    out.add(abs);
+    return out.size >= limit;
+  });
   return out;
 }
 
@@ -85,29 +85,15 @@ export function listNames(root: string, rules: IgnoreRules, limit = 500_000): Se
 export function changedSince(root: string, markerMs: number, rules: IgnoreRules, known: readonly ClassifiedOp[]): ClassifiedOp[] {
   const seen = new Set(known.map((o) => o.path));
   const out: ClassifiedOp[] = [];
-  const walk = (dir: string): void => {
-    let entries: fs.Dirent[];
+  walkWorkspace(root, rules, (abs, e) => {
+    if (!e.isFile() || seen.has(abs) || rules.ignores(abs)) return;
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      const st = fs.statSync(abs);
+      if (st.birthtimeMs >= markerMs) out.push({ path: abs, op: 'CREATE', atMs: st.birthtimeMs });
+      else if (st.mtimeMs >= markerMs) out.push({ path: abs, op: 'MODIFY', atMs: st.mtimeMs });
     } catch {
-      return;
+      // vanished while listing
     }
-    for (const e of entries) {
-      const abs = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !rules.ignores(abs + '/')) walk(abs);
-        continue;
-      }
-      if (!e.isFile() || seen.has(abs) || rules.ignores(abs)) continue;
-      try {
-        const st = fs.statSync(abs);
-        if (st.birthtimeMs >= markerMs) out.push({ path: abs, op: 'CREATE', atMs: st.birthtimeMs });
-        else if (st.mtimeMs >= markerMs) out.push({ path: abs, op: 'MODIFY', atMs: st.mtimeMs });
-      } catch {
-        // vanished while listing
-      }
-    }
-  };
-  walk(path.resolve(root));
+  });
   return out;
 }
