@@ -14,7 +14,7 @@ import { CORE_MIGRATIONS } from '../src-main/db/migrations';
 import { openDb } from '../src-main/db/open-db';
 import { ingestOnce } from '../src-main/provenance/ingest';
 import { workspacePaths } from '../src-main/workspace/workspace-paths';
-import { REPO_ROOT, cliEnv, retrace } from './cli.test-support';
+import { REPO_ROOT, retrace } from './cli.test-support';
 
 const FIXTURE = path.join(REPO_ROOT, 'test/fixtures/provenance/retrace-capture.jsonl');
 const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -119,31 +119,29 @@ test('a metadata DB another process is writing: ingest says so; a query answers 
 test('a read-only metadata DB: ingest says so; a query still answers and says what it leaves out', () => {
   const ws = ingestedWorkspace();
   const dotDir = path.dirname(ws.dbFile);
-  // Root may write anything, so as root the commands run as "nobody", for whom the DB is read-only.
-  const asOther = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  const env = { ...process.env, ...cliEnv(), HOME: os.tmpdir() };
+  const obeying = { obeyFileModes: true };
   try {
     fs.chmodSync(ws.root, 0o755);
     fs.chmodSync(ws.dbFile, 0o444);
     fs.chmodSync(dotDir, 0o777); // the folder stays writable: SQLite may create its -shm file there
     const before = sha(ws.dbFile);
-    const q = retrace(['snapshots', '-w', ws.root, '--json'], { env, ...asOther });
+    const q = retrace(['snapshots', '-w', ws.root, '--json'], obeying);
     assert.equal(q.code, 0, q.stderr);
     assert.equal(q.stderr, '');
     assert.equal(JSON.parse(q.stdout).length, 2);
     // A new log line: now ingest has something to write, and a query something it cannot read in.
     fs.appendFileSync(ws.log, fs.readFileSync(FIXTURE, 'utf8').split('\n')[0]!.replace(/"runId":"[^"]+"/, '"runId":"0190f3a0-0000-7000-8000-0000000000ee"') + '\n');
-    const r = retrace(['ingest', '-w', ws.root], { env, ...asOther });
+    const r = retrace(['ingest', '-w', ws.root], obeying);
     assert.equal(r.code, 1, r.stderr);
     assert.equal(oneSentence(r.stderr), `error: The metadata DB ${ws.dbFile} is read-only for this user; make it and its folder writable (or run Retrace as their owner), then run this again.`);
-    const stale = retrace(['snapshots', '-w', ws.root, '--json'], { env, ...asOther });
+    const stale = retrace(['snapshots', '-w', ws.root, '--json'], obeying);
     assert.equal(stale.code, 0, stale.stderr);
     assert.equal(stale.stderr, `warning: 1 log file(s) have lines the metadata DB ${ws.dbFile} has not read, and it is read-only here; this answer leaves them out.\n`);
     assert.equal(JSON.parse(stale.stdout).length, 2);
     // A read-only folder too: SQLite cannot create the -shm file it needs to read a WAL database.
     for (const f of fs.readdirSync(dotDir).filter((n) => /-(wal|shm)$/.test(n))) fs.rmSync(path.join(dotDir, f));
     fs.chmodSync(dotDir, 0o555);
-    const locked = retrace(['graph', '-w', ws.root], { env, ...asOther });
+    const locked = retrace(['graph', '-w', ws.root], obeying);
     assert.equal(locked.code, 1);
     assert.equal(oneSentence(locked.stderr), `error: The metadata DB ${ws.dbFile} cannot be read here: its folder is read-only, and SQLite must create retrace.db-shm beside it; make ${dotDir} writable, then run this again.`);
     assert.equal(sha(ws.dbFile), before);

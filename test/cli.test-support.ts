@@ -13,12 +13,19 @@ export function cliEnv(): NodeJS.ProcessEnv {
   return process.env.RETRACE_TEST_DIST_FRESH === '1' ? { RETRACE_NO_BROWSER: '1' } : { RETRACE_NO_BROWSER: '1', RETRACE_FROM_SOURCE: '1' };
 }
 
+/**
+ * Root may write any file, so a test of read-only files runs the command as root without the
+ * capabilities that override file modes (`setpriv`, util-linux). Running it as another user
+ * instead fails whenever the checkout sits under a folder only root may enter (`mktemp -d`).
+ */
+const WITHOUT_ROOT_OVERRIDE = ['--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search'];
+
 /** Runs the real `retrace` command and collects its output. */
-export function retrace(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; uid?: number; gid?: number } = {}) {
-  const r = spawnSync(process.execPath, [RETRACE_BIN, ...args], {
+export function retrace(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; obeyFileModes?: boolean } = {}) {
+  const asRoot = opts.obeyFileModes === true && process.getuid?.() === 0;
+  const argv = [RETRACE_BIN, ...args];
+  const r = spawnSync(asRoot ? 'setpriv' : process.execPath, asRoot ? [...WITHOUT_ROOT_OVERRIDE, process.execPath, ...argv] : argv, {
     cwd: opts.cwd ?? REPO_ROOT,
-    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
-    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
     env: { ...process.env, ...cliEnv(), ...opts.env },
     encoding: 'utf8',
     input: opts.input ?? '',
