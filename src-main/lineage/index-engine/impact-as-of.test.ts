@@ -1,0 +1,137 @@
+// Impact and upstream as of a snapshot taken while a run was still running: the run's
+// footprint in force then is only what it had done by then (the exact per-run path), not its
+// whole footprint (the per-access path precomputed for finished runs). The runs report their
+// footprint op by op on RUNNING events, as `retrace run` does, so one run's accesses land on
+// both sides of another run's ending. Expected values are worked out from the events below.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { FootprintOpSpec } from '../lineage-workspace.test-support';
+import { RUN, lineageWorkspace, minute } from '../lineage-workspace.test-support';
+
+type EventType = 'START' | 'RUNNING' | 'COMPLETE';
+
+/** One OpenLineage run event with Retrace's footprint facet (ops at the event's time). */
+function event(run: string, job: string, eventType: EventType, at: number, ops: readonly FootprintOpSpec[] = []): string {
+  return JSON.stringify({
+    producer: 'https://github.com/retrace/retrace/0.1.0',
+    schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+    eventType, eventTime: minute(at),
+    run: { runId: run, facets: ops.length ? { retrace_footprint: { _producer: 'p', _schemaURL: 's', ops: ops.map((o) => ({ ...o, at: minute(at) })) } } : {} },
+    job: { namespace: 'ns', name: job }, inputs: [], outputs: [],
+  });
+}
+
+const C = (p: string): FootprintOpSpec => ({ path: p, op: 'CREATE' });
+const R = (p: string): FootprintOpSpec => ({ path: p, op: 'READ' });
+const M = (p: string): FootprintOpSpec => ({ path: p, op: 'MODIFY' });
+const D = (p: string): FootprintOpSpec => ({ path: p, op: 'DELETE' });
+
+const MAKE = RUN(1), LONG = RUN(2), QUICK = RUN(3), LATE = RUN(4);
+
+/**
+ * make writes in.csv and ends (snapshot 1). long starts, reads in.csv and writes early.csv,
+ * then quick reads early.csv, writes b.csv and ends (snapshot 2) while long still runs. long
+ * then modifies early.csv, writes late.csv, deletes in.csv and ends (snapshot 3). Finally
+ * late reads late.csv (snapshot 4).
+ */
+const LINES = [
+  event(MAKE, 'make', 'START', 0), event(MAKE, 'make', 'COMPLETE', 1, [C('in.csv')]),
+  event(LONG, 'long', 'START', 2), event(LONG, 'long', 'RUNNING', 3, [R('in.csv'), C('early.csv')]),
+  event(QUICK, 'quick', 'START', 4), event(QUICK, 'quick', 'COMPLETE', 5, [R('early.csv'), C('b.csv')]),
+  event(LONG, 'long', 'RUNNING', 6, [M('early.csv'), C('late.csv')]), event(LONG, 'long', 'COMPLETE', 7, [D('in.csv')]),
+  event(LATE, 'late', 'START', 8), event(LATE, 'late', 'COMPLETE', 9, [R('late.csv')]),
+];
+
+test('the fixture: four snapshots, long ends third and was running at the first two', () => {
+  const ws = lineageWorkspace(LINES);
+  try {
+    assert.deepEqual(ws.engine.listSnapshots().map((s) => s.label), ['make #1', 'quick #1', 'long #1', 'late #1']);
+    const longId = ws.engine.catalog.resolveRun(LONG);
+    assert.deepEqual([1, 2, 3].map((k) => ws.engine.runStateAt(longId, k)), ['RUNNING', 'RUNNING', 'COMPLETE']);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('impact as of a snapshot a reached run spans: only the part of its footprint done by then, and only the outputs it had written', () => {
+  const ws = lineageWorkspace(LINES);
+  try {
+    // At snapshot 2 long had read in.csv and created early.csv; quick had read that and ended.
+    const at2 = ws.engine.impact({ run: MAKE, snapshot: 2 });
+    assert.deepEqual(at2.runDetails, [
+      { run: LONG, job: 'ns/long', depth: 1, state: 'RUNNING' },
+      { run: QUICK, job: 'ns/quick', depth: 2, state: 'COMPLETE' },
+    ]);
+    assert.deepEqual(at2.classes, { INPUT: ['early.csv', 'in.csv'], OUTPUT_MODIFIED: [], OUTPUT_ADDED: ['b.csv', 'early.csv'], OUTPUT_REMOVED: [], OUTPUT_TMP: [] });
+    assert.deepEqual(at2.counts, { ALL: 3, INPUT: 2, OUTPUT_MODIFIED: 0, OUTPUT_ADDED: 2, OUTPUT_REMOVED: 0, OUTPUT_TMP: 0 });
+    assert.deepEqual(at2.artifactClasses, at2.classes, 'no roll-up folders: per artifact = per file');
+    assert.deepEqual(at2.artifacts, ['b.csv', 'early.csv', 'in.csv']);
+    assert.equal(at2.maxDepthReached, 2);
+
+    // Now: long's whole footprint; in.csv is read and then deleted (INPUT and OUTPUT_REMOVED),
+    // early.csv created then modified (OUTPUT_ADDED only), and late.csv leads on to late.
+    const now = ws.engine.impact({ run: MAKE });
+    assert.deepEqual(now.runDetails.map((d) => [d.run, d.depth, d.state]), [[LONG, 1, 'COMPLETE'], [QUICK, 2, 'COMPLETE'], [LATE, 2, 'COMPLETE']]);
+    assert.deepEqual(now.classes, {
+      INPUT: ['early.csv', 'in.csv', 'late.csv'], OUTPUT_MODIFIED: [], OUTPUT_ADDED: ['b.csv', 'early.csv', 'late.csv'], OUTPUT_REMOVED: ['in.csv'], OUTPUT_TMP: [],
+    });
+    assert.equal(now.counts.ALL, 4);
+
+    // At snapshot 3 (long ended) the whole run is in force; late had not started.
+    const at3 = ws.engine.impact({ run: MAKE, snapshot: 3 });
+    assert.deepEqual(at3.runs, [LONG, QUICK]);
+    assert.deepEqual(at3.classes.OUTPUT_ADDED, ['b.csv', 'early.csv', 'late.csv']);
+    assert.deepEqual(at3.classes.OUTPUT_REMOVED, ['in.csv']);
+    assert.deepEqual(at3.classes.INPUT, ['early.csv', 'in.csv']);
+
+    // At snapshot 1 long had not read in.csv yet: nothing is impacted.
+    const at1 = ws.engine.impact({ run: MAKE, snapshot: 1 });
+    assert.deepEqual([at1.runs, at1.counts.ALL, at1.maxDepthReached], [[], 0, 0]);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('impact of a run still running at the snapshot follows only the outputs it had written by then', () => {
+  const ws = lineageWorkspace(LINES);
+  try {
+    const at2 = ws.engine.impact({ run: LONG, snapshot: 2 });
+    assert.equal(at2.of, LONG);
+    assert.deepEqual(at2.runs, [QUICK]);
+    assert.deepEqual(at2.classes.INPUT, ['early.csv']);
+    assert.deepEqual(at2.classes.OUTPUT_ADDED, ['b.csv']);
+    // Now its late.csv is followed too; quick read the early.csv version long wrote first.
+    assert.deepEqual(ws.engine.impact({ run: LONG }).runs, [QUICK, LATE]);
+    // Long's footprint as of snapshot 2: two accesses, its state RUNNING.
+    const fp = ws.engine.footprint(LONG, { snapshot: 2 });
+    assert.equal(fp.state, 'RUNNING');
+    assert.deepEqual(fp.entries.map((e) => [e.artifact, e.ops, e.classes]), [['early.csv', ['CREATE'], ['OUTPUT_ADDED']], ['in.csv', ['READ'], ['INPUT']]]);
+    assert.deepEqual(ws.engine.footprint(LONG).entries.map((e) => [e.artifact, e.ops, e.classes]), [
+      ['early.csv', ['CREATE', 'MODIFY'], ['OUTPUT_ADDED']], ['in.csv', ['READ', 'DELETE'], ['INPUT', 'OUTPUT_REMOVED']], ['late.csv', ['CREATE'], ['OUTPUT_ADDED']],
+    ]);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('upstream as of a snapshot: a producer counts only with what it had done by then; a version whose producer had not started has none', () => {
+  const ws = lineageWorkspace(LINES);
+  try {
+    const up2 = ws.engine.impact({ run: QUICK, direction: 'upstream', snapshot: 2 });
+    assert.deepEqual(up2.runDetails.map((d) => [d.run, d.depth, d.state]), [[LONG, 1, 'RUNNING'], [MAKE, 2, 'COMPLETE']]);
+    assert.deepEqual(up2.classes, { INPUT: ['in.csv'], OUTPUT_MODIFIED: [], OUTPUT_ADDED: ['early.csv', 'in.csv'], OUTPUT_REMOVED: [], OUTPUT_TMP: [] });
+    const upNow = ws.engine.impact({ run: QUICK, direction: 'upstream' });
+    assert.deepEqual(upNow.runs, [LONG, MAKE]);
+    assert.deepEqual(upNow.classes.OUTPUT_ADDED, ['early.csv', 'in.csv', 'late.csv']);
+    assert.deepEqual(upNow.classes.OUTPUT_REMOVED, ['in.csv']);
+    // late.csv's only version is long's: as of snapshot 1 long had not started, so the version
+    // has no producer in force yet; from snapshot 3 on it is long (and what long read, make's in.csv).
+    const lateVersion = `run:${LONG}`;
+    assert.deepEqual(ws.engine.impact({ artifact: 'late.csv', version: lateVersion, direction: 'upstream', snapshot: 1 }).runs, []);
+    assert.deepEqual(ws.engine.impact({ artifact: 'late.csv', version: lateVersion, direction: 'upstream', snapshot: 3 }).runs, [LONG, MAKE]);
+    // The starting run itself is never its own ancestor, and depth 1 stops at the producers.
+    assert.deepEqual(ws.engine.impact({ run: LATE, direction: 'upstream', depth: 1 }).runDetails.map((d) => [d.run, d.depth]), [[LONG, 1]]);
+  } finally {
+    ws.dispose();
+  }
+});
