@@ -36,7 +36,13 @@ export const FOLDERS = {
   },
   lineage: {
     title: 'Lineage engine (src-main/lineage)',
-    mutate: ['src-main/lineage/read-models/lineage-engine.ts', 'src-main/lineage/index-engine/impact.ts'],
+    mutate: [
+      'src-main/lineage/read-models/lineage-engine.ts',
+      'src-main/lineage/index-engine/impact.ts',
+      'src-main/lineage/index-engine/footprint.ts',
+      'src-main/lineage/index-engine/snapshots.ts',
+      'src-main/lineage/index-engine/history.ts',
+    ],
     tests: ['src-main/lineage/**/*.test.ts', 'test/contract/lineage-contract.test.ts'],
   },
   api: {

@@ -36,9 +36,9 @@ const MAKE = RUN(1), LONG = RUN(2), QUICK = RUN(3), LATE = RUN(4);
  */
 const LINES = [
   event(MAKE, 'make', 'START', 0), event(MAKE, 'make', 'COMPLETE', 1, [C('in.csv')]),
-  event(LONG, 'long', 'START', 2), event(LONG, 'long', 'RUNNING', 3, [R('in.csv'), C('early.csv')]),
+  event(LONG, 'long', 'START', 2), event(LONG, 'long', 'RUNNING', 3, [R('in.csv'), { path: 'early.csv', op: 'CREATE', hashAfter: `sha256:${'e1'.repeat(32)}` }]),
   event(QUICK, 'quick', 'START', 4), event(QUICK, 'quick', 'COMPLETE', 5, [R('early.csv'), C('b.csv')]),
-  event(LONG, 'long', 'RUNNING', 6, [M('early.csv'), C('late.csv')]), event(LONG, 'long', 'COMPLETE', 7, [D('in.csv')]),
+  event(LONG, 'long', 'RUNNING', 6, [{ path: 'early.csv', op: 'MODIFY', hashAfter: `sha256:${'e2'.repeat(32)}` }, C('late.csv')]), event(LONG, 'long', 'COMPLETE', 7, [D('in.csv')]),
   event(LATE, 'late', 'START', 8), event(LATE, 'late', 'COMPLETE', 9, [R('late.csv')]),
 ];
 
@@ -106,6 +106,9 @@ test('impact of a run still running at the snapshot follows only the outputs it 
     const fp = ws.engine.footprint(LONG, { snapshot: 2 });
     assert.equal(fp.state, 'RUNNING');
     assert.deepEqual(fp.entries.map((e) => [e.artifact, e.ops, e.classes]), [['early.csv', ['CREATE'], ['OUTPUT_ADDED']], ['in.csv', ['READ'], ['INPUT']]]);
+    // The version of each file is the last one the run had touched by then.
+    assert.equal(fp.entries[0]!.version, 'sha256:e1e1e1e1');
+    assert.equal(ws.engine.footprint(LONG).entries[0]!.version, 'sha256:e2e2e2e2');
     assert.deepEqual(ws.engine.footprint(LONG).entries.map((e) => [e.artifact, e.ops, e.classes]), [
       ['early.csv', ['CREATE', 'MODIFY'], ['OUTPUT_ADDED']], ['in.csv', ['READ', 'DELETE'], ['INPUT', 'OUTPUT_REMOVED']], ['late.csv', ['CREATE'], ['OUTPUT_ADDED']],
     ]);
@@ -131,6 +134,47 @@ test('upstream as of a snapshot: a producer counts only with what it had done by
     assert.deepEqual(ws.engine.impact({ artifact: 'late.csv', version: lateVersion, direction: 'upstream', snapshot: 3 }).runs, [LONG, MAKE]);
     // The starting run itself is never its own ancestor, and depth 1 stops at the producers.
     assert.deepEqual(ws.engine.impact({ run: LATE, direction: 'upstream', depth: 1 }).runDetails.map((d) => [d.run, d.depth]), [[LONG, 1]]);
+  } finally {
+    ws.dispose();
+  }
+});
+
+/**
+ * Runs overlapping in time: rmw reads f.csv and creates tmp.bin (still running), peek reads
+ * f.csv (make's version) and tmp.bin and ends (snapshot 2); rmw then modifies f.csv, deletes
+ * tmp.bin and ends (3); use reads rmw's f.csv (4); mv reads it too and renames make's
+ * staged.bin, which it never opened, to final.bin (5).
+ */
+const RMW = RUN(12), PEEK = RUN(13), USE = RUN(14), MV = RUN(15);
+const OVERLAP = [
+  event(MAKE, 'make', 'START', 0), event(MAKE, 'make', 'COMPLETE', 1, [C('f.csv'), C('staged.bin')]),
+  event(RMW, 'rmw', 'START', 2), event(RMW, 'rmw', 'RUNNING', 3, [R('f.csv'), C('tmp.bin')]),
+  event(PEEK, 'peek', 'START', 4), event(PEEK, 'peek', 'COMPLETE', 5, [R('f.csv'), R('tmp.bin')]),
+  event(RMW, 'rmw', 'COMPLETE', 6, [M('f.csv'), D('tmp.bin')]),
+  event(USE, 'use', 'START', 7), event(USE, 'use', 'COMPLETE', 8, [R('f.csv')]),
+  event(MV, 'mv', 'START', 9), event(MV, 'mv', 'COMPLETE', 10, [R('f.csv'), { path: 'final.bin', op: 'RENAME', renamedFrom: 'staged.bin' }]),
+];
+
+test('impact follows a run\'s outputs only: not the version it read, nor a temporary file another run read before it was deleted', () => {
+  const ws = lineageWorkspace(OVERLAP);
+  try {
+    assert.deepEqual(ws.engine.listSnapshots().map((s) => s.label), ['make #1', 'peek #1', 'rmw #1', 'use #1', 'mv #1']);
+    // peek read make's f.csv (rmw had only read it) and rmw's tmp.bin, which is no output of rmw.
+    const rmw = ws.engine.impact({ run: RMW });
+    assert.deepEqual(rmw.runDetails.map((d) => [d.run, d.depth]), [[USE, 1], [MV, 1]]);
+    // mv renamed staged.bin without opening it: it is removed all the same.
+    assert.deepEqual(rmw.classes, { INPUT: ['f.csv'], OUTPUT_MODIFIED: [], OUTPUT_ADDED: ['final.bin'], OUTPUT_REMOVED: ['staged.bin'], OUTPUT_TMP: [] });
+    // From make: rmw and peek read its f.csv; use and mv read rmw's.
+    const make = ws.engine.impact({ run: MAKE });
+    assert.deepEqual(make.runDetails.map((d) => [d.run, d.depth]), [[RMW, 1], [PEEK, 1], [USE, 2], [MV, 2]]);
+    assert.deepEqual(make.classes, {
+      INPUT: ['f.csv', 'tmp.bin'], OUTPUT_MODIFIED: ['f.csv'], OUTPUT_ADDED: ['final.bin'], OUTPUT_REMOVED: ['staged.bin'], OUTPUT_TMP: ['tmp.bin'],
+    });
+    // At snapshot 2 rmw had created tmp.bin and not deleted it yet: then it was an output.
+    const at2 = ws.engine.impact({ run: MAKE, snapshot: 2 });
+    assert.deepEqual(at2.runDetails.map((d) => [d.run, d.depth]), [[RMW, 1], [PEEK, 1]]);
+    assert.deepEqual(at2.classes, { INPUT: ['f.csv', 'tmp.bin'], OUTPUT_MODIFIED: [], OUTPUT_ADDED: ['tmp.bin'], OUTPUT_REMOVED: [], OUTPUT_TMP: [] });
+    assert.deepEqual(ws.engine.impact({ run: RMW, snapshot: 2 }).runs, [PEEK]);
   } finally {
     ws.dispose();
   }

@@ -1,15 +1,15 @@
-// Impact, upstream and footprints on a generated workspace with more than 1024 runs and more
-// than 1024 artifacts: past the size the engine's reusable scratch arrays (visited stamps,
-// class unions, per-run footprint) start with, so they must grow. The workspace is built so the
+// Impact, upstream and footprints on a generated workspace with more than 2048 runs and 4096
+// artifacts: past twice the size the engine's reusable scratch arrays (visited stamps, class
+// unions, per-run footprint) start with, so they must grow to the ids in use, not just double. The workspace is built so the
 // answers follow from its construction:
-//   run 1 (make) creates f0001…f1100 (artifact ids 1…1100);
-//   run k+1 (use k, k = 1…1100) reads fk and creates gk;
-//   run 1102 (join) reads g1099 and g1100, creates tmp.bin and renames it to out.bin.
+//   run 1 (make) creates f0001…f2100 (artifact ids 1…2100);
+//   run k+1 (use k, k = 1…2100) reads fk and creates gk;
+//   run 2102 (join) reads g2099 and g2100, creates tmp.bin and renames it to out.bin.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RUN, type StageSpec, lineageWorkspace, stageLines } from '../lineage-workspace.test-support';
 
-const N = 1100;
+const N = 2100;
 const pad = (k: number) => String(k).padStart(4, '0');
 const f = (k: number) => `f${pad(k)}.csv`;
 const g = (k: number) => `g${pad(k)}.csv`;
@@ -24,7 +24,7 @@ const STAGES: StageSpec[] = [
   ] },
 ];
 
-test('a workspace of 1102 runs and 2202 artifacts: impact, upstream and footprints past the scratch arrays\' first size', () => {
+test('a workspace of 2102 runs and 4202 artifacts: impact, upstream and footprints past the scratch arrays\' first size', () => {
   const ws = lineageWorkspace(STAGES.flatMap(stageLines));
   try {
     // Downstream of make: every user at depth 1, join once at depth 2 (it read two of their outputs).
@@ -42,21 +42,21 @@ test('a workspace of 1102 runs and 2202 artifacts: impact, upstream and footprin
     assert.deepEqual(imp.artifactCounts, imp.counts);
     assert.deepEqual(imp.byKind, { dataset: 2 * N, file: 2 });
 
-    // From the last user (ids past 1024): join alone, its footprint taken the exact way (a rename).
+    // From the last user (ids past 2048): join alone, its footprint taken the exact way (a rename).
     const last = ws.engine.impact({ run: RUN(N + 1) });
     assert.deepEqual(last.runDetails.map((d) => [d.run, d.depth]), [[RUN(N + 2), 1]]);
     assert.deepEqual(last.classes, { INPUT: [g(N - 1), g(N)], OUTPUT_MODIFIED: [], OUTPUT_ADDED: ['out.bin'], OUTPUT_REMOVED: [], OUTPUT_TMP: ['tmp.bin'] });
-    // From a version with an artifact id past 1024.
+    // From a version with an artifact id past 2048.
     assert.deepEqual(ws.engine.impact({ artifact: g(N) }).runs, [RUN(N + 2)]);
     assert.deepEqual(ws.engine.impact({ artifact: f(N) }).runs, [RUN(N + 1), RUN(N + 2)]);
 
     // Upstream of join: the two users that wrote what it read, then make once.
     const up = ws.engine.impact({ run: RUN(N + 2), direction: 'upstream' });
     assert.deepEqual(up.runDetails.map((d) => [d.run, d.depth]), [[RUN(N), 1], [RUN(N + 1), 1], [RUN(1), 2]]);
-    assert.equal(up.counts.OUTPUT_ADDED, N + 2, 'make\'s f0001…f1100 and the two users\' outputs');
+    assert.equal(up.counts.OUTPUT_ADDED, N + 2, 'make\'s f0001…f2100 and the two users\' outputs');
     assert.deepEqual(up.classes.INPUT, [f(N - 1), f(N)]);
 
-    // Footprints with artifact ids past 1024, twice (the scratch is reset between queries).
+    // Footprints with artifact ids past 2048, twice (the scratch is reset between queries).
     for (let i = 0; i < 2; i++) {
       const fp = ws.engine.footprint(RUN(1));
       assert.equal(fp.counts.OUTPUT_ADDED, N);

@@ -158,3 +158,24 @@ test('the precomputed per-access fast path of impact equals the exact per-run fo
     }
   }
 });
+
+test('upstream over a diamond: the common ancestor once, at its shortest depth; a source file (no producer) ends the walk', () => {
+  const ws = workspace([
+    { run: RUN(1), job: 'a', at: 0, ops: [R('seed.csv'), C('a.csv')] },
+    { run: RUN(2), job: 'b', at: 2, ops: [R('a.csv'), C('b.csv')] },
+    { run: RUN(3), job: 'c', at: 4, ops: [R('a.csv'), C('c.csv')] },
+    { run: RUN(4), job: 'd', at: 6, ops: [R('b.csv'), R('c.csv'), C('d.csv')] },
+  ]);
+  try {
+    const up = ws.engine.impact({ run: RUN(4), direction: 'upstream' });
+    assert.deepEqual(up.runDetails.map((d) => [d.run, d.depth]), [[RUN(2), 1], [RUN(3), 1], [RUN(1), 2]]);
+    assert.equal(up.maxDepthReached, 2);
+    assert.deepEqual(up.classes.INPUT, ['a.csv', 'seed.csv']);
+    assert.deepEqual(up.classes.OUTPUT_ADDED, ['a.csv', 'b.csv', 'c.csv']);
+    assert.deepEqual(ws.engine.impact({ run: RUN(1), direction: 'upstream' }).runs, [], 'seed.csv was there before any run');
+    assert.deepEqual(ws.engine.impact({ artifact: 'seed.csv', direction: 'upstream' }).runs, []);
+    assert.deepEqual(ws.engine.impact({ artifact: 'd.csv', direction: 'upstream', depth: 2 }).runDetails.map((d) => [d.run, d.depth]), [[RUN(4), 1], [RUN(2), 2], [RUN(3), 2]]);
+  } finally {
+    ws.dispose();
+  }
+});
