@@ -179,3 +179,21 @@ test('impact follows a run\'s outputs only: not the version it read, nor a tempo
     ws.dispose();
   }
 });
+
+test('upstream as of a snapshot whose last access is the producer\'s first: the producer counts', () => {
+  const X = RUN(21), Y = RUN(22);
+  const ws = lineageWorkspace([
+    event(X, 'writer', 'START', 0), event(X, 'writer', 'RUNNING', 1, [C('x.csv')]),
+    // idle ends without any access: snapshot 1 has x.csv's write as its last access.
+    event(Y, 'idle', 'START', 2), event(Y, 'idle', 'COMPLETE', 3),
+    event(X, 'writer', 'COMPLETE', 4, [C('y.csv')]),
+  ]);
+  try {
+    assert.deepEqual(ws.engine.listSnapshots().map((s) => s.label), ['idle #1', 'writer #1']);
+    const up = ws.engine.impact({ artifact: 'x.csv', direction: 'upstream', snapshot: 1 });
+    assert.deepEqual([up.of, up.runDetails], [`x.csv@run:${X}`, [{ run: X, job: 'ns/writer', depth: 1, state: 'RUNNING' }]]);
+    assert.deepEqual(up.classes.OUTPUT_ADDED, ['x.csv'], 'only what writer had done by then');
+  } finally {
+    ws.dispose();
+  }
+});
