@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { classNames, classesOfSets, fileSets, footprintTree } from './footprint';
+import { classNames, classesFrom, classesOfSets, fileSets, footprintTree, opNames } from './footprint';
 import { LINEAGE_FIXTURES, RUN, lineageWorkspace, stageLines } from '../lineage-workspace.test-support';
 
 test('the Hopsworks footprint fixture: ALL 6, INPUT 1, OUTPUT_ADDED 2, OUTPUT_TMP 1', () => {
@@ -125,4 +125,45 @@ test('renames survive a saved and reloaded index (sparse rename columns), and re
   } finally {
     ws.dispose();
   }
+});
+
+test('the tree form of absolute paths: folders sorted by name with absolute paths, a folder kept above a single file, the root never merged', () => {
+  const entries = [
+    { artifact: '/P/data/z.csv', classes: ['INPUT' as const] },
+    { artifact: '/P/models/m1/model.pkl', classes: ['OUTPUT_ADDED' as const] },
+    { artifact: '/P/empty.txt', classes: [] },
+    { artifact: '/P/logs/run.log', classes: ['OUTPUT_TMP' as const] },
+    { artifact: '/P/data/a.csv', classes: ['OUTPUT_ADDED' as const] },
+  ];
+  const shape = (n: ReturnType<typeof footprintTree>): unknown => [n.name, n.path, n.counts.ALL, ...(n.classes ? [n.classes] : []), n.children.map(shape)];
+  assert.deepEqual(shape(footprintTree(entries)), ['', '', 4, [
+    ['P', '/P', 4, [
+      ['data', '/P/data', 2, [['a.csv', '/P/data/a.csv', 1, ['OUTPUT_ADDED'], []], ['z.csv', '/P/data/z.csv', 1, ['INPUT'], []]]],
+      ['logs', '/P/logs', 1, [['run.log', '/P/logs/run.log', 1, ['OUTPUT_TMP'], []]]],
+      ['models', '/P/models', 1, [['m1', '/P/models/m1', 1, [['model.pkl', '/P/models/m1/model.pkl', 1, ['OUTPUT_ADDED'], []]]]]],
+    ]],
+  ]]);
+  // Compact: models/m1 merge (m1 is a folder); logs stays above its one file; P has three children.
+  assert.deepEqual(shape(footprintTree(entries, true)), ['', '', 4, [
+    ['P', '/P', 4, [
+      ['data', '/P/data', 2, [['a.csv', '/P/data/a.csv', 1, ['OUTPUT_ADDED'], []], ['z.csv', '/P/data/z.csv', 1, ['INPUT'], []]]],
+      ['logs', '/P/logs', 1, [['run.log', '/P/logs/run.log', 1, ['OUTPUT_TMP'], []]]],
+      ['models/m1', '/P/models/m1', 1, [['model.pkl', '/P/models/m1/model.pkl', 1, ['OUTPUT_ADDED'], []]]],
+    ]],
+  ]]);
+  const counts = footprintTree(entries).counts;
+  assert.deepEqual(counts, { ALL: 4, INPUT: 1, OUTPUT_MODIFIED: 0, OUTPUT_ADDED: 2, OUTPUT_REMOVED: 0, OUTPUT_TMP: 1 });
+  // A single folder chain under the root: the root keeps its empty name.
+  const one = footprintTree([{ artifact: '/only/dir/f.csv', classes: ['INPUT'] }], true);
+  assert.deepEqual([one.name, one.children.map((c) => c.name)], ['', ['only/dir']]);
+});
+
+test('op and class names from bits: every op but the rename source, classes in their fixed order', () => {
+  assert.deepEqual(opNames(0b1111110), ['READ', 'CREATE', 'MODIFY', 'DELETE', 'RENAME', 'OTHER']);
+  assert.deepEqual(opNames(1), []);
+  assert.deepEqual(classNames(31), ['INPUT', 'OUTPUT_MODIFIED', 'OUTPUT_ADDED', 'OUTPUT_REMOVED', 'OUTPUT_TMP']);
+  assert.deepEqual(classNames(32), [], 'the PRODUCES bit is no class');
+  const { classes, counts } = classesFrom([['b', 1], ['a', 1 | 4], ['z', 0]]);
+  assert.deepEqual(classes.INPUT, ['a', 'b']);
+  assert.deepEqual(counts, { ALL: 2, INPUT: 2, OUTPUT_MODIFIED: 0, OUTPUT_ADDED: 1, OUTPUT_REMOVED: 0, OUTPUT_TMP: 0 });
 });
