@@ -111,10 +111,23 @@ test('edges: datasets listed once each, in first-seen order; an edge without a n
   assert.equal(r.invalid, 6);
 });
 
+test('names and transformations that only differ in where one part ends and the next begins stay apart', () => {
+  const { body } = lineageOf({ fields: { a: { inputFields: [
+    { namespace: 'ab', name: 'c', field: 'x', transformations: [{ type: 'DIRECT', subtype: 'ab' }] },
+    { namespace: 'a', name: 'bc', field: 'x', transformations: [{ type: 'DIRECT', subtype: 'a', description: 'b' }] },
+  ] } } });
+  assert.deepEqual(body.d, [['ab', 'c'], ['a', 'bc']]);
+  assert.deepEqual(body.t, [[['DIRECT', 'ab']], [['DIRECT', 'a', 'b']]]);
+  assert.deepEqual(body.f, [['a', [0, 'x', 0], [1, 'x', 1]]]);
+});
+
 test('malformed shapes: fields not an object, a column without inputFields, dataset not a list', () => {
-  assert.deepEqual(lineageOf({ fields: [edge('x')] }), { body: null, refs: null, invalid: 1 });
+  assert.deepEqual(lineageOf({ fields: [edge('x'), edge('y')] }), { body: null, refs: null, invalid: 1 });
+  assert.deepEqual(lineageOf({ fields: 'abc' }), { body: null, refs: null, invalid: 1 });
   assert.deepEqual(lineageOf({ fields: { a: { inputFields: 'x' }, b: 'x' } }), { body: null, refs: null, invalid: 2 });
   assert.deepEqual(lineageOf({ dataset: { namespace: 'n' } }), { body: null, refs: null, invalid: 1 });
+  // A dataset-level edge that cannot be read is left out of the list.
+  assert.deepEqual(lineageOf({ dataset: [edge('k'), { namespace: 'n', name: 's' }, 'n.s.k'] }).body.x, [[0, 'k', 0]]);
   // Only the dataset-level list: still a body.
   const only = lineageOf({ dataset: [edge('k')] });
   assert.deepEqual(only.body, { d: [['n', 's']], t: [[]], f: [], x: [[0, 'k', 0]] });

@@ -21,6 +21,7 @@ test('impossible times of day and zone offsets are refused', () => {
     '2021-01-01T24:00:00Z', // RFC 3339 hours are 00–23
     '2021-01-01T23:60:00Z',
     '2021-01-01T12:30:60Z', // a leap second only in the last minute of an hour
+    '2021-01-01T12:59:61Z',
     '2021-01-01T12:00:00+24:00',
     '2021-01-01T12:00:00+05:60',
   ]) assert.equal(parseIsoTime(text), null, text);
@@ -80,12 +81,13 @@ test('epoch times: seconds below 1e11, milliseconds above; numbers or digit stri
   assert.equal(parseEpoch(1_767_225_600_000), 1_767_225_600_000);
   assert.equal(parseEpoch('1767225600'), 1_767_225_600_000);
   assert.equal(parseEpoch('1767225600.5'), 1_767_225_600_500);
+  assert.equal(parseEpoch('1767225600.25'), 1_767_225_600_250);
   assert.equal(parseEpoch(99_999_999_999), 99_999_999_999_000); // just below 1e11: still seconds
   assert.equal(parseEpoch(100_000_000_000), 100_000_000_000); // 1e11: milliseconds
   assert.equal(parseEpoch(0), 0);
   assert.equal(parseEpoch(8.64e15), 8.64e15);
   assert.equal(parseEpoch(8.64e15 + 1), null);
-  for (const v of [-1, '-1', '1e9', ' 1767225600', '1767225600 ', '1767225600.', '17.6.1', 'abc', NaN, Infinity, null, undefined, {}]) {
+  for (const v of [-1, '-1', '1e9', ' 1767225600', '1767225600 ', '1767225600.', '17.6.1', 'abc', NaN, Infinity, null, undefined, {}, [1767225600], true]) {
     assert.equal(parseEpoch(v), null, String(v));
   }
 });
