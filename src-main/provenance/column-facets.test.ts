@@ -41,8 +41,8 @@ const lineageOf = (facet: Record<string, unknown>) => {
 };
 
 test('schema: names in order with their type (an empty type is none); a schema without a field list is malformed', () => {
-  const r = readColumnFacets({ schema: { fields: [{ name: 'id', type: 'long' }, { name: 'ts', type: '' }, 'x', { name: 3 }, null] } }, same);
-  assert.deepEqual(JSON.parse(r.schema!), [['id', 'long'], ['ts', null]]);
+  const r = readColumnFacets({ schema: { fields: [{ name: 'id', type: 'long' }, { name: 'ts', type: '' }, 'x', { name: 3 }, null, { name: 'n', type: 5 }] } }, same);
+  assert.deepEqual(JSON.parse(r.schema!), [['id', 'long'], ['ts', null], ['n', null]]);
   assert.equal(r.invalid, 3);
   assert.deepEqual(readColumnFacets({ schema: { fields: 'id long' } }, same), { schema: null, lineage: null, refs: null, invalid: 1 });
   assert.deepEqual(readColumnFacets({ schema: 'id long' }, same), { schema: null, lineage: null, refs: null, invalid: 0 });
@@ -88,10 +88,11 @@ test('the legacy per-column form: its type becomes the subtype of a DIRECT, and 
     d: { inputFields: [edge('w', { transformations: [{ type: 'DIRECT', subtype: 'IDENTITY' }] })] },
     e: { inputFields: [edge('v', { transformations: [{ type: 'INDIRECT' }] })], transformationType: 'IDENTITY' },
     f: { inputFields: [edge('u')], transformationType: '', transformationDescription: '' },
+    g: { inputFields: [edge('s')], transformationType: 5 },
   } });
   assert.deepEqual(body.t, [[['DIRECT', 'IDENTITY']], [['DIRECT', '', 'lower(y)']], [['DIRECT', 'MASKED', '', 1]], [['INDIRECT']], []]);
   // d wrote out what a said: the same set. e's own transformations win over its column's legacy type.
-  assert.deepEqual(body.f, [['a', [0, 'x', 0]], ['b', [0, 'y', 1]], ['c', [0, 'z', 2]], ['d', [0, 'w', 0]], ['e', [0, 'v', 3]], ['f', [0, 'u', 4]]]);
+  assert.deepEqual(body.f, [['a', [0, 'x', 0]], ['b', [0, 'y', 1]], ['c', [0, 'z', 2]], ['d', [0, 'w', 0]], ['e', [0, 'v', 3]], ['f', [0, 'u', 4]], ['g', [0, 's', 4]]]);
 });
 
 test('edges: datasets listed once each, in first-seen order; an edge without a namespace, name or field is dropped and counted', () => {
