@@ -28,6 +28,11 @@ test('the API reads time from its clock: ping, and the catalogue reuses a run\'s
     assert.deepEqual(await data(), [[RUN(1), 'same']], 'still the summary made 15 s ago');
     now += 1;
     assert.deepEqual(await data(), [[RUN(1), 'changed']], 'looked at again once 15 s have passed: the input is gone');
+    fs.writeFileSync(path.join(ws.paths.root, 'in.txt'), 'one\n');
+    assert.deepEqual(await data(), [[RUN(1), 'changed']], 'the input is back, but the summary is 0 s old');
+    // A new event (another run ingested) makes every summary stale at once.
+    ws.append(stageLines({ run: RUN(2), job: 'other', at: 5 }));
+    assert.deepEqual(await data(), [[RUN(2), 'unknown'], [RUN(1), 'same']], 'R2 read nothing: no data verdict');
   } finally {
     ws.dispose();
   }
