@@ -62,6 +62,7 @@ export const FOLDERS = {
       // Re-runs and replays run short shell commands under capture (no CLI, no browser).
       'test/contract/rerun-contract.test.ts',
       'test/contract/replay-contract.test.ts',
+      'src-main/repro/rerun-plan.test.ts',
     ],
   },
 };
