@@ -12,12 +12,22 @@ export const FOLDERS = {
       'src-main/provenance/parse-line.ts',
       'src-main/provenance/parse-hopsworks.ts',
       'src-main/provenance/parse-openlineage.ts',
+      // What the parsers call to read facets, times and the line limits.
+      'src-main/provenance/facets.ts',
+      'src-main/provenance/column-facets.ts',
+      'src-main/provenance/time.ts',
+      'src-main/provenance/line-checks.ts',
     ],
+    // Focused unit tests first: a mutant runs the test files that reached it in this order,
+    // and stops at the first that fails.
     tests: [
+      'src-main/provenance/facets.test.ts',
+      'src-main/provenance/line-checks.test.ts',
+      'src-main/provenance/time.test.ts',
+      'src-main/provenance/column-facets.test.ts',
       'src-main/provenance/parsers.test.ts',
       'src-main/provenance/parse-openlineage.test.ts',
       'src-main/provenance/bad-input.test.ts',
-      'src-main/provenance/time.test.ts',
       'src-main/provenance/testdata.test.ts',
       'src-main/provenance/ingest.test.ts',
     ],

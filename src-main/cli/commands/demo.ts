@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo [dir]')
-    .description('Build the demo workspace: the example churn pipeline run through retrace run over six simulated days.')
+    .description('build the demo workspace: the example churn pipeline run through `retrace run` over six simulated days')
     .action(async (dir: string | undefined) => {
       const target = path.resolve(dir ?? 'retrace-demo');
       const { buildDemoWorkspace } = await import('../../demo/build-demo');

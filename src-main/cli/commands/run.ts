@@ -9,7 +9,7 @@ import { resolveWorkspace } from '../cli-io';
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('Run a command and record what it read and wrote, its code and its environment.')
+    .description('run a command and record what it read and wrote, its code and its environment')
     .option('-w, --workspace <dir>', 'workspace folder (default: nearest with .retrace/, else the current one)')
     .option('--stage <name>', 'stage (job) name of this run')
     .option('--pipeline <name>', 'pipeline name; without --stage this run is the pipeline run its stages link to')
