@@ -49,7 +49,7 @@ test('table commits become snapshots at the event that recorded them, or the las
       reads++;
       return tableHistory(dir);
     });
-    const summary = () => source().map((c) => [c.label, c.at, c.eventSeq, c.table.version, c.table.operation, c.table.rowsInserted]);
+    const summary = () => source().map((c) => [c.label, c.at, c.eventSeq, c.table?.version, c.table?.operation, c.table?.rowsInserted]);
     const expected = [
       ['tbl v0 (CREATE TABLE)', Date.parse(minute(0.5)), 2, 0, 'CREATE TABLE', 1],
       ['tbl v1 (WRITE)', Date.parse(minute(2.5)), 2, 1, 'WRITE', 1],

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
-import type { Action } from './delta-actions';
+import type { MetadataAction, ProtocolAction } from './delta-actions';
 import { listLog, loadSnapshot, logDir, readCommit } from './delta-log';
 import type { DeltaField, Row } from './delta-types';
 import { writeTable } from './delta-writer';
@@ -24,17 +24,21 @@ function withTemp(fn: (dir: string) => Promise<void>): () => Promise<void> {
 const KV: DeltaField[] = [{ name: 'k', type: 'long', nullable: false }, { name: 'v', type: 'string', nullable: true }];
 const byK = (rows: Row[]): Row[] => [...rows].sort((a, b) => Number(a.k) - Number(b.k));
 const info = (dir: string, v: number) => readCommit(dir, v)[0]!.commitInfo!;
-const action = (dir: string, v: number, kind: 'protocol' | 'metaData') => readCommit(dir, v).find((a) => a[kind])?.[kind];
+function action(dir: string, v: number, kind: 'protocol'): ProtocolAction | undefined;
+function action(dir: string, v: number, kind: 'metaData'): MetadataAction | undefined;
+function action(dir: string, v: number, kind: 'protocol' | 'metaData'): ProtocolAction | MetadataAction | undefined {
+  return readCommit(dir, v).find((a) => a[kind])?.[kind];
+}
 
 /** A table whose first commit is written by hand: a protocol, a metaData and the given adds. */
 function handMadeTable(dir: string, opts: { protocol: Record<string, unknown>; configuration?: Record<string, string>; fields?: unknown[]; adds?: Record<string, unknown>[] }): void {
   fs.mkdirSync(logDir(dir), { recursive: true });
   // Fields as a Spark log spells them may lack `metadata`; `configuration` may be missing too.
   const fields = opts.fields ?? [{ name: 'k', type: 'long', nullable: false }, { name: 'v', type: 'string', nullable: true }];
-  const actions: Action[] = [
-    { protocol: opts.protocol } as Action,
-    { metaData: { id: 'hand-made', format: { provider: 'parquet', options: {} }, schemaString: JSON.stringify({ type: 'struct', fields }), partitionColumns: [], ...(opts.configuration ? { configuration: opts.configuration } : {}), createdTime: 1 } } as Action,
-    ...(opts.adds ?? []).map((add) => ({ add }) as Action),
+  const actions: unknown[] = [
+    { protocol: opts.protocol },
+    { metaData: { id: 'hand-made', format: { provider: 'parquet', options: {} }, schemaString: JSON.stringify({ type: 'struct', fields }), partitionColumns: [], ...(opts.configuration ? { configuration: opts.configuration } : {}), createdTime: 1 } },
+    ...(opts.adds ?? []).map((add) => ({ add })),
   ];
   fs.writeFileSync(path.join(logDir(dir), '00000000000000000000.json'), actions.map((a) => JSON.stringify(a)).join('\n') + '\n');
 }
