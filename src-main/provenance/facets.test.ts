@@ -70,6 +70,12 @@ test('environment: the interpreter as two flat fields, variables as a name/value
   assert.equal(environmentInfo({ retrace_environment: { environmentVariables: { C: '3' } } })!.variables.C, '3');
 });
 
+test('environment: packages sorted by name whatever order they came in', () => {
+  const names = (list: string[]) => environmentInfo({ retrace_environment: { packages: list.map((name) => ({ name, version: '1' })) } })!.packages.map((p) => p.name);
+  assert.deepEqual(names(['torch', 'numpy', 'scipy', 'pandas', 'arrow']), ['arrow', 'numpy', 'pandas', 'scipy', 'torch']);
+  assert.deepEqual(names(['c', 'a', 'd', 'b']), ['a', 'b', 'c', 'd']);
+});
+
 test('environment identity: content only — not user or host, not the order packages were listed in', () => {
   const base = { os: 'linux', packages: [{ name: 'a', version: '1' }, { name: 'b', version: '2' }] };
   const h = (r: Record<string, unknown>) => environmentInfo({ retrace_environment: r })!.hash;
@@ -185,6 +191,9 @@ test('facet text: strings over 200 characters and leaves deeper than 6 levels ar
   assert.equal(facetText({ a: { b: { c: { d: { e: { f: 'six' } } } } } }), 'six');
   assert.equal(facetText({ a: { b: { c: { d: { e: { f: { g: 'seven' } } } } } } }), '');
   assert.equal(facetText({ a: [['deep']] }), 'deep');
+  // An array is a level too: facets 0 → a's list 1 → … → the fifth list 5 → its string 6.
+  assert.equal(facetText({ a: [[[[['six']]]]] }), 'six');
+  assert.equal(facetText({ a: [[[[[['seven']]]]]] }), '');
   assert.equal(facetText({ a: 'abcdef', b: 'ghi' }, 4), 'abcd');
   // Each leaf counts its length and a space; the walk stops once that reaches the limit.
   assert.equal(facetText({ a: 'abcd', b: 'efgh' }, 5), 'abcd');

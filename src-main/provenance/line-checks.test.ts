@@ -33,6 +33,10 @@ test('the offset of the first bad byte: lone continuation, bad lead, truncation,
   assert.equal(at(0xed, 0xbf, 0xbf), 0); // U+DFFF
   assert.equal(at(0xf4, 0x90, 0x80, 0x80), 0); // U+110000
   assert.equal(at(0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xff), 5); // after "é€"
+  // Continuation bytes and F8 never lead, even when what follows would complete a sequence.
+  assert.equal(at(0x9f, 0x80), 0);
+  assert.equal(at(0x84, 0x80, 0x80, 0x80), 0);
+  assert.equal(at(0xf8, 0x90, 0x80, 0x80), 0);
 });
 
 test('the sentence names the byte offset in the file and, for a line, the byte within it', () => {
@@ -52,6 +56,7 @@ test('nesting deeper than the limit, counting both brackets and skipping strings
   // Brackets inside strings (and escaped quotes inside them) are text.
   assert.equal(exceedsDepth('{"a":"[[[[{{{{","b":1}', 1), false);
   assert.equal(exceedsDepth('{"a":"say \\"[[[[\\" now","b":[]}', 1), true);
+  assert.equal(exceedsDepth('{"a":"\\"[[[["}', 1), false); // an escaped quote does not end the string
   assert.equal(exceedsDepth('{"a":"\\\\","b":{"c":{}}}', 2), true);
   assert.equal(exceedsDepth('{"a":"\\\\","b":{"c":{}}}', 3), false);
   assert.equal(exceedsDepth('"no brackets"', 0), false);

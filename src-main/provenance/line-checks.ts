@@ -3,7 +3,6 @@
  * bounded nesting, and whether an unterminated last line is already a whole JSON value.
  */
 export function isWholeJson(text: string): boolean {
-  if (text.trim() === '') return false;
   try {
     JSON.parse(text);
     return true;

@@ -39,7 +39,7 @@ export function parseIsoTime(text: string): ParsedTime | null {
     if (offHours > 23 || offMinutes > 59) return null;
     t -= sign * (offHours * 60 + offMinutes) * 60_000;
   }
-  if (!Number.isFinite(t) || Math.abs(t) > MAX_TIME_MS) return null;
+  // Four-digit years and bounded offsets keep t within a JS date (±8.64e15 ms): no range check.
   return { ms: t, assumedUtc: !zone };
 }
 
