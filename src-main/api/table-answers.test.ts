@@ -35,6 +35,8 @@ test('a Delta table\'s columns come from the table itself, and a change list key
     const c = await core.api.tableChangesBetween({ artifact: 'pair', fromTime: minute(1), toTime: minute(2) });
     assert.deepEqual([c.fromVersion, c.toVersion, c.total], [1, 1, 3]);
     assert.equal(c.command, `retrace table changes pair --from-time ${minute(1)} --to-time ${minute(2)} --key a,b`);
+    // v0 → v1's feed has three rows: a limit of three holds them all, a limit of two does not.
+    assert.deepEqual([(await core.api.diffTable({ artifact: 'pair', from: 0, to: 1, limit: 3 })).truncated, (await core.api.diffTable({ artifact: 'pair', from: 0, to: 1, limit: 2 })).truncated], [false, true]);
   } finally {
     core.dispose();
     fs.rmSync(root, { recursive: true, force: true });

@@ -32,11 +32,11 @@ test('table commits become snapshots at the event that recorded them, or the las
   const ws = lineageWorkspace(LINES);
   try {
     const root = ws.paths.root;
-    assert.equal(hasDeltaTables(ws.db, root), false, 'no table folder exists yet');
+    fs.writeFileSync(path.join(root, 'notes.txt'), 'text\n');
+    assert.equal(hasDeltaTables(ws.db, root), false, 'a plain file is no table, and no table folder exists yet');
     const fields = [{ name: 'k', type: 'long' as const, nullable: false }];
     await writeTable(path.join(root, 'tbl'), { mode: 'append', rows: [{ k: 1 }], fields, now: () => Date.parse(minute(0.5)) });
     await writeTable(path.join(root, 'tbl'), { mode: 'append', rows: [{ k: 2 }], now: () => Date.parse(minute(2.5)) });
-    fs.writeFileSync(path.join(root, 'notes.txt'), 'text\n');
     fs.mkdirSync(path.join(root, 'broken', '_delta_log'), { recursive: true });
     fs.writeFileSync(path.join(root, 'broken', '_delta_log', '00000000000000000000.json'), 'not json\n');
     assert.equal(hasDeltaTables(ws.db, root), true);
