@@ -34,10 +34,12 @@ export const FOLDERS = {
   },
   delta: {
     title: 'Delta log and writer (src-main/lake/delta-*.ts)',
-    mutate: ['src-main/lake/delta-commit.ts', 'src-main/lake/delta-log.ts'],
+    mutate: ['src-main/lake/delta-commit.ts', 'src-main/lake/delta-log.ts', 'src-main/lake/delta-writer.ts'],
     tests: [
       'src-main/lake/delta-log.test.ts',
       'src-main/lake/delta-writer.test.ts',
+      'src-main/lake/delta-writer-rules.test.ts',
+      'src-main/lake/nested-write.test.ts',
       'src-main/lake/delta-golden-log.test.ts',
       'src-main/lake/log-damage.test.ts',
       'src-main/lake/delta-golden.test.ts',
@@ -57,16 +59,26 @@ export const FOLDERS = {
   },
   api: {
     title: 'API (src-main/api)',
-    // The wiring every test builds (create-core.ts, workspace-engine.ts) and the table explorer
-    // are left out: each of their survivors costs a run of every contract test.
-    mutate: ['src-main/api/core-api.ts', 'src-main/api/request-time.ts', 'src-main/api/event-hub.ts', 'src-main/api/validating-api.ts'],
+    // The composition roots every test builds (create-core.ts, workspace-engine.ts) are left out:
+    // they only wire the others, and each of their survivors costs a run of every contract test.
+    mutate: [
+      'src-main/api/core-api.ts', 'src-main/api/request-time.ts', 'src-main/api/event-hub.ts', 'src-main/api/validating-api.ts',
+      'src-main/api/cells.ts', 'src-main/api/table-explore.ts', 'src-main/api/table-schemas.ts', 'src-main/api/table-commits.ts',
+      'src-main/api/catalog-service.ts', 'src-main/api/rerun-wiring.ts', 'src-main/api/replay-wiring.ts', 'src-main/api/columns-wiring.ts',
+    ],
     tests: [
       'src-main/api/*.test.ts',
       'test/contract/lineage-contract.test.ts',
       'test/contract/api-contract.test.ts',
       'test/contract/explore-contract.test.ts',
       'test/contract/table-contract.test.ts',
+      'test/contract/table-explore-contract.test.ts',
+      'test/contract/table-folders-contract.test.ts',
       'test/contract/columns-contract.test.ts',
+      // Re-runs and replays run short shell commands under capture (no CLI, no browser).
+      'test/contract/rerun-contract.test.ts',
+      'test/contract/replay-contract.test.ts',
+      'src-main/repro/rerun-plan.test.ts',
     ],
   },
 };

@@ -57,7 +57,8 @@ export interface CoreApiDeps {
 
 /**
  * The one implementation of RetraceApi. Business logic lives in the capability folders; this
- * class maps API requests onto them. Arguments are already validated (see withValidation).
+ * class maps API requests onto them. Arguments are already validated (see withValidation); a
+ * snapshot number that does not exist is refused by the engine (NOT_FOUND naming the range).
  */
 export class CoreApi implements RetraceApi {
   private readonly reruns = new RerunConfirmations();
@@ -81,7 +82,6 @@ export class CoreApi implements RetraceApi {
   async getStatus(req: { snapshot?: number } = {}): Promise<StatusDto> {
     const counts = this.deps.counts();
     if (req.snapshot === undefined) return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, snapshot: null, counts };
-    this.checkSnapshot(req.snapshot);
     const at = countsAt(this.engine, this.deps.db, req.snapshot);
     return { version: RETRACE_VERSION, workspace: this.deps.workspaceRoot, snapshot: req.snapshot, counts: { ...counts, ...at } };
   }
@@ -98,7 +98,6 @@ export class CoreApi implements RetraceApi {
       if (seq === null) throw new AppError('NOT_FOUND', `No snapshot exists at or before ${new Date(t).toISOString()}.`);
       return this.engine.graphAt(seq, opts);
     }
-    if (req.snapshot !== undefined) this.checkSnapshot(req.snapshot);
     return this.engine.graphAt(req.snapshot, opts);
   }
 
@@ -107,7 +106,6 @@ export class CoreApi implements RetraceApi {
   }
 
   async diffSnapshots(req: { from?: number; to?: number; granularity?: Granularity }): Promise<GraphDiffDto> {
-    for (const k of [req.from, req.to]) if (k !== undefined && k !== 0) this.checkSnapshot(k);
     return compareSnapshots(this.engine, req.from ?? 0, req.to, req.granularity ? { granularity: req.granularity } : {});
   }
 
@@ -116,7 +114,7 @@ export class CoreApi implements RetraceApi {
   }
 
   async getFootprint(req: { run: string; snapshot?: number }) {
-    return this.engine.footprint(req.run, req.snapshot === undefined ? {} : { snapshot: req.snapshot });
+    return this.engine.footprint(req.run, { snapshot: req.snapshot });
   }
 
   async getImpact(req: { run?: string; artifact?: string; version?: string; depth?: number; snapshot?: number; direction?: ImpactDirection }) {
@@ -132,7 +130,7 @@ export class CoreApi implements RetraceApi {
   }
 
   async search(req: { query: string; limit?: number }) {
-    return search(this.deps.db, req.query, req.limit === undefined ? {} : { limit: req.limit });
+    return search(this.deps.db, req.query, { limit: req.limit });
   }
 
   async listRuns(req: { filterBy?: string[]; sortBy?: string; limit?: number; offset?: number }) {
@@ -282,7 +280,7 @@ export class CoreApi implements RetraceApi {
     const p = await readTablePage(this.tableDir(artifact), page);
     return {
       version: p.version, format: p.format, ...(p.instant ? { instant: p.instant } : {}), warnings: p.warnings,
-      columns: p.columns.map((c) => ({ name: c.name, type: typeof c.type === 'string' ? c.type : describeType(c.type as DeltaType) })),
+      columns: p.columns.map((c) => ({ name: c.name, type: describeType(c.type as DeltaType) })),
       rows: p.rows.map(toCells), offset: p.offset, hasMore: p.hasMore,
     };
   }
@@ -297,13 +295,6 @@ export class CoreApi implements RetraceApi {
 
   async tableChangesBetween(req: { artifact: string; fromTime: string; toTime: string; offset?: number; limit?: number }): Promise<TableChangesDto> {
     return tableChangesBetween(this.tableRef(req.artifact), req);
-  }
-
-  private checkSnapshot(k: number): void {
-    const known = this.engine.listSnapshots();
-    if (known.some((s) => s.seq === k)) return;
-    const last = known.at(-1)?.seq;
-    throw new AppError('NOT_FOUND', last === undefined ? `Snapshot ${k} does not exist; the workspace has no snapshots yet.` : `Snapshot ${k} does not exist; snapshots run from ${known[0]!.seq} to ${last}.`);
   }
 
   /** The table behind an artifact with its label and its path from the workspace folder (for commands to copy). */

@@ -6,7 +6,7 @@ import { AppError } from '../../shared/errors';
 import type { GraphDto } from '../../shared/dto';
 import { ingestOnce } from '../../src-main/provenance/ingest';
 import { openHarness, TRANSPORTS, type Harness, type TransportName } from '../api-clients.test-support';
-import { ingestExplore, minute } from '../explore-workspace.test-support';
+import { ingestExplore, minute, RUN } from '../explore-workspace.test-support';
 
 /**
  * One suite, four transports: direct calls, HTTP, WebSocket and the IPC adapter over a fake
@@ -137,6 +137,11 @@ for (const transport of TRANSPORTS) {
       assert.equal(asOf.nodes.find((n) => n.id === J('train'))?.state, 'COMPLETE');
       assert.deepEqual(await h.client.getGraph({ asOf: String(Date.parse('2026-01-01T10:05:30Z')) }), asOf, 'epoch milliseconds mean the same time');
       assert.deepEqual(await h.client.getGraph({ asOf: minute(5) }), asOf, 'a snapshot taken exactly at the time counts');
+      // An ISO time that ends in digits (a numeric offset) is a time, not epoch milliseconds.
+      assert.deepEqual(await h.client.getGraph({ asOf: '2026-01-01T12:05:30+02:00' }), asOf, 'the same instant written with an offset');
+      // So is a window's end: runs that started in [10:07, 10:10] are R5 and R6, both readers of raw.
+      const used = await h.client.mostUsed({ since: '2026-01-01T12:07:00+02:00', until: '2026-01-01T05:10:00-05:00' });
+      assert.deepEqual(used.map((u) => [u.artifact, u.readers]), [['data/raw.csv', 2]]);
       seen.push(first, asOf);
     });
 
@@ -146,6 +151,7 @@ for (const transport of TRANSPORTS) {
       const e2 = await expectError(h.client.getGraph({ bogus: 1 } as never), 'INVALID_ARGUMENT');
       const e3 = await expectError(h.client.ping({ echo: 42 } as never), 'INVALID_ARGUMENT');
       const e4 = await expectError(h.client.getGraph({ snapshot: 1, asOf: '2026-01-01' }), 'INVALID_ARGUMENT');
+      assert.equal(e4.message, 'Give either snapshot or asOf, not both.');
       const e5 = await expectError(h.client.getGraph({ asOf: 'yesterday' }), 'INVALID_ARGUMENT');
       assert.equal(e5.message, 'asOf "yesterday" is neither an ISO-8601 time nor epoch milliseconds.');
       seen.push(e1, e2, e3, e4, e5);
@@ -158,7 +164,47 @@ for (const transport of TRANSPORTS) {
       assert.equal(e2.message, 'No snapshot exists at or before 2020-01-01T00:00:00.000Z.');
       // One millisecond before R1 ended there was no snapshot yet.
       await expectError(h.client.getGraph({ asOf: String(Date.parse(minute(1)) - 1) }), 'NOT_FOUND');
+      // Every method that takes a snapshot refuses one that does not exist with the same sentence.
+      const range = 'Snapshot 9 does not exist; snapshots run from 1 to 7.';
+      for (const p of [h.client.getStatus({ snapshot: 9 }), h.client.diffSnapshots({ from: 9 }), h.client.diffSnapshots({ from: 1, to: 9 }), h.client.getFootprint({ run: RUN(1), snapshot: 9 })]) {
+        assert.equal((await expectError(p, 'NOT_FOUND')).message, range);
+      }
+      assert.equal((await expectError(h.client.getGraph({ snapshot: 0 }), 'NOT_FOUND')).message, 'Snapshot 0 does not exist; snapshots run from 1 to 7.');
       seen.push(e1, e2);
+    });
+
+    test('artifacts are listed newest first and paged; search keeps to its limit', async () => {
+      // First seen: raw and the readme (R1), feat (R2), the model (R3), extra (R4).
+      const all = await h.client.listArtifacts({});
+      assert.deepEqual(all.map((a) => [a.artifact, a.kind, a.version]), [
+        ['data/extra.csv', 'dataset', 'sha256:66666666'], ['models/m.pt', 'model', 'sha256:55555555'], ['data/feat.parquet', 'dataset', 'sha256:44444444'],
+        ['notes/readme.txt', 'file', 'sha256:77777777'], ['data/raw.csv', 'dataset', 'sha256:22222222'],
+      ]);
+      assert.deepEqual((await h.client.listArtifacts({ limit: 2, offset: 1 })).map((a) => a.artifact), ['models/m.pt', 'data/feat.parquet']);
+      // "data" is a word of three paths; a limit of one keeps one of them.
+      const hits = await h.client.search({ query: 'data' });
+      assert.deepEqual(hits.results.map((r) => r.label).sort(), ['data/extra.csv', 'data/feat.parquet', 'data/raw.csv']);
+      const one = await h.client.search({ query: 'data', limit: 1 });
+      assert.equal(one.results.length, 1);
+      assert.ok(['data/extra.csv', 'data/feat.parquet', 'data/raw.csv'].includes(one.results[0]!.label));
+      seen.push(all, hits.results.map((r) => r.label).sort());
+    });
+
+    test('a footprint as of a snapshot: the versions read and written then; a run not started by then is NOT_FOUND', async () => {
+      const fp = await h.client.getFootprint({ run: RUN(2), snapshot: 3 });
+      assert.equal(fp.snapshot, 3);
+      assert.deepEqual(fp.entries.map((e) => [e.artifact, e.classes.join(' '), e.version]), [['data/feat.parquet', 'OUTPUT_ADDED', 'sha256:33333333'], ['data/raw.csv', 'INPUT', 'sha256:11111111']]);
+      const late = await expectError(h.client.getFootprint({ run: RUN(6), snapshot: 3 }), 'NOT_FOUND');
+      assert.equal(late.message, `Run ${RUN(6)} had not started by snapshot 3.`);
+      seen.push(fp.entries, late);
+    });
+
+    test('reproducibility of a run whose input is no longer on disk', async () => {
+      // R2 read RAW1 of data/raw.csv, which this workspace folder does not hold; it recorded no code and no command.
+      const r = await h.client.getRepro({ run: RUN(2) });
+      assert.deepEqual([r.run, r.job, r.state, r.axes.code, r.axes.data, r.command], [RUN(2), 'features', 'COMPLETE', 'unknown', 'changed', null]);
+      assert.deepEqual(r.warnings.map((w) => [w.code, w.message]), [['INPUT_MISSING', `data/raw.csv no longer exists (the run read sha256:11111111…).`]]);
+      seen.push(r.warnings);
     });
 
     test('rejected log lines are listed with file, line and reason, and paged', async () => {
@@ -197,6 +243,18 @@ for (const transport of TRANSPORTS) {
     });
   });
 }
+
+test('a workspace with no runs has no snapshots: asking for one says so', async () => {
+  const h = await openHarness('direct');
+  try {
+    const none = 'Snapshot 1 does not exist; the workspace has no snapshots yet.';
+    for (const p of [h.client.getStatus({ snapshot: 1 }), h.client.getGraph({ snapshot: 1 }), h.client.diffSnapshots({ to: 1 })]) {
+      assert.equal((await expectError(p, 'NOT_FOUND')).message, none);
+    }
+  } finally {
+    await h.close();
+  }
+});
 
 test('every transport returned identical results', () => {
   const direct = results.get('direct');

@@ -82,6 +82,18 @@ for (const transport of TRANSPORTS) {
         off();
       }
     });
+
+    test('a single re-run is offered with its exact command and runs once on its token, as a new captured run', async () => {
+      const offer = await h.client.prepareRerun({ run: runs.second! });
+      assert.deepEqual([offer.run, offer.stage, offer.argv, offer.cwd], [runs.second, 'second', ['sh', '-c', 'cat a.txt > b.txt'], h.core.paths.root]);
+      assert.ok(Date.parse(offer.expiresAt) > Date.now(), 'the token has not expired yet');
+      fs.rmSync(path.join(h.core.paths.root, 'b.txt'));
+      const result = await h.client.confirmRerun({ token: offer.token });
+      assert.deepEqual([result.rerunOf, result.exitCode, result.signal], [runs.second, 0, null]);
+      assert.notEqual(result.run, runs.second, 'the re-run is a run of its own');
+      assert.equal(fs.readFileSync(path.join(h.core.paths.root, 'b.txt'), 'utf8'), 'one\n', 'the command ran again');
+      assert.equal(await code(h.client.confirmRerun({ token: offer.token })), 'NOT_FOUND', 'single use');
+    });
   });
 }
 

@@ -53,7 +53,8 @@ describe('retrace serve on an empty workspace', () => {
     assert.match(await page.getByTestId('empty-state').innerText(), /No provenance yet/);
     // The status (which names the workspace) is asked after the graph and may come a moment later.
     await page.waitForFunction((name) => document.querySelector('.workspace')?.textContent?.includes(name) ?? false, path.basename(ws), { timeout: 10_000 });
-    assert.equal(await page.locator('[data-testid=lineage-graph] canvas').count() > 0, true, 'Cytoscape drew its canvas');
+    // Cytoscape mounts its canvases once the (empty) graph arrives, which may trail the status under load.
+    await page.locator('[data-testid=lineage-graph] canvas').first().waitFor({ state: 'attached', timeout: 10_000 });
     await page.screenshot({ path: path.join(shots, 'empty-workspace.png') });
     assert.deepEqual(errors, []);
     await page.close();
