@@ -7,19 +7,18 @@ test('cancelling stops the command and the background job it started; output str
   const controller = new AbortController();
   let out = '';
   const pids: number[] = [];
+  // Cancel once all three lines arrived: the stderr one may trail the two pids on stdout.
+  const seen = (b: Buffer) => {
+    out += b.toString();
+    for (const m of out.matchAll(/^(bg|sh) (\d+)$/gm)) if (!pids.includes(Number(m[2]))) pids.push(Number(m[2]));
+    if (pids.length === 2 && out.includes('to stderr') && !controller.signal.aborted) controller.abort('Cancelled by the test.');
+  };
   const status = runBare({
     argv: ['sh', '-c', 'sleep 30 & echo "bg $!"; echo "sh $$"; echo "to stderr" >&2; wait'],
     cwd: process.cwd(),
     env: process.env,
     signal: controller.signal,
-    stdio: {
-      stdout: (b) => {
-        out += b.toString();
-        for (const m of out.matchAll(/^(bg|sh) (\d+)$/gm)) if (!pids.includes(Number(m[2]))) pids.push(Number(m[2]));
-        if (pids.length === 2 && !controller.signal.aborted) controller.abort('Cancelled by the test.');
-      },
-      stderr: (b) => (out += b.toString()),
-    },
+    stdio: { stdout: seen, stderr: seen },
   });
   const r = await status;
   assert.equal(r.signal, 'SIGTERM', 'the shell was terminated');
