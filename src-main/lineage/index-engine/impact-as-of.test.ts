@@ -131,6 +131,9 @@ test('upstream as of a snapshot: a producer counts only with what it had done by
     // has no producer in force yet; from snapshot 3 on it is long (and what long read, make's in.csv).
     const lateVersion = `run:${LONG}`;
     assert.deepEqual(ws.engine.impact({ artifact: 'late.csv', version: lateVersion, direction: 'upstream', snapshot: 1 }).runs, []);
+    // As of snapshot 2 long is running but has not written late.csv yet: nothing made that version then.
+    assert.deepEqual(ws.engine.impact({ artifact: 'late.csv', version: lateVersion, direction: 'upstream', snapshot: 2 }).runs, []);
+    assert.deepEqual(ws.engine.impact({ artifact: 'late.csv', version: lateVersion, snapshot: 2 }).runs, []);
     assert.deepEqual(ws.engine.impact({ artifact: 'late.csv', version: lateVersion, direction: 'upstream', snapshot: 3 }).runs, [LONG, MAKE]);
     // The starting run itself is never its own ancestor, and depth 1 stops at the producers.
     assert.deepEqual(ws.engine.impact({ run: LATE, direction: 'upstream', depth: 1 }).runDetails.map((d) => [d.run, d.depth]), [[LONG, 1]]);

@@ -163,6 +163,10 @@ export class ImpactComputer {
         into.push(p);
       }
     };
+    const wroteBy = (p: number, v: number): boolean => {
+      for (let x = runHead[p] ?? 0; x !== 0 && x <= limit; x = next[x]!) if (accVer[x] === v && ((1 << accOp[x]!) & WRITE_OPS) !== 0) return true;
+      return false;
+    };
     let frontier: number[] = [];
     if (start.run !== undefined) {
       visited[start.run] = epoch;
@@ -170,7 +174,8 @@ export class ImpactComputer {
     }
     for (const v of start.versions ?? []) {
       const p = producer[v] ?? 0;
-      if (p !== 0 && visited[p] !== epoch && (runHead[p] ?? 0) !== 0 && runHead[p]! <= limit) {
+      // Its producer counts once it has written the version by `limit`, not merely started.
+      if (p !== 0 && visited[p] !== epoch && wroteBy(p, v)) {
         visited[p] = epoch;
         frontier.push(p);
       }
