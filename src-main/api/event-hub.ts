@@ -9,8 +9,10 @@ type AnyListener = (event: ApiEvent, payload: unknown) => void;
  */
 export class EventHub {
   private readonly listeners = new Set<AnyListener>();
+  private readonly last = new Map<ApiEvent, unknown>();
 
   emit<E extends ApiEvent>(event: E, payload: RetraceEvents[E]): void {
+    this.last.set(event, payload);
     for (const l of [...this.listeners]) {
       try {
         l(event, payload);
@@ -30,6 +32,11 @@ export class EventHub {
     return this.subscribeAll((name, payload) => {
       if (name === event) listener(payload as RetraceEvents[E]);
     });
+  }
+
+  /** The payload `event` was last emitted with (undefined: never), for a UI that connects late. */
+  latest<E extends ApiEvent>(event: E): RetraceEvents[E] | undefined {
+    return this.last.get(event) as RetraceEvents[E] | undefined;
   }
 
   get size(): number {

@@ -181,6 +181,16 @@ describe('local server security', () => {
     core.events.emit('onGraphChanged', { newRuns: 1, newArtifacts: 0, newVersions: 0, at: '2026-01-01T00:00:00.000Z' });
     assert.equal(JSON.parse(await got).event, 'onGraphChanged');
     ws.close();
+    // A socket opened after a change gets that change at once (it may have missed it while connecting).
+    core.events.emit('onGraphChanged', { newRuns: 2, newArtifacts: 1, newVersions: 1, at: '2026-01-01T00:00:01.000Z' });
+    const late = new WebSocket(url, { headers: { Cookie: cookie, Origin: `http://127.0.0.1:${server.port}` } });
+    // Hang guard only: without the replay no message would ever come.
+    const first = new Promise<string>((resolve) => {
+      late.on('message', (d) => resolve(String(d)));
+      setTimeout(() => resolve('{"type":"none"}'), 5000).unref();
+    });
+    assert.deepEqual(JSON.parse(await first), { type: 'event', event: 'onGraphChanged', payload: { newRuns: 2, newArtifacts: 1, newVersions: 1, at: '2026-01-01T00:00:01.000Z' } });
+    late.close();
   });
 
   test('an oversized body is refused with 413', async () => {

@@ -15,6 +15,11 @@ export function handleSocket(ws: WebSocket, api: RetraceApi, events: EventHub): 
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
   };
   const sub = events.subscribeAll((event, payload) => send({ type: 'event', event, payload }));
+  // A UI loads over HTTP and opens this socket beside it: a change committed in between would
+  // reach no one. The last change goes to every new socket; the UI skips it when it loaded
+  // after that change's time.
+  const lastChange = events.latest('onGraphChanged');
+  if (lastChange) send({ type: 'event', event: 'onGraphChanged', payload: lastChange });
   ws.on('message', (data) => {
     const msg = parseClientMessage(String(data));
     if (!msg) return send({ type: 'error', message: 'Unreadable message: expected {"type":"call","id":N,"method":"…","arg":{…}}.' });

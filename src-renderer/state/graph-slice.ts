@@ -55,9 +55,12 @@ export function mark(name: string): void {
 
 export function createGraphSlice(client: RetraceClient, set: StoreApi<Host>['setState'], get: StoreApi<Host>['getState']): GraphSlice {
   let loadSeq = 0;
+  /** When the last load of the graph, status and snapshot list began (ms). */
+  let fullLoadStartedAt = 0;
   /** Loads the graph at a snapshot; `full` also refreshes status and the snapshot list. */
   async function fetchGraph(snapshot: number | null, full: boolean): Promise<void> {
     const seq = ++loadSeq;
+    if (full) fullLoadStartedAt = Date.now();
     set({ loadState: get().graph ? get().loadState : 'loading', error: null });
     try {
       const granularity = get().granularity;
@@ -128,7 +131,10 @@ export function createGraphSlice(client: RetraceClient, set: StoreApi<Host>['set
       get().graphArrived();
     },
     connectLive: () => {
-      const offGraph = client.on('onGraphChanged', () => {
+      const offGraph = client.on('onGraphChanged', (change) => {
+        // A change committed before the last full load began is in it already (a socket that
+        // opens late is sent the last change again).
+        if (Date.parse(change.at) < fullLoadStartedAt) return;
         set({ liveUpdates: get().liveUpdates + 1 });
         // Only a live view follows new history; a pinned snapshot stays where the user put it.
         if (get().snapshot === null) void fetchGraph(null, true);
