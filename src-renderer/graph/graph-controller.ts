@@ -174,6 +174,8 @@ export function createGraphController(container: HTMLElement, store: StoreApi<Ap
     }
     if (store.getState().direction !== chosen) store.getState().directionChosen(chosen);
     const firstForKey = keyChanged;
+    // The first nodes of a workspace that was empty (a live update) are fitted like a new view.
+    const firstNodes = drawn !== null && drawn.nodes.length === 0 && v.nodes.length > 0;
     view.setElements(v.nodes, v.edges, positions, { animate: reason === 'relayout' || (!firstForKey && !sameDirection) });
     drawn = v;
     drawnKey = key;
@@ -183,7 +185,7 @@ export function createGraphController(container: HTMLElement, store: StoreApi<Ap
       const vp = memory?.viewport(key);
       if (vp && reason !== 'relayout') view.setViewport(vp);
       else view.fit();
-    } else if (reason === 'relayout' || !sameDirection) view.fit();
+    } else if (reason === 'relayout' || !sameDirection || firstNodes) view.fit();
     lastDraw = performance.now();
     mark('drawn');
     if (pendingCentre && positions.has(pendingCentre.id)) {

@@ -11,6 +11,9 @@ import { REPO_ROOT, startRetraceServer } from '../cli.test-support';
 import { ingestExplore } from '../explore-workspace.test-support';
 import { launchChromium } from './browser.test-support';
 
+/** The automation handle's drawn graph (window.__retrace), as far as these specs read it. */
+interface DrawnHandle { __retrace: { graph(): { elements: { id: string; visible: boolean }[] } } }
+
 /**
  * The served app in a real Chromium: `retrace serve` as a user runs it (empty workspace), and the
  * same UI over the explore workspace ingested from its log lines (time travel, themes).
@@ -79,6 +82,12 @@ describe('retrace serve on an empty workspace', () => {
     fs.appendFileSync(path.join(ws, '.retrace/logs/e2e.jsonl'), JSON.stringify(event) + '\n{"truncated": \n');
     await page.waitForFunction(() => /\b1\s*run(?!s)/.test(document.querySelector('[data-testid=counts]')?.textContent ?? ''), null, { timeout: 10_000 });
     assert.deepEqual(navigations, [], 'no reload');
+    // The first nodes of an empty workspace are fitted into view, not left where the empty view was.
+    const nodes = () => (window as unknown as DrawnHandle).__retrace.graph().elements;
+    await page.waitForFunction(`(${nodes.toString()})().length > 0`, null, { timeout: 10_000 });
+    // A fit may animate: give it a moment to settle before the verdict.
+    await page.waitForFunction(`(${nodes.toString()})().every((e) => e.visible)`, null, { timeout: 5_000 }).catch(() => undefined);
+    assert.deepEqual((await page.evaluate(nodes)).filter((e) => !e.visible).map((e) => e.id), [], 'every node is on screen');
     await page.getByRole('button', { name: /1 rejected line/ }).click();
     const panel = page.getByTestId('rejected-panel');
     await panel.getByText('e2e.jsonl:2').waitFor();
