@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../../shared/errors';
 import type { MetadataAction, ProtocolAction } from './delta-actions';
 import { listLog, loadSnapshot, logDir, readCommit } from './delta-log';
 import type { DeltaField, Row } from './delta-types';
 import { writeTable } from './delta-writer';
 import { alterTable } from './table-alter';
 import { rowsAt, tempDir } from './lake.test-support';
+import { refusal } from '../../test/refusal.test-support';
 
 // What the writer puts in the log (commitInfo, protocol, metaData, remove actions) and which
 // tables, requests and concurrent commits it refuses, each against a log written by hand or a
@@ -41,16 +41,6 @@ function handMadeTable(dir: string, opts: { protocol: Record<string, unknown>; c
     ...(opts.adds ?? []).map((add) => ({ add })),
   ];
   fs.writeFileSync(path.join(logDir(dir), '00000000000000000000.json'), actions.map((a) => JSON.stringify(a)).join('\n') + '\n');
-}
-
-async function refusal(p: Promise<unknown>): Promise<[string, string]> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof AppError, String(err));
-    return [err.code, err.message];
-  }
-  assert.fail('expected a refusal');
 }
 
 test('a created table records protocol (1, 7), its schema, CDF and in-commit timestamps on, and who wrote each commit', withTemp(async (dir) => {

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AppError } from '../../shared/errors';
 import { writeTable } from '../../src-main/lake/delta-writer';
 import type { DeltaField } from '../../src-main/lake/delta-types';
 import { copyTable } from '../../src-main/lake/lake.test-support';
 import { ingestOnce } from '../../src-main/provenance/ingest';
 import { openHarness, TRANSPORTS, type Harness, type TransportName } from '../api-clients.test-support';
 import { minute, RUN } from '../explore-workspace.test-support';
+import { refusal as refusalOf } from '../refusal.test-support';
 
 /**
  * Which folders the table methods open, over every transport: a Hudi table (upstream hudi-rs
@@ -54,16 +54,6 @@ async function buildWorkspace(root: string): Promise<void> {
 }
 
 const results = new Map<TransportName, unknown[]>();
-
-async function refusalOf(p: Promise<unknown>): Promise<[string, string]> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof AppError, String(err));
-    return [err.code, err.message];
-  }
-  assert.fail('expected a refusal');
-}
 
 for (const transport of TRANSPORTS) {
   describe(`table folders over ${transport}`, () => {
