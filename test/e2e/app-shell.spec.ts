@@ -12,7 +12,7 @@ import { ingestExplore } from '../explore-workspace.test-support';
 import { launchChromium } from './browser.test-support';
 
 /** The automation handle's drawn graph (window.__retrace), as far as these specs read it. */
-interface DrawnHandle { __retrace: { graph(): { elements: { id: string; visible: boolean }[] } } }
+interface DrawnHandle { __retrace: { graph(): { elements: { id: string; visible: boolean }[] } | null } }
 
 /**
  * The served app in a real Chromium: `retrace serve` as a user runs it (empty workspace), and the
@@ -83,7 +83,8 @@ describe('retrace serve on an empty workspace', () => {
     await page.waitForFunction(() => /\b1\s*run(?!s)/.test(document.querySelector('[data-testid=counts]')?.textContent ?? ''), null, { timeout: 10_000 });
     assert.deepEqual(navigations, [], 'no reload');
     // The first nodes of an empty workspace are fitted into view, not left where the empty view was.
-    const nodes = () => (window as unknown as DrawnHandle).__retrace.graph().elements;
+    // null until the first graph is drawn
+    const nodes = () => (window as unknown as DrawnHandle).__retrace.graph()?.elements ?? [];
     await page.waitForFunction(`(${nodes.toString()})().length > 0`, null, { timeout: 10_000 });
     // A fit may animate: give it a moment to settle before the verdict.
     await page.waitForFunction(`(${nodes.toString()})().every((e) => e.visible)`, null, { timeout: 5_000 }).catch(() => undefined);
