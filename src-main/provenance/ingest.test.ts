@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ingestOnce } from './ingest';
+import { ingestOnce, sourcesOf } from './ingest';
+import { IngestSession } from './session';
+import type { WriteBatch } from './write-batch';
 import { PROVENANCE_TABLES } from '../db/metadata-schema';
 import { FIXTURES, OPENLINEAGE_TESTDATA, count, dumpProvenance, tempWorkspace } from './temp-workspace.test-support';
 
@@ -267,6 +269,29 @@ test('standard facets: dataset version, lifecycle ops, processing engine and Spa
     const env = ws.db.prepare('SELECT e.engine, e.engine_version, e.variables FROM runs r JOIN environments e ON e.id = r.environment_id').get();
     assert.deepEqual(env, { engine: 'spark', engine_version: '3.5.1', variables: '{"spark.master":"yarn"}' });
     assert.equal(r.warnings.complete_without_start, 1);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('a session given its own sink hands it the batch (events, offsets) and writes nothing to the DB itself', () => {
+  const ws = tempWorkspace();
+  try {
+    const log = path.join(ws.paths.logsDir, 'a.jsonl');
+    const text = [ev(RUN(1), 'START'), ev(RUN(1), 'COMPLETE'), ev(RUN(2), 'START')].join('\n') + '\n';
+    fs.writeFileSync(log, text);
+    const batches: WriteBatch[] = [];
+    const session = new IngestSession(ws.db, ws.paths, { sink: { write: (b) => void batches.push(b), drain() {}, close() {} } });
+    try {
+      session.pass(sourcesOf(ws.paths, [], []), { batchEvents: 100, settleMs: 0 });
+    } finally {
+      session.close();
+    }
+    assert.equal(batches.length, 1);
+    assert.equal(batches[0]!.events.count, 3);
+    assert.equal(batches[0]!.runs.count, 2);
+    assert.deepEqual(batches[0]!.sources.map((s) => [s.path, s.offset, s.expectedOffset]), [[log, Buffer.byteLength(text), null]]);
+    for (const t of PROVENANCE_TABLES) assert.equal(count(ws.db, t), 0, t);
   } finally {
     ws.dispose();
   }

@@ -72,9 +72,10 @@ export class IngestSession {
   /**
    * `writer: 'thread'` writes batches on a writer thread while the next one is read and folded
    * (a long backlog); the default writes each batch before going on (small passes, the tailer).
+   * `sink` replaces both (the bench's fold-only measurement drops the batches).
    */
-  constructor(db: WritableDb, readonly paths: WorkspacePaths, opts: { writer?: 'inline' | 'thread' } = {}) {
-    this.sink = opts.writer === 'thread' && db.name !== ':memory:' ? new ThreadSink(db.name) : new InlineSink(db);
+  constructor(db: WritableDb, readonly paths: WorkspacePaths, opts: { writer?: 'inline' | 'thread'; sink?: BatchSink } = {}) {
+    this.sink = opts.sink ?? (opts.writer === 'thread' && db.name !== ':memory:' ? new ThreadSink(db.name) : new InlineSink(db));
     this.store = new ProvenanceStore(db, this.sink);
     const config = readProvenanceConfig(paths);
     this.applier = new RecordApplier(this.store, paths.root, new ArtifactClassifier(config.artifactRules));
