@@ -124,3 +124,15 @@ export function accessKey(origin: string, artifactId: number, op: string, versio
 export function emptySummary(): BatchSummary {
   return { events: 0, newRuns: 0, newArtifacts: 0, newVersions: 0, accesses: 0, rejected: 0, duplicates: 0 };
 }
+
+/**
+ * Entity caches are emptied (after the batch in flight is written) when they outgrow these, so
+ * a long log keeps memory flat: an entity seen again is reloaded by its unique key.
+ */
+export interface CacheLimits {
+  readonly runs: number;
+  readonly artifacts: number;
+  /** Code version and environment hash → id. */
+  readonly hashIds: number;
+}
+export const CACHE_LIMITS: CacheLimits = { runs: 20_000, artifacts: 50_000, hashIds: 50_000 };

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ingestOnce, sourcesOf } from './ingest';
 import { IngestSession } from './session';
+import type { CacheLimits } from './entities';
+import { synthLines } from './synth';
 import type { WriteBatch } from './write-batch';
 import { PROVENANCE_TABLES } from '../db/metadata-schema';
 import { FIXTURES, OPENLINEAGE_TESTDATA, count, dumpProvenance, tempWorkspace } from './temp-workspace.test-support';
@@ -294,5 +296,36 @@ test('a session given its own sink hands it the batch (events, offsets) and writ
     for (const t of PROVENANCE_TABLES) assert.equal(count(ws.db, t), 0, t);
   } finally {
     ws.dispose();
+  }
+});
+
+test('entities evicted from the caches and reloaded from the DB fold exactly as if they had stayed cached', () => {
+  // One log file read by both workspaces: the same path and inode in prov_sources.
+  const logs = tempWorkspace();
+  const log = path.join(logs.paths.root, 'synth.jsonl');
+  fs.writeFileSync(log, [...synthLines({ events: 3000, datasets: 150 })].join('\n') + '\n');
+  const ingestWith = (opts: { cacheLimits?: CacheLimits; writer?: 'thread' }) => {
+    const ws = tempWorkspace();
+    const session = new IngestSession(ws.db, ws.paths, opts);
+    try {
+      const t = session.pass(sourcesOf(ws.paths, [log], []), { batchEvents: 100, settleMs: 0 });
+      assert.equal(t.events + t.rejected, 3000);
+      return { ws, dump: dumpProvenance(ws.db, PROVENANCE_TABLES) };
+    } finally {
+      session.close();
+    }
+  };
+  const cached = ingestWith({});
+  // Limits far below what 3,000 events create (about 1,500 runs, 2,000 artifacts, 1,400 code
+  // versions, 2 environments): emptied at almost every commit, every entity reloaded by key,
+  // while the writer thread may still be writing the batch that created it.
+  const evicted = ingestWith({ cacheLimits: { runs: 3, artifacts: 10, hashIds: 1 }, writer: 'thread' });
+  try {
+    assert.ok(count(cached.ws.db, 'runs') > 1000 && count(cached.ws.db, 'code_versions') > 1000 && count(cached.ws.db, 'environments') === 2);
+    assert.deepEqual(evicted.dump, cached.dump);
+  } finally {
+    cached.ws.dispose();
+    evicted.ws.dispose();
+    logs.dispose();
   }
 });

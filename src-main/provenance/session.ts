@@ -20,7 +20,7 @@ import { parseProvenanceLine, parseProvenanceValue } from './parse-line';
 import { exceedsDepth, firstInvalidUtf8, invalidUtf8, isWholeJson } from './line-checks';
 import { type ParseResult, type ProvenanceRecord, printable } from './records';
 import type { SourceSpec } from './sources';
-import type { BatchSummary, SourceState } from './entities';
+import type { BatchSummary, CacheLimits, SourceState } from './entities';
 import { ProvenanceStore } from './store';
 
 /** A line longer than this is rejected (and skipped) rather than buffered. */
@@ -72,11 +72,12 @@ export class IngestSession {
   /**
    * `writer: 'thread'` writes batches on a writer thread while the next one is read and folded
    * (a long backlog); the default writes each batch before going on (small passes, the tailer).
-   * `sink` replaces both (the bench's fold-only measurement drops the batches).
+   * `sink` replaces both (the bench's fold-only measurement drops the batches); `cacheLimits`
+   * (tests) how many entities stay cached.
    */
-  constructor(db: WritableDb, readonly paths: WorkspacePaths, opts: { writer?: 'inline' | 'thread'; sink?: BatchSink } = {}) {
+  constructor(db: WritableDb, readonly paths: WorkspacePaths, opts: { writer?: 'inline' | 'thread'; sink?: BatchSink; cacheLimits?: CacheLimits } = {}) {
     this.sink = opts.sink ?? (opts.writer === 'thread' && db.name !== ':memory:' ? new ThreadSink(db.name) : new InlineSink(db));
-    this.store = new ProvenanceStore(db, this.sink);
+    this.store = new ProvenanceStore(db, this.sink, opts.cacheLimits);
     const config = readProvenanceConfig(paths);
     this.applier = new RecordApplier(this.store, paths.root, new ArtifactClassifier(config.artifactRules));
   }
@@ -266,7 +267,7 @@ export class IngestSession {
 
   private handle(src: SourceState, file: string, line: number, offset: number, text: string, parse: () => ParseResult): void {
     const hash = crypto.hash('sha1', text, 'base64');
-    if (this.store.seenHashes.has(hash)) {
+    if (this.store.seenDigests.has(hash)) {
       this.store.summary.duplicates++;
       return;
     }
@@ -276,7 +277,7 @@ export class IngestSession {
       this.reject(src, file, line, r.reason, text);
       return;
     }
-    this.store.seenHashes.add(hash);
+    this.store.seenDigests.add(hash);
     const t = recordTime(r.record);
     if (src.lastEventAt !== null && t < src.lastEventAt) this.store.warn('out_of_event_time_order');
     src.lastEventAt = t;

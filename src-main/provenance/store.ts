@@ -8,22 +8,29 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { RunState } from '../../shared/dto';
 import { AppError } from '../../shared/errors';
 import type { WritableDb } from '../db/open-db';
-import { type ArtifactEntity, type BatchSummary, type FtsDoc, type JobEntity, type RunEntity, type SourceState, accessKey, emptySummary } from './entities';
+import { type ArtifactEntity, type BatchSummary, CACHE_LIMITS, type CacheLimits, type FtsDoc, type JobEntity, type RunEntity, type SourceState, accessKey, emptySummary } from './entities';
 import { RowBuffer, type RowOf } from '../db/row-writer';
 import { type BatchSink, InlineSink } from './batch-sink';
 import { ACCESSES, ARTIFACTS, CODE_VERSIONS, COLUMN_FACETS, COLUMN_TEXTS, EVENTS, RUN_ENDINGS, RUNS, SEARCH_DOCS, VERSIONS } from './hot-tables';
 import { sha1Base64 } from './facets';
 import type { WriteBatch } from './write-batch';
 import { PairMap } from './pair-map';
+import { DigestSet, FingerprintSet, isSha1Base64 } from './key-sets';
 import type { Facets, WarningKind } from './records';
 
 type Stmt = BetterSqlite3.Statement<unknown[], unknown>;
 
 export class ProvenanceStore {
-  readonly seenHashes = new Set<string>();
-  private readonly knownRuns = new Set<string>();
-  private readonly knownArtifacts = new PairMap<true>();
-  private readonly knownHashes = new Set<string>();
+  /** The SHA-1 of every event ever accepted (a line read again is skipped). */
+  readonly seenDigests: DigestSet;
+  /**
+   * Keys that exist in the DB or were created in this session: a key not in these is new, and
+   * costs no SELECT (most keys in a fresh log are new, and a missed index lookup per entity was
+   * a tenth of ingest time). A fingerprint's rare false yes only costs a SELECT that finds nothing.
+   */
+  private readonly knownRuns = new FingerprintSet();
+  private readonly knownArtifacts = new FingerprintSet();
+  private readonly knownHashes = new FingerprintSet();
   readonly sources = new Map<string, SourceState>();
   nextSeq: number;
   nextEndSeq: number;
@@ -71,7 +78,7 @@ export class ProvenanceStore {
   private broken = false;
   private readonly s: Record<string, Stmt>;
 
-  constructor(readonly db: WritableDb, private readonly sink: BatchSink = new InlineSink(db)) {
+  constructor(readonly db: WritableDb, private readonly sink: BatchSink = new InlineSink(db), private readonly limits: CacheLimits = CACHE_LIMITS) {
     const max = (t: string, c = 'id') => (db.prepare(`SELECT coalesce(max(${c}), 0) AS m FROM ${t}`).get() as { m: number }).m + 1;
     this.nextSeq = max('events', 'seq');
     this.nextEndSeq = max('run_endings', 'seq');
@@ -81,11 +88,13 @@ export class ProvenanceStore {
       columnFacet: max('column_facets'), columnText: max('column_texts'),
     };
     for (const [h, id] of db.prepare('SELECT hash, id FROM column_texts').raw().iterate() as Iterable<[string, number]>) this.columnTextIds.set(h, id);
-    for (const r of db.prepare('SELECT hash FROM events').raw().iterate() as Iterable<[string]>) this.seenHashes.add(r[0]);
-    // Keys that exist in the DB: a key not in these sets is new, and costs no SELECT (most keys
-    // in a fresh log are new, and a missed index lookup per entity was a tenth of ingest time).
+    this.seenDigests = new DigestSet(this.nextSeq);
+    for (const [h] of db.prepare('SELECT hash FROM events').raw().iterate() as Iterable<[string]>) {
+      // Every stored hash is a SHA-1's base64; anything else could not match a new line anyway.
+      if (isSha1Base64(h)) this.seenDigests.add(h);
+    }
     for (const [u] of db.prepare('SELECT run_uuid FROM runs').raw().iterate() as Iterable<[string]>) this.knownRuns.add(u);
-    for (const [n, m] of db.prepare('SELECT namespace, name FROM artifacts').raw().iterate() as Iterable<[string, string]>) this.knownArtifacts.set(n, m, true);
+    for (const [n, m] of db.prepare('SELECT namespace, name FROM artifacts').raw().iterate() as Iterable<[string, string]>) this.knownArtifacts.addPair(n, m);
     for (const [h] of db.prepare('SELECT hash FROM code_versions UNION ALL SELECT hash FROM environments').raw().iterate() as Iterable<[string]>) this.knownHashes.add(h);
     for (const r of db.prepare('SELECT * FROM prov_sources').all() as Record<string, unknown>[]) {
       this.sources.set(r.path as string, {
@@ -179,7 +188,7 @@ export class ProvenanceStore {
   findRun(uuid: string): RunEntity | undefined {
     const hit = this.runs.get(uuid);
     if (hit) return hit;
-    if (!this.knownRuns.has(uuid)) return undefined;
+    if (!this.knownRuns.mightHave(uuid)) return undefined;
     const r = this.s.runGet!.get(uuid) as Record<string, unknown> | undefined;
     if (!r) return undefined;
     const run: RunEntity = {
@@ -230,7 +239,7 @@ export class ProvenanceStore {
   artifact(namespace: string, name: string, init: () => { path: string | null; kind: string; rollupId: number | null }, seq: number): ArtifactEntity {
     let a = this.artifacts.get(namespace, name);
     if (a) return a;
-    const row = this.knownArtifacts.has(namespace, name) ? (this.s.artGet!.get(namespace, name) as Record<string, unknown> | undefined) : undefined;
+    const row = this.knownArtifacts.mightHavePair(namespace, name) ? (this.s.artGet!.get(namespace, name) as Record<string, unknown> | undefined) : undefined;
     if (row) {
       a = {
         id: row.id as number, namespace, name, path: row.path as string | null, kind: row.kind as string,
@@ -244,7 +253,7 @@ export class ProvenanceStore {
         currentVersionId: null, facets: {}, facetsJson: '{}', firstSeq: seq, isNew: true, versions: new Map() };
       this.dirtyArtifacts.add(a);
       this.searchArtifacts.add(a);
-      this.knownArtifacts.set(namespace, name, true);
+      this.knownArtifacts.addPair(namespace, name);
       this.summary.newArtifacts++;
     }
     this.artifacts.set(namespace, name, a);
@@ -260,9 +269,10 @@ export class ProvenanceStore {
   }
 
   codeVersionId(hash: string, fields: () => Omit<RowOf<typeof CODE_VERSIONS.columns>, 'id' | 'hash'>): number {
-    let id = this.codeIds.get(hash) ?? (this.knownHashes.has(hash) ? (this.s.codeGet!.get(hash) as { id: number } | undefined)?.id : undefined);
+    let id = this.codeIds.get(hash) ?? (this.knownHashes.mightHave(hash) ? (this.s.codeGet!.get(hash) as { id: number } | undefined)?.id : undefined);
     if (id === undefined) {
       id = this.nextIds.code++;
+      this.knownHashes.add(hash);
       this.pending.codes.add({ id, hash, ...fields() });
     }
     this.codeIds.set(hash, id);
@@ -270,9 +280,10 @@ export class ProvenanceStore {
   }
 
   environmentId(hash: string, row: () => unknown[], packages: readonly { name: string; version: string }[]): number {
-    let id = this.envIds.get(hash) ?? (this.knownHashes.has(hash) ? (this.s.envGet!.get(hash) as { id: number } | undefined)?.id : undefined);
+    let id = this.envIds.get(hash) ?? (this.knownHashes.mightHave(hash) ? (this.s.envGet!.get(hash) as { id: number } | undefined)?.id : undefined);
     if (id === undefined) {
       id = this.nextIds.env++;
+      this.knownHashes.add(hash);
       this.pending.envs.push([id, hash, ...row()]);
       for (const p of packages) this.pending.packages.push([id, p.name, p.version]);
     }
@@ -350,12 +361,18 @@ export class ProvenanceStore {
     for (const k of ['versionStats', 'rejected', 'envs', 'packages'] as const) p[k] = [];
     this.pendingVersionAt.clear();
     this.summary = emptySummary();
-    // Bounded memory on long tails: runs are reloaded (cheaply, by unique key) when seen again.
-    // Only once the batch is written: a run or artifact reloaded from the DB must find its rows.
-    if (this.runs.size > 20_000 || this.artifacts.size > 200_000) {
+    // Bounded memory on long logs: entities are reloaded (cheaply, by unique key) when seen
+    // again. Only once the batch is written: an entity reloaded from the DB must find its rows.
+    const max = this.limits;
+    const hashIds = this.codeIds.size + this.envIds.size;
+    if (this.runs.size > max.runs || this.artifacts.size > max.artifacts || hashIds > max.hashIds) {
       this.drain();
-      if (this.runs.size > 20_000) this.runs.clear();
-      if (this.artifacts.size > 200_000) this.artifacts.clear();
+      if (this.runs.size > max.runs) this.runs.clear();
+      if (this.artifacts.size > max.artifacts) this.artifacts.clear();
+      if (hashIds > max.hashIds) {
+        this.codeIds.clear();
+        this.envIds.clear();
+      }
     }
     return summary;
   }
