@@ -126,13 +126,14 @@ export function emptySummary(): BatchSummary {
 }
 
 /**
- * Entity caches are emptied (after the batch in flight is written) when they outgrow these, so
- * a long log keeps memory flat: an entity seen again is reloaded by its unique key.
+ * How many entities a generation of each store cache holds (aging-cache.ts): one that was not
+ * used for a whole generation is forgotten and reloaded by its unique key when seen again, so a
+ * long log keeps memory flat; a cache holds at most about twice its limit.
  */
 export interface CacheLimits {
   readonly runs: number;
   readonly artifacts: number;
-  /** Code version and environment hash → id. */
+  /** Code version hash → id, and environment hash → id (each). */
   readonly hashIds: number;
 }
-export const CACHE_LIMITS: CacheLimits = { runs: 20_000, artifacts: 50_000, hashIds: 50_000 };
+export const CACHE_LIMITS: CacheLimits = { runs: 10_000, artifacts: 25_000, hashIds: 25_000 };

@@ -17,6 +17,10 @@ export class PairMap<V> {
     if (!inner.has(b)) this.size++;
     inner.set(b, v);
   }
+  delete(a: string, b: string): void {
+    const inner = this.outer.get(a);
+    if (inner?.delete(b)) this.size--;
+  }
   clear(): void {
     this.outer.clear();
     this.size = 0;

@@ -14,7 +14,7 @@ import { type BatchSink, InlineSink } from './batch-sink';
 import { ACCESSES, ARTIFACTS, CODE_VERSIONS, COLUMN_FACETS, COLUMN_TEXTS, EVENTS, RUN_ENDINGS, RUNS, SEARCH_DOCS, VERSIONS } from './hot-tables';
 import { sha1Base64 } from './facets';
 import type { WriteBatch } from './write-batch';
-import { PairMap } from './pair-map';
+import { AgingMap, AgingPairMap } from './aging-cache';
 import { DigestSet, FingerprintSet, isSha1Base64 } from './key-sets';
 import type { Facets, WarningKind } from './records';
 
@@ -37,11 +37,11 @@ export class ProvenanceStore {
   private nextIds: Record<'run' | 'artifact' | 'version' | 'job' | 'access' | 'source' | 'code' | 'env' | 'columnFacet' | 'columnText', number>;
   /** Hash → id of every stored schema / column-lineage body (a body is stored once). */
   private readonly columnTextIds = new Map<string, number>();
-  private readonly runs = new Map<string, RunEntity>();
-  private readonly artifacts = new PairMap<ArtifactEntity>();
+  private readonly runs: AgingMap<RunEntity>;
+  private readonly artifacts: AgingPairMap<ArtifactEntity>;
   private readonly jobs = new Map<string, JobEntity>();
-  private readonly codeIds = new Map<string, number>();
-  private readonly envIds = new Map<string, number>();
+  private readonly codeIds: AgingMap<number>;
+  private readonly envIds: AgingMap<number>;
   readonly dirtyRuns = new Set<RunEntity>();
   readonly dirtyArtifacts = new Set<ArtifactEntity>();
   /**
@@ -78,7 +78,11 @@ export class ProvenanceStore {
   private broken = false;
   private readonly s: Record<string, Stmt>;
 
-  constructor(readonly db: WritableDb, private readonly sink: BatchSink = new InlineSink(db), private readonly limits: CacheLimits = CACHE_LIMITS) {
+  constructor(readonly db: WritableDb, private readonly sink: BatchSink = new InlineSink(db), limits: CacheLimits = CACHE_LIMITS) {
+    this.runs = new AgingMap(limits.runs);
+    this.artifacts = new AgingPairMap(limits.artifacts);
+    this.codeIds = new AgingMap(limits.hashIds);
+    this.envIds = new AgingMap(limits.hashIds);
     const max = (t: string, c = 'id') => (db.prepare(`SELECT coalesce(max(${c}), 0) AS m FROM ${t}`).get() as { m: number }).m + 1;
     this.nextSeq = max('events', 'seq');
     this.nextEndSeq = max('run_endings', 'seq');
@@ -361,19 +365,9 @@ export class ProvenanceStore {
     for (const k of ['versionStats', 'rejected', 'envs', 'packages'] as const) p[k] = [];
     this.pendingVersionAt.clear();
     this.summary = emptySummary();
-    // Bounded memory on long logs: entities are reloaded (cheaply, by unique key) when seen
-    // again. Only once the batch is written: an entity reloaded from the DB must find its rows.
-    const max = this.limits;
-    const hashIds = this.codeIds.size + this.envIds.size;
-    if (this.runs.size > max.runs || this.artifacts.size > max.artifacts || hashIds > max.hashIds) {
-      this.drain();
-      if (this.runs.size > max.runs) this.runs.clear();
-      if (this.artifacts.size > max.artifacts) this.artifacts.clear();
-      if (hashIds > max.hashIds) {
-        this.codeIds.clear();
-        this.envIds.clear();
-      }
-    }
+    // Bounded memory on long logs: an entity unused for a generation is reloaded by its unique
+    // key when seen again (aging-cache.ts says why this needs no wait for the writer).
+    for (const c of [this.runs, this.artifacts, this.codeIds, this.envIds]) c.age();
     return summary;
   }
 
