@@ -11,40 +11,7 @@
  */
 import { PairMap } from './pair-map';
 
-export class AgingMap<V> {
-  private current = new Map<string, V>();
-  private previous = new Map<string, V>();
-
-  constructor(private readonly limit: number) {}
-
-  get(key: string): V | undefined {
-    const hit = this.current.get(key);
-    if (hit !== undefined) return hit;
-    const old = this.previous.get(key);
-    if (old !== undefined) {
-      this.previous.delete(key);
-      this.current.set(key, old);
-    }
-    return old;
-  }
-
-  set(key: string, value: V): void {
-    this.current.set(key, value);
-  }
-
-  get size(): number {
-    return this.current.size + this.previous.size;
-  }
-
-  /** Starts a new generation when the current one holds more than the limit. */
-  age(): void {
-    if (this.current.size <= this.limit) return;
-    this.previous = this.current;
-    this.current = new Map();
-  }
-}
-
-/** `AgingMap` keyed by a pair of strings (artifacts by namespace and name). */
+/** Keyed by a pair of strings (artifacts by namespace and name). */
 export class AgingPairMap<V> {
   private current = new PairMap<V>();
   private previous = new PairMap<V>();
@@ -70,9 +37,35 @@ export class AgingPairMap<V> {
     return this.current.size + this.previous.size;
   }
 
+  /** Starts a new generation when the current one holds more than the limit. */
   age(): void {
     if (this.current.size <= this.limit) return;
     this.previous = this.current;
     this.current = new PairMap();
+  }
+}
+
+/** Keyed by one string (runs by id, code and environment ids by hash). */
+export class AgingMap<V> {
+  private readonly pairs: AgingPairMap<V>;
+
+  constructor(limit: number) {
+    this.pairs = new AgingPairMap(limit);
+  }
+
+  get(key: string): V | undefined {
+    return this.pairs.get('', key);
+  }
+
+  set(key: string, value: V): void {
+    this.pairs.set('', key, value);
+  }
+
+  get size(): number {
+    return this.pairs.size;
+  }
+
+  age(): void {
+    this.pairs.age();
   }
 }
