@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stalenessOf } from '../read-models/upstream';
-import { RUN, type StageSpec, lineageWorkspace, stageLines } from '../lineage-workspace.test-support';
+import { seededRandom } from '../../../shared/seeded-random';
+import { type FootprintOpSpec, RUN, type StageSpec, lineageWorkspace, stageLines } from '../lineage-workspace.test-support';
 
 const C = (p: string) => ({ path: p, op: 'CREATE' as const });
 const R = (p: string) => ({ path: p, op: 'READ' as const });
@@ -75,6 +76,61 @@ test('a renamed file is gone from the graph and the rename target is there; a fi
     assert.deepEqual(labels(1), ['tmp/a.bin']);
     assert.deepEqual(labels(), ['out/a.bin', 'out/b.bin']);
     assert.throws(() => ws.engine.impact({ artifact: 'tmp/b.bin' }), { code: 'NOT_FOUND', message: 'tmp/b.bin has no current version.' });
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('the graph\'s stale flag (the fast check) agrees with the stale reasons for every artifact at every snapshot of a random, partly nested history', () => {
+  const rnd = seededRandom(7);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const files = ['a.csv', 'b.csv', 'c.csv', 'd.csv', 'e.csv'];
+  const stages: StageSpec[] = [];
+  for (let i = 1; i <= 40; i++) {
+    const ops: FootprintOpSpec[] = [];
+    for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) {
+      const r = rnd();
+      const p = pick(files);
+      if (r < 0.4) ops.push(R(p));
+      else if (r < 0.6) ops.push(C(p));
+      else if (r < 0.8) ops.push(M(p));
+      else if (r < 0.9) ops.push({ path: p, op: 'DELETE' });
+      else ops.push({ path: pick(files.filter((f) => f !== p)), op: 'RENAME', renamedFrom: p });
+    }
+    const gitSha = pick(['v1', 'v2', null]);
+    const numpy = pick(['1.26.4', '2.0.0', null]);
+    stages.push({ run: RUN(i), job: pick(['prep', 'train', 'eval']), at: i * 2, ops,
+      ...(rnd() < 0.5 ? { inputs: [pick(files)] } : {}), ...(gitSha ? { gitSha } : {}), ...(numpy ? { numpy } : {}) });
+  }
+  // Some stages run inside another (START, the other stage, COMPLETE), and the inner one rewrites
+  // a file the outer one named as its input and reads again at the end: the outer run's START
+  // and its footprint then name different versions of it, and only the last read counts.
+  const lines: string[] = [];
+  for (let i = 0; i < stages.length; i++) {
+    if (i + 1 < stages.length && rnd() < 0.3) {
+      const f = pick(files);
+      const outer = stageLines({ ...stages[i]!, inputs: [f], ops: [...stages[i]!.ops!, R(f)] });
+      const inner = stageLines({ ...stages[++i]!, ops: [...stages[i]!.ops!, M(f)] });
+      lines.push(outer[0]!, ...inner, outer[1]!);
+    } else lines.push(...stageLines(stages[i]!));
+  }
+  const ws = lineageWorkspace(lines);
+  try {
+    const counts = { stale: 0, fresh: 0, reasons: new Set<string>() };
+    const snapshots = ws.engine.snapshots().length;
+    assert.ok(snapshots >= 40);
+    for (let k = 1; k <= snapshots; k++) {
+      for (const f of files) {
+        for (const s of stalenessOf(ws.engine, { artifact: f, snapshot: k })) {
+          assert.equal(s.stale, s.reasons.length > 0, `${f} at snapshot ${k}: ${JSON.stringify(s.reasons)}`);
+          counts[s.stale ? 'stale' : 'fresh']++;
+          for (const r of s.reasons) counts.reasons.add(r.code);
+        }
+      }
+    }
+    // The history exercises both answers and every reason.
+    assert.ok(counts.stale > 20 && counts.fresh > 20, JSON.stringify(counts));
+    assert.deepEqual([...counts.reasons].sort(), ['CODE_CHANGED', 'ENVIRONMENT_CHANGED', 'INPUT_DELETED', 'INPUT_NEWER']);
   } finally {
     ws.dispose();
   }
