@@ -73,6 +73,17 @@ export function stageLines(s: StageSpec): string[] {
   return lines;
 }
 
+/** One OpenLineage run event with Retrace's footprint facet (ops at the event's time): a run reporting its footprint op by op on RUNNING events, as `retrace run` does. */
+export function runEventLine(run: string, job: string, eventType: 'START' | 'RUNNING' | 'COMPLETE', at: number, ops: readonly FootprintOpSpec[] = []): string {
+  return JSON.stringify({
+    producer: 'https://github.com/retrace/retrace/0.1.0',
+    schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+    eventType, eventTime: minute(at),
+    run: { runId: run, facets: ops.length ? { retrace_footprint: { _producer: 'p', _schemaURL: 's', ops: ops.map((o) => ({ ...o, at: minute(at) })) } } : {} },
+    job: { namespace: 'ns', name: job }, inputs: [], outputs: [],
+  });
+}
+
 export interface LineageWorkspace {
   readonly paths: WorkspacePaths;
   readonly db: WritableDb;

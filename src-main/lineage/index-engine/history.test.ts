@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stalenessOf } from '../read-models/upstream';
 import { seededRandom } from '../../../shared/seeded-random';
-import { type FootprintOpSpec, RUN, type StageSpec, lineageWorkspace, stageLines } from '../lineage-workspace.test-support';
+import { type FootprintOpSpec, RUN, type StageSpec, lineageWorkspace, runEventLine, stageLines } from '../lineage-workspace.test-support';
 
 const C = (p: string) => ({ path: p, op: 'CREATE' as const });
 const R = (p: string) => ({ path: p, op: 'READ' as const });
@@ -131,6 +131,44 @@ test('the graph\'s stale flag (the fast check) agrees with the stale reasons for
     // The history exercises both answers and every reason.
     assert.ok(counts.stale > 20 && counts.fresh > 20, JSON.stringify(counts));
     assert.deepEqual([...counts.reasons].sort(), ['CODE_CHANGED', 'ENVIRONMENT_CHANGED', 'INPUT_DELETED', 'INPUT_NEWER']);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('a run that read an input, was overtaken by a rewrite of it, and read it again later is stale only until that later read', () => {
+  const v = (n: string) => `sha256:${n.repeat(32)}`;
+  const ws = lineageWorkspace([
+    runEventLine(RUN(1), 'make', 'START', 0), runEventLine(RUN(1), 'make', 'COMPLETE', 1, [{ path: 'in.csv', op: 'CREATE', hashAfter: v('a1') }]),
+    // long reads in.csv (a1) and writes out.csv; fix rewrites in.csv (a2) and ends: snapshot 2.
+    runEventLine(RUN(2), 'long', 'START', 2), runEventLine(RUN(2), 'long', 'RUNNING', 3, [R('in.csv'), C('out.csv')]),
+    runEventLine(RUN(3), 'fix', 'START', 4), runEventLine(RUN(3), 'fix', 'COMPLETE', 5, [{ path: 'in.csv', op: 'MODIFY', hashAfter: v('a2') }]),
+    // long then reads in.csv again (a2) and ends: snapshot 3.
+    runEventLine(RUN(2), 'long', 'RUNNING', 6, [R('in.csv')]), runEventLine(RUN(2), 'long', 'COMPLETE', 7),
+  ]);
+  try {
+    assert.deepEqual(ws.engine.listSnapshots().map((s) => s.label), ['make #1', 'fix #1', 'long #1']);
+    // As of fix's end, long's later read had not happened: what it had read was overtaken.
+    assert.deepEqual(staleOf(ws, 'out.csv', 2), [[true, ['INPUT_NEWER']]]);
+    assert.deepEqual(staleOf(ws, 'out.csv', 3), [[false, []]]);
+    assert.deepEqual(staleOf(ws, 'out.csv'), [[false, []]]);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('what a running run reads after a snapshot does not count at that snapshot, even a file deleted by then', () => {
+  const ws = lineageWorkspace([
+    runEventLine(RUN(1), 'make', 'START', 0), runEventLine(RUN(1), 'make', 'COMPLETE', 1, [C('gone.csv')]),
+    runEventLine(RUN(2), 'long', 'START', 2), runEventLine(RUN(2), 'long', 'RUNNING', 3, [C('out.csv')]),
+    runEventLine(RUN(3), 'drop', 'START', 4), runEventLine(RUN(3), 'drop', 'COMPLETE', 5, [{ path: 'gone.csv', op: 'DELETE' }]),
+    // After drop's end (snapshot 2), long writes gone.csv anew and reads it.
+    runEventLine(RUN(2), 'long', 'RUNNING', 6, [C('gone.csv'), R('gone.csv')]), runEventLine(RUN(2), 'long', 'COMPLETE', 7),
+  ]);
+  try {
+    assert.deepEqual(ws.engine.listSnapshots().map((s) => s.label), ['make #1', 'drop #1', 'long #1']);
+    assert.deepEqual(staleOf(ws, 'out.csv', 2), [[false, []]]);
+    assert.deepEqual(staleOf(ws, 'out.csv', 3), [[false, []]]);
   } finally {
     ws.dispose();
   }

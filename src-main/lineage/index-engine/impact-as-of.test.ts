@@ -6,20 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FootprintOpSpec } from '../lineage-workspace.test-support';
-import { RUN, lineageWorkspace, minute } from '../lineage-workspace.test-support';
+import { RUN, lineageWorkspace, runEventLine } from '../lineage-workspace.test-support';
 
-type EventType = 'START' | 'RUNNING' | 'COMPLETE';
-
-/** One OpenLineage run event with Retrace's footprint facet (ops at the event's time). */
-function event(run: string, job: string, eventType: EventType, at: number, ops: readonly FootprintOpSpec[] = []): string {
-  return JSON.stringify({
-    producer: 'https://github.com/retrace/retrace/0.1.0',
-    schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
-    eventType, eventTime: minute(at),
-    run: { runId: run, facets: ops.length ? { retrace_footprint: { _producer: 'p', _schemaURL: 's', ops: ops.map((o) => ({ ...o, at: minute(at) })) } } : {} },
-    job: { namespace: 'ns', name: job }, inputs: [], outputs: [],
-  });
-}
+const event = runEventLine;
 
 const C = (p: string): FootprintOpSpec => ({ path: p, op: 'CREATE' });
 const R = (p: string): FootprintOpSpec => ({ path: p, op: 'READ' });
