@@ -151,17 +151,23 @@ const words = new Int32Array(digestBytes.buffer, 0, 5);
 
 /** True for the base64 text of 20 bytes (what `crypto.hash('sha1', …, 'base64')` returns). */
 export function isSha1Base64(text: string): boolean {
-  return /^[A-Za-z0-9+/]{26}[AEIMQUYcgkosw048]=$/.test(text);
+  return decodeDigest(text);
 }
 
 /** Decodes a SHA-1's base64 text into `words`, without allocating (this runs once a line). */
 function wordsOf(base64: string): Int32Array {
-  if (base64.length !== 28 || base64.charCodeAt(27) !== 61 /* = */) throw new Error(`not the base64 text of a SHA-1 digest: ${JSON.stringify(base64.slice(0, 40))}`);
+  if (!decodeDigest(base64)) throw new Error(`not the base64 text of a SHA-1 digest: ${JSON.stringify(base64.slice(0, 40))}`);
+  return words;
+}
+
+/** Decodes into `digestBytes`; false when `base64` is not the canonical base64 of 20 bytes. */
+function decodeDigest(base64: string): boolean {
+  if (base64.length !== 28 || base64.charCodeAt(27) !== 61 /* = */) return false;
   for (let g = 0; g < 7; g++) {
     let v = 0;
     for (let k = 0; k < 4; k++) {
       const c = g * 4 + k === 27 ? 0 : BASE64[base64.charCodeAt(g * 4 + k)] ?? -1;
-      if (c < 0) throw new Error(`not the base64 text of a SHA-1 digest: ${JSON.stringify(base64)}`);
+      if (c < 0) return false;
       v = (v << 6) | c;
     }
     digestBytes[g * 3] = v >>> 16;
@@ -169,8 +175,7 @@ function wordsOf(base64: string): Int32Array {
     digestBytes[g * 3 + 2] = v & 0xff;
   }
   // The last character carries two bits past the 20 bytes; canonical base64 leaves them 0.
-  if (digestBytes[20] !== 0) throw new Error(`not the base64 text of a SHA-1 digest: ${JSON.stringify(base64)}`);
-  return words;
+  return digestBytes[20] === 0;
 }
 
 function powerOfTwoAtLeast(n: number): number {
