@@ -85,9 +85,12 @@ describe('retrace serve on an empty workspace', () => {
     // The first nodes of an empty workspace are fitted into view, not left where the empty view was.
     // null until the first graph is drawn
     const nodes = () => (window as unknown as DrawnHandle).__retrace.graph()?.elements ?? [];
-    await page.waitForFunction(`(${nodes.toString()})().length > 0`, null, { timeout: 10_000 });
+    // Predicates as functions, not strings: the page's CSP forbids eval, which string predicates need
+    // once Playwright polls them in the page.
+    await page.waitForFunction(() => ((window as unknown as DrawnHandle).__retrace.graph()?.elements ?? []).length > 0, null, { timeout: 10_000 });
     // A fit may animate: give it a moment to settle before the verdict.
-    await page.waitForFunction(`(${nodes.toString()})().every((e) => e.visible)`, null, { timeout: 5_000 }).catch(() => undefined);
+    await page.waitForFunction(() => ((window as unknown as DrawnHandle).__retrace.graph()?.elements ?? []).every((e) => e.visible), null, { timeout: 5_000 })
+      .catch(() => undefined);
     assert.deepEqual((await page.evaluate(nodes)).filter((e) => !e.visible).map((e) => e.id), [], 'every node is on screen');
     await page.getByRole('button', { name: /1 rejected line/ }).click();
     const panel = page.getByTestId('rejected-panel');
